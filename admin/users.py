@@ -1,0 +1,119 @@
+"""The tenant admin's users page: invite, change roles, deactivate and reactivate."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_login import current_user
+
+from saas.auth import services as accounts
+from saas.db import db
+from saas.errors import UserError
+from saas.forms import ConfirmForm, InviteForm, RoleForm
+from saas.web import admin_required, report_user_error
+
+bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
+
+
+def _accept_url(token: str) -> str:
+    return url_for("auth.accept_invitation", token=token, _external=True)
+
+
+def _page(invite_form: InviteForm, status: int = 200):
+    return render_template(
+        "admin/users.html",
+        users=accounts.list_users(),
+        invite_form=invite_form,
+        confirm=ConfirmForm(),
+        role_form=RoleForm(),
+    ), status
+
+
+@bp.route("/")
+@admin_required
+def index():
+    return _page(InviteForm(formdata=None))
+
+
+@bp.route("/invite", methods=["POST"])
+@admin_required
+def invite():
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.invite_user(
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                invited_by=current_user,
+                tenant=g.tenant,
+                accept_url_for=_accept_url,
+            )
+        except UserError as error:
+            db.session.rollback()
+            report_user_error(form, error)
+        else:
+            flash(f"Invitation sent to {user.email}.", "success")
+            return redirect(url_for("admin_users.index"), 303)
+    return _page(form, 422)
+
+
+def _change(user_id: str, action, done: str):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    user = accounts.get_user(user_id)
+    try:
+        action(user)
+    except UserError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin_users.index"), 303)
+    flash(done.format(name=user.name), "success")
+    return redirect(url_for("admin_users.index"), 303)
+
+
+@bp.route("/<user_id>/deactivate", methods=["POST"])
+@admin_required
+def deactivate(user_id: str):
+    return _change(
+        user_id,
+        lambda user: accounts.deactivate_user(user=user, by=current_user),
+        "{name} is deactivated and can no longer sign in.",
+    )
+
+
+@bp.route("/<user_id>/reactivate", methods=["POST"])
+@admin_required
+def reactivate(user_id: str):
+    return _change(
+        user_id, lambda user: accounts.reactivate_user(user=user), "{name} is active again."
+    )
+
+
+@bp.route("/<user_id>/resend", methods=["POST"])
+@admin_required
+def resend(user_id: str):
+    return _change(
+        user_id,
+        lambda user: accounts.resend_invitation(
+            user=user, invited_by=current_user, tenant=g.tenant, accept_url_for=_accept_url
+        ),
+        "Invitation sent again to {name}.",
+    )
+
+
+@bp.route("/<user_id>/role", methods=["POST"])
+@admin_required
+def change_role(user_id: str):
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash("Choose a valid role.", "error")
+        return redirect(url_for("admin_users.index"), 303)
+    user = accounts.get_user(user_id)
+    try:
+        accounts.change_role(user=user, role=form.role.data, by=current_user)
+    except UserError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(f"{user.name} is now {form.role.data}.", "success")
+    return redirect(url_for("admin_users.index"), 303)

@@ -1,0 +1,160 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from saas.config import load_config
+from saas.db import db
+from saas.errors import UserError
+from saas.extensions import csrf, login_manager
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; ``config`` overrides the environment (tests pass theirs)."""
+    app = Flask("saas", instance_relative_config=False)
+    app.config.update(load_config())
+    if config:
+        app.config.update(config)
+    if app.config.get("TRELLIS_PROXY_COUNT"):
+        count = int(app.config["TRELLIS_PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    _import_models()
+    db.init_app(app)
+
+    from tenants import resolver
+
+    resolver.init_app(app)  # first: everything after it runs inside the tenant scope
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+
+    _register_blueprints(app)
+    _register_boundary(app)
+    _register_error_pages(app)
+
+    from saas.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _import_models() -> None:
+    """Import every model module so the metadata is complete (migrations, alembic check)."""
+    import saas.auth.models  # noqa: F401
+    import saas.mail  # noqa: F401
+    import tenants.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from admin.sso import bp as admin_sso_bp
+    from admin.users import bp as admin_users_bp
+    from core.home.views import bp as home_bp
+    from saas.api import bp as api_bp
+    from saas.auth.sso import bp as sso_bp
+    from saas.auth.tokens_views import bp as tokens_bp
+    from saas.auth.views import bp as auth_bp
+    from tenants.views import bp as signup_bp
+
+    for blueprint in (
+        home_bp,
+        signup_bp,
+        auth_bp,
+        sso_bp,
+        tokens_bp,
+        admin_users_bp,
+        admin_sso_bp,
+        api_bp,
+    ):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)
+
+
+def _register_boundary(app: Flask) -> None:
+    """One commit per request, at the boundary: services only flush."""
+
+    @app.after_request
+    def _commit_or_roll_back(response):
+        if response.status_code < 400:
+            db.session.commit()
+            _deliver_queued_mail()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self' http: https:",
+        )
+        return response
+
+
+def _deliver_queued_mail() -> None:
+    if g.pop("trellis_mail_queued", False) and g.get("tenant") is not None:
+        from saas.mail import deliver_outbox
+
+        deliver_outbox(g.tenant.id)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError):
+        message = "This form has expired. Reload the page and try again."
+        if _wants_json():
+            return jsonify(error="csrf_failed", message=message), 400
+        return render_template(
+            "errors/error.html", code=400, title="Form expired", message=message
+        ), 400
+
+    @app.errorhandler(UserError)
+    def _user_error(error: UserError):
+        if _wants_json():
+            return jsonify(error=type(error).__name__.lower(), message=error.message), error.status
+        return render_template(
+            "errors/error.html", code=error.status, title="Sorry", message=error.message
+        ), error.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if _wants_json():
+            return jsonify(
+                error=exc.name.lower().replace(" ", "_"), message=exc.description
+            ), exc.code
+        if exc.code == 404 and exc.description == "unknown_workspace":
+            return render_template("errors/unknown_workspace.html"), 404
+        return render_template(
+            "errors/error.html", code=exc.code, title=exc.name, message=_friendly(exc)
+        ), exc.code
+
+
+def _friendly(exc: HTTPException) -> str:
+    messages = {
+        403: "You do not have access to this page. Ask an admin of your workspace.",
+        404: "We could not find that page.",
+        405: "That action is not available here.",
+        413: "That upload is too large.",
+        429: "Too many attempts. Wait a little and try again.",
+    }
+    if exc.code in messages and (exc.description or "").startswith(("The ", "You ")):
+        return messages[exc.code]
+    return exc.description or messages.get(exc.code, "Something went wrong.")

@@ -1,0 +1,1 @@
+"""Accounts: users, roles, passwords, sessions, one-time links, API tokens and SSO."""

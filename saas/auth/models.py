@@ -1,0 +1,133 @@
+"""Users of a tenant, their one-time links and personal API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import Boolean, ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from saas.auth.roles import ADMIN, MEMBER
+from saas.db import UTCDateTime, db, utcnow
+from saas.ids import new_id
+from tenants.scoping import TenantScoped
+
+
+class User(TenantScoped, db.Model):
+    """A person who works in one tenant; the same e-mail may exist in several tenants."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("tenant_id", "email"),)
+
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=MEMBER)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    invited_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    # Flask-Login protocol.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    @property
+    def is_pending(self) -> bool:
+        """Invited but has not chosen a password (and has not signed in with SSO)."""
+        return self.password_hash is None and self.last_login_at is None
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class UserToken(TenantScoped, db.Model):
+    """A one-time link (password reset, invitation, sign-up hand-off); only its hash is kept."""
+
+    __tablename__ = "user_tokens"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "token_hash"),
+        ForeignKeyConstraint(
+            ["tenant_id", "user_id"], ["users.tenant_id", "users.id"], ondelete="CASCADE"
+        ),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column()
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class ApiToken(TenantScoped, db.Model):
+    """A personal API token: shown once, stored as a SHA-256 of its secret, revocable."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "token_hash"),
+        ForeignKeyConstraint(
+            ["tenant_id", "user_id"], ["users.tenant_id", "users.id"], ondelete="CASCADE"
+        ),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column()
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class LoginFailure(db.Model):
+    """A failed login, for throttling. A platform table: the per-IP count spans tenants.
+
+    It holds no tenant id and no e-mail in clear: ``account_key`` is a keyed hash of both.
+    """
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    account_key: Mapped[str] = mapped_column(String(64), index=True)
+    ip: Mapped[str] = mapped_column(String(45), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class SsoProvider(TenantScoped, db.Model):
+    """An OpenID Connect provider a tenant's admin configured for "Sign in with ...".
+
+    The client secret is stored encrypted with a key derived from SECRET_KEY.
+    """
+
+    __tablename__ = "sso_providers"
+
+    name: Mapped[str] = mapped_column(String(100))
+    issuer: Mapped[str] = mapped_column(String(500))
+    client_id: Mapped[str] = mapped_column(String(500))
+    client_secret_encrypted: Mapped[str] = mapped_column(String(2000))
+    allow_signup: Mapped[bool] = mapped_column(Boolean, default=False)
+    default_role: Mapped[str] = mapped_column(String(20), default=MEMBER)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,288 @@
+"""Account services: every surface (web, API, CLI) calls these. They flush, never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import func, select
+
+from saas.auth import throttle
+from saas.auth.models import User, UserToken
+from saas.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from saas.auth.roles import ADMIN, ROLES
+from saas.db import db, utcnow
+from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from saas.mail import queue_email
+from tenants.models import Tenant
+from tenants.scoping import require_tenant_id
+
+RESET = "reset"
+INVITE = "invite"
+HANDOFF = "handoff"
+
+
+def normalize_email(email: str, *, field: str = "email") -> str:
+    """A syntactically valid e-mail address, lower-cased; no DNS lookup."""
+    email = (email or "").strip()
+    if not email:
+        raise ValidationFailed("Enter an e-mail address.", field=field)
+    if len(email) > 254:
+        raise ValidationFailed("That e-mail address is too long.", field=field)
+    try:
+        return validate_email(
+            email, check_deliverability=False, globally_deliverable=False
+        ).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationFailed(f"That e-mail address is not valid: {exc}", field=field) from exc
+
+
+def clean_name(name: str, *, field: str = "name") -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationFailed("Enter a name.", field=field)
+    if len(name) > 200:
+        raise ValidationFailed("Use at most 200 characters.", field=field)
+    return name
+
+
+def check_new_password(password: str, *, field: str = "password") -> str:
+    problem = password_problem(password or "")
+    if problem:
+        raise ValidationFailed(problem, field=field)
+    return password
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValidationFailed(f"Choose one of: {', '.join(ROLES)}.", field="role")
+    return role
+
+
+def get_user(user_id: uuid.UUID | str) -> User:
+    """A user of the current tenant, or NotFound (another tenant's id is simply not found)."""
+    try:
+        key = uuid.UUID(str(user_id))
+    except ValueError:
+        raise NotFound("No such user.") from None
+    user = db.session.get(User, (require_tenant_id(), key))
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.lower()))
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.name, User.email)))
+
+
+def create_user(
+    *, email: str, name: str, role: str, password: str | None = None, password_hash: str = ""
+) -> User:
+    """Add a user to the current tenant; refuses an e-mail the tenant already has."""
+    email = normalize_email(email)
+    name = clean_name(name)
+    check_role(role)
+    if find_user_by_email(email) is not None:
+        raise Conflict("A user with this e-mail already exists here.", field="email")
+    if password is not None:
+        check_new_password(password)
+        password_hash = hash_password(password)
+    user = User(email=email, name=name, role=role, password_hash=password_hash or None)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(*, tenant: Tenant, email: str, password: str, ip: str) -> User:
+    """The user for these credentials, or ValidationFailed / TooManyAttempts.
+
+    The same message is given for an unknown e-mail, a wrong password and a deactivated
+    account, and an unknown e-mail costs a hash verification too (no account enumeration).
+    """
+    email = (email or "").strip().lower()
+    throttle.check_login_allowed(tenant_id=tenant.id, email=email, ip=ip)
+    user = find_user_by_email(email) if email else None
+    ok = verify_password(user.password_hash if user else None, password or "")
+    if not ok or user is None or not user.is_active:
+        throttle.record_login_failure(tenant_id=tenant.id, email=email, ip=ip)
+        raise ValidationFailed("That e-mail and password do not match an active account.")
+    throttle.clear_login_failures(tenant_id=tenant.id, email=email)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    record_login(user)
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+    db.session.flush()
+
+
+# One-time links ---------------------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_user_token(user: User, *, purpose: str, ttl_seconds: int) -> str:
+    """A new one-time token for ``user``; earlier unused ones of the same purpose lapse."""
+    now = utcnow()
+    for old in db.session.scalars(
+        select(UserToken).where(
+            UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None)
+        )
+    ):
+        old.used_at = now
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        UserToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=_digest(token),
+            expires_at=now + dt.timedelta(seconds=ttl_seconds),
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def peek_user_token(token: str, *, purpose: str) -> UserToken:
+    """The valid, unused token record, or NotFound (expired, used or unknown look alike)."""
+    record = db.session.scalar(
+        select(UserToken).where(
+            UserToken.token_hash == _digest(token or ""), UserToken.purpose == purpose
+        )
+    )
+    if record is None or record.used_at is not None or record.expires_at <= utcnow():
+        raise NotFound("This link is invalid or has expired.")
+    return record
+
+
+def consume_user_token(token: str, *, purpose: str) -> User:
+    record = peek_user_token(token, purpose=purpose)
+    record.used_at = utcnow()
+    db.session.flush()
+    return record.user
+
+
+# Password reset ---------------------------------------------------------------------------
+
+
+def request_password_reset(*, email: str, tenant: Tenant, reset_url_for) -> None:
+    """E-mail a reset link if an active account has this address; say nothing either way."""
+    email = normalize_email(email)
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = issue_user_token(
+        user, purpose=RESET, ttl_seconds=current_app.config["PASSWORD_RESET_TTL_SECONDS"]
+    )
+    queue_email(
+        to=user.email,
+        subject=f"Reset your {tenant.name} password",
+        body=(
+            f"Hello {user.name},\n\nSomeone asked to reset the password of your account at "
+            f"{tenant.name}. If it was you, choose a new password here (valid for one hour):\n\n"
+            f"{reset_url_for(token)}\n\nIf it was not you, ignore this message.\n"
+        ),
+    )
+
+
+def reset_password(*, token: str, password: str) -> User:
+    check_new_password(password)
+    user = consume_user_token(token, purpose=RESET)
+    if not user.is_active:
+        raise NotFound("This link is invalid or has expired.")
+    user.password_hash = hash_password(password)
+    db.session.flush()
+    return user
+
+
+# Invitations and user administration ------------------------------------------------------
+
+
+def invite_user(
+    *, email: str, name: str, role: str, invited_by: User, tenant: Tenant, accept_url_for
+) -> User:
+    """Create a pending user and e-mail them a link to choose a password."""
+    user = create_user(email=email, name=name, role=role)
+    user.invited_at = utcnow()
+    token = issue_user_token(
+        user, purpose=INVITE, ttl_seconds=current_app.config["INVITATION_TTL_SECONDS"]
+    )
+    queue_email(
+        to=user.email,
+        subject=f"{invited_by.name} invited you to {tenant.name} on Trellis",
+        body=(
+            f"Hello {user.name},\n\n{invited_by.name} invited you to join {tenant.name} on "
+            f"Trellis. Choose your password to get started (the link is valid for 7 days):\n\n"
+            f"{accept_url_for(token)}\n"
+        ),
+    )
+    return user
+
+
+def resend_invitation(*, user: User, invited_by: User, tenant: Tenant, accept_url_for) -> None:
+    if not user.is_pending:
+        raise Conflict("This user has already joined.")
+    token = issue_user_token(
+        user, purpose=INVITE, ttl_seconds=current_app.config["INVITATION_TTL_SECONDS"]
+    )
+    user.invited_at = utcnow()
+    queue_email(
+        to=user.email,
+        subject=f"Reminder: {invited_by.name} invited you to {tenant.name} on Trellis",
+        body=f"Hello {user.name},\n\nChoose your password here:\n\n{accept_url_for(token)}\n",
+    )
+
+
+def accept_invitation(*, token: str, password: str, name: str | None = None) -> User:
+    check_new_password(password)
+    if name is not None:
+        name = clean_name(name)
+    user = consume_user_token(token, purpose=INVITE)
+    if not user.is_active:
+        raise NotFound("This link is invalid or has expired.")
+    user.password_hash = hash_password(password)
+    if name:
+        user.name = name
+    record_login(user)
+    return user
+
+
+def _active_admin_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == ADMIN, User.is_active)
+    )
+
+
+def deactivate_user(*, user: User, by: User) -> None:
+    """Deactivate: the user can no longer sign in; their data and history stay."""
+    if user.id == by.id:
+        raise Forbidden("You cannot deactivate yourself.")
+    if user.role == ADMIN and user.is_active and _active_admin_count() <= 1:
+        raise Conflict("A workspace needs at least one active admin.")
+    user.is_active = False
+    db.session.flush()
+
+
+def reactivate_user(*, user: User) -> None:
+    user.is_active = True
+    db.session.flush()
+
+
+def change_role(*, user: User, role: str, by: User) -> None:
+    check_role(role)
+    if user.role == ADMIN and role != ADMIN and user.is_active and _active_admin_count() <= 1:
+        raise Conflict("A workspace needs at least one active admin.")
+    user.role = role
+    db.session.flush()

@@ -1,0 +1,151 @@
+"""The ``trellis`` command: Flask's CLI plus the operator commands.
+
+Each command is a boundary: it calls services and commits once, or rolls back and exits
+with a clear message.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from saas.db import db
+from saas.errors import UserError
+
+
+def _create_app(*args, **kwargs) -> Flask:
+    from saas.app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """Trellis CRM: operate the platform."""
+
+
+def _boundary(func):
+    """Commit after the command, or roll back and report a user error without a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            result = func(*args, **kwargs)
+        except UserError as error:
+            db.session.rollback()
+            field = f"{error.field}: " if error.field else ""
+            click.echo(f"Error: {field}{error.message}", err=True)
+            sys.exit(2)
+        db.session.commit()
+        return result
+
+    return with_appcontext(wrapper)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="heads", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply the migrations (as DATABASE_OWNER_URL) and grant the app role its rights."""
+    from saas.migrate import upgrade_database
+
+    upgrade_database(revision)
+    click.echo("Database is up to date.")
+
+
+@click.group("tenant")
+def tenant_group() -> None:
+    """Tenants (workspaces)."""
+
+
+@tenant_group.command("create")
+@click.option("--slug", required=True, help="Subdomain, e.g. acme")
+@click.option("--name", required=True, help="Company name")
+@click.option("--admin-email", required=True)
+@click.option("--admin-password", required=True)
+@click.option("--admin-name", default=None, help="Defaults to the part before @")
+@_boundary
+def tenant_create(slug, name, admin_email, admin_password, admin_name) -> None:
+    """Create a tenant and its first admin."""
+    from tenants.provisioning import create_tenant
+    from tenants.resolver import tenant_url
+
+    tenant, _ = create_tenant(
+        slug=slug,
+        name=name,
+        admin_email=admin_email,
+        admin_name=admin_name or admin_email.split("@")[0],
+        admin_password=admin_password,
+    )
+    click.echo(f"Created tenant {tenant.slug} at {tenant_url(tenant)}")
+
+
+@tenant_group.command("list")
+@with_appcontext
+def tenant_list() -> None:
+    """List tenants."""
+    from sqlalchemy import select
+
+    from tenants.models import Tenant
+
+    for tenant in db.session.scalars(select(Tenant).order_by(Tenant.created_at)):
+        click.echo(f"{tenant.slug}\t{tenant.status}\t{tenant.plan}\t{tenant.name}")
+
+
+@click.group("token")
+def token_group() -> None:
+    """Personal API tokens."""
+
+
+@token_group.command("create")
+@click.option("--tenant", "slug", required=True)
+@click.option("--email", required=True)
+@click.option("--name", required=True, help="What the token is for")
+@_boundary
+def token_create(slug, email, name) -> None:
+    """Create an API token for a user; prints only the token."""
+    from saas.auth import api_tokens
+    from saas.auth import services as accounts
+    from saas.errors import NotFound
+    from tenants.provisioning import get_tenant_by_slug
+    from tenants.scoping import tenant_scope
+
+    tenant = get_tenant_by_slug(slug)
+    if tenant is None:
+        raise NotFound(f"No tenant {slug!r}.", field="tenant")
+    with tenant_scope(tenant.id):
+        user = accounts.find_user_by_email(email)
+        if user is None or not user.is_active:
+            raise NotFound(f"No active user {email!r} in {slug}.", field="email")
+        _, raw = api_tokens.create_api_token(user=user, name=name)
+        db.session.commit()
+    click.echo(raw)
+
+
+@click.command("demo")
+@_boundary
+def demo() -> None:
+    """Create (or refresh) the demo tenant and print where to sign in."""
+    from saas.demo import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo_tenant
+    from tenants.resolver import tenant_url
+
+    tenant = ensure_demo_tenant()
+    click.echo(
+        f"Demo workspace: {tenant_url(tenant)}\n"
+        f"  sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}\n"
+        f"Sign up a new company at {current_app.config['TRELLIS_BASE_URL']}/signup"
+    )
+
+
+def register_commands(app: Flask) -> None:
+    for command in (db_group, tenant_group, token_group, demo):
+        app.cli.add_command(command)

@@ -1,0 +1,101 @@
+"""Web forms of the account pages (Flask-WTF: CSRF token and field validation)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import URL, DataRequired, Email, Length, Optional
+
+from saas.auth.passwords import MAX_LENGTH, MIN_LENGTH
+from saas.auth.roles import ROLE_LABELS, ROLES
+
+_password = [
+    DataRequired("Choose a password."),
+    Length(MIN_LENGTH, MAX_LENGTH, f"Use {MIN_LENGTH} to {MAX_LENGTH} characters."),
+]
+_email = [
+    DataRequired("Enter an e-mail address."),
+    Length(max=254, message="That e-mail address is too long."),
+    Email("That e-mail address is not valid."),
+]
+_name = [DataRequired("Enter a name."), Length(max=200, message="Use at most 200 characters.")]
+
+
+class SignupForm(FlaskForm):
+    company = StringField(
+        "Company name",
+        [
+            DataRequired("Enter your company's name."),
+            Length(max=200, message="Use at most 200 characters."),
+        ],
+    )
+    slug = StringField(
+        "Workspace address",
+        [DataRequired("Choose a subdomain."), Length(3, 40, "Use 3 to 40 characters.")],
+    )
+    name = StringField("Your name", _name)
+    email = EmailField("Work e-mail", _email)
+    password = PasswordField("Password", _password)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", [DataRequired("Enter your e-mail address."), Length(max=254)])
+    password = PasswordField("Password", [DataRequired("Enter your password."), Length(max=1024)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("E-mail", _email)
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("New password", _password)
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField("Your name", _name)
+    password = PasswordField("Choose a password", _password)
+
+
+class InviteForm(FlaskForm):
+    name = StringField("Name", _name)
+    email = EmailField("E-mail", _email)
+    role = SelectField("Role", choices=[(r, ROLE_LABELS[r]) for r in ROLES], default="member")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that change something."""
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        "Token name",
+        [
+            DataRequired("Give the token a name."),
+            Length(max=100, message="Use at most 100 characters."),
+        ],
+    )
+
+
+class SsoProviderForm(FlaskForm):
+    name = StringField("Button label", [DataRequired("Enter a label."), Length(max=100)])
+    issuer = StringField(
+        "Issuer URL",
+        [
+            DataRequired("Enter the issuer URL."),
+            Length(max=500),
+            URL(require_tld=False, message="Enter a URL."),
+        ],
+    )
+    client_id = StringField("Client ID", [DataRequired("Enter the client ID."), Length(max=500)])
+    client_secret = PasswordField("Client secret", [Optional(), Length(max=1000)])
+    allow_signup = BooleanField(
+        "Create an account on first sign-in for people the provider vouches for"
+    )
+    default_role = SelectField(
+        "Role of new accounts", choices=[(r, ROLE_LABELS[r]) for r in ROLES], default="member"
+    )
+    enabled = BooleanField("Enabled", default=True)

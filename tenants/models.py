@@ -1,0 +1,35 @@
+"""The Tenant: one customer company and its isolated CRM."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saas.db import JSONType, UTCDateTime, db, utcnow
+from saas.ids import new_id
+
+TENANT_STATUSES = ("active", "suspended", "deleted")
+
+
+class Tenant(db.Model):
+    """A platform table (not tenant-scoped): resolution by slug happens before any scope."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    plan: Mapped[str] = mapped_column(String(40), default="free")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    settings: Mapped[dict] = mapped_column(JSONType, default=dict)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+    def __repr__(self) -> str:
+        return f"<Tenant {self.slug}>"

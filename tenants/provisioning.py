@@ -1,0 +1,113 @@
+"""Creating a tenant: a few INSERTs in one transaction, no DDL."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from saas.auth import services as accounts
+from saas.auth.models import User
+from saas.auth.roles import ADMIN
+from saas.db import db
+from saas.errors import Conflict, ValidationFailed
+from tenants.models import Tenant
+from tenants.scoping import tenant_scope
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$")
+
+# Names that must never become a tenant's subdomain: our own hosts and likely phishing bait.
+RESERVED_SLUGS = frozenset(
+    (
+        "www www1 www2 api app apps admin administrator static assets media cdn img images "
+        "files mail email smtp imap pop webmail mx ns ns1 ns2 dns ftp sftp ssh vpn git auth "
+        "login logout signin signup sign-up register oauth sso account accounts billing pay "
+        "payment payments checkout invoice invoices stripe support help helpdesk docs doc "
+        "status blog news about contact legal terms privacy security abuse postmaster "
+        "hostmaster webmaster root system internal operator platform console dashboard portal "
+        "trellis dev test staging stage prod production beta demo-admin localhost health "
+        "metrics "
+    ).split()
+)
+
+DEFAULT_TENANT_SETTINGS = {
+    "locale": "en",
+    "timezone": "UTC",
+    "currency": "USD",
+    "date_format": "YYYY-MM-DD",
+}
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why ``slug`` cannot be a new subdomain, or None when it is free."""
+    if not slug:
+        return "Choose a subdomain."
+    if len(slug) < 3 or len(slug) > 40:
+        return "Use 3 to 40 characters."
+    if not SLUG_PATTERN.match(slug):
+        return (
+            "Use lowercase letters, digits and hyphens, starting and ending with a letter or digit."
+        )
+    if "--" in slug:
+        return "Do not use two hyphens in a row."
+    if slug in RESERVED_SLUGS:
+        return "This subdomain is reserved. Choose another."
+    if db.session.scalar(select(func.count()).select_from(Tenant).where(Tenant.slug == slug)):
+        return "This subdomain is taken. Choose another."
+    return None
+
+
+def clean_company_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationFailed("Enter your company's name.", field="company")
+    if len(name) > 200:
+        raise ValidationFailed("Use at most 200 characters.", field="company")
+    return name
+
+
+def create_tenant(
+    *,
+    slug: str,
+    name: str,
+    admin_email: str,
+    admin_name: str,
+    admin_password: str | None = None,
+    admin_password_hash: str | None = None,
+    plan: str = "free",
+) -> tuple[Tenant, User]:
+    """Create a tenant, its first admin and its defaults. Flushes; the caller commits.
+
+    Every input is checked before anything is written, so bad input writes nothing.
+    Pass ``admin_password_hash`` to hash outside the transaction.
+    """
+    slug = (slug or "").strip().lower()
+    problem = slug_problem(slug)
+    if problem:
+        raise (Conflict if "taken" in problem else ValidationFailed)(problem, field="slug")
+    name = clean_company_name(name)
+    admin_email = accounts.normalize_email(admin_email)
+    admin_name = accounts.clean_name(admin_name)
+    if admin_password_hash is None:
+        accounts.check_new_password(admin_password or "")
+    tenant = Tenant(slug=slug, name=name, plan=plan, settings=dict(DEFAULT_TENANT_SETTINGS))
+    try:
+        with db.session.begin_nested():
+            db.session.add(tenant)
+    except IntegrityError:
+        # Another sign-up took the slug between our check and our INSERT.
+        raise Conflict("This subdomain is taken. Choose another.", field="slug") from None
+    with tenant_scope(tenant.id):
+        admin = accounts.create_user(
+            email=admin_email,
+            name=admin_name,
+            role=ADMIN,
+            password=admin_password if admin_password_hash is None else None,
+            password_hash=admin_password_hash or "",
+        )
+    return tenant, admin
+
+
+def get_tenant_by_slug(slug: str) -> Tenant | None:
+    return db.session.scalar(select(Tenant).where(Tenant.slug == slug.lower()))

@@ -1,0 +1,69 @@
+"""The database wall: PostgreSQL row-level security on every tenant table.
+
+This is the one module that issues raw SQL about tenancy. The migrations call
+``enable_tenant_rls`` for each tenant table; the application sets the tenant per
+transaction with ``set_config('app.tenant_id', <uuid>, true)`` (transaction-local, so it is
+safe behind PgBouncer transaction pooling and vanishes at COMMIT/ROLLBACK).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import has_app_context
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+POLICY_NAME = "tenant_isolation"
+SETTING = "app.tenant_id"
+_SET = text("SELECT set_config('app.tenant_id', :tenant_id, true)")
+
+
+def enable_tenant_rls(op, table: str) -> None:
+    """ENABLE + FORCE row-level security and the isolation policy on ``table`` (migrations)."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
+    op.execute(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY')
+    op.execute(
+        f'CREATE POLICY {POLICY_NAME} ON "{table}" '
+        f"USING (tenant_id = NULLIF(current_setting('{SETTING}', true), '')::uuid) "
+        f"WITH CHECK (tenant_id = NULLIF(current_setting('{SETTING}', true), '')::uuid)"
+    )
+
+
+def grant_app_role(connection, role: str) -> None:
+    """Let the application's role read and write every table, and nothing more."""
+    quoted = connection.dialect.identifier_preparer.quote(role)
+    connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {quoted}"))
+    connection.execute(
+        text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}")
+    )
+    connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))
+
+
+def _value(tenant_id: uuid.UUID | None) -> str:
+    return str(tenant_id) if tenant_id else ""
+
+
+@event.listens_for(Session, "after_begin")
+def _set_tenant_on_begin(session: Session, transaction, connection) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    from tenants.scoping import current_tenant_id
+
+    connection.execute(_SET, {"tenant_id": _value(current_tenant_id())})
+
+
+def sync_open_transaction(tenant_id: uuid.UUID | None) -> None:
+    """Called when the scope changes: update the setting of the request's open transaction."""
+    if not has_app_context():
+        return
+    from saas.db import db
+
+    session = db.session()
+    if not session.in_transaction():
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_SET, {"tenant_id": _value(tenant_id)})

@@ -1,0 +1,59 @@
+"""Sign-up on the base domain: a new company gets its workspace in one step."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request
+
+from saas.auth import services as accounts
+from saas.db import db
+from saas.errors import UserError
+from saas.forms import SignupForm
+from saas.web import platform_only, report_user_error
+from tenants.provisioning import create_tenant, slug_problem
+from tenants.resolver import tenant_url
+from tenants.scoping import tenant_scope
+
+bp = Blueprint("signup", __name__)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@platform_only
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            tenant, admin = create_tenant(
+                slug=form.slug.data,
+                name=form.company.data,
+                admin_email=form.email.data,
+                admin_name=form.name.data,
+                admin_password=form.password.data,
+            )
+            with tenant_scope(tenant.id):
+                token = accounts.issue_user_token(
+                    admin,
+                    purpose=accounts.HANDOFF,
+                    ttl_seconds=current_app.config["HANDOFF_TTL_SECONDS"],
+                )
+        except UserError as error:
+            db.session.rollback()
+            report_user_error(form, error)
+        else:
+            return redirect(tenant_url(tenant, f"/auth/handoff/{token}"), 303)
+    status = 422 if form.errors else 200
+    return render_template("signup/signup.html", form=form, base_domain=_display_domain()), status
+
+
+@bp.route("/signup/check-slug")
+@platform_only
+def check_slug():
+    """Live availability check used by the sign-up form as the user types."""
+    slug = (request.args.get("slug") or "").strip().lower()
+    problem = slug_problem(slug)
+    return jsonify(slug=slug, available=problem is None, message=problem or "Available")
+
+
+def _display_domain() -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(current_app.config["TRELLIS_BASE_URL"]).netloc

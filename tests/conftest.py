@@ -1,0 +1,211 @@
+"""Shared fixtures.
+
+The schema is built once per run by the real migrations. By default the suite runs on
+SQLite; set TRELLIS_TEST_DATABASE_URL (the app's role) and TRELLIS_TEST_DATABASE_OWNER_URL
+(the owner) to run it on PostgreSQL, as `.ci/run` does. Every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine
+
+from saas.app import create_app
+from saas.db import db
+from tests import pg
+
+REQUIRE_SERVICES = os.environ.get("CI", "").lower() == "true" or bool(
+    os.environ.get("TRELLIS_REQUIRE_SERVICES")
+)
+
+
+def test_config(database_url: str, owner_url: str, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "DATABASE_OWNER_URL": owner_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "TRELLIS_BASE_DOMAIN": "localhost",
+        "TRELLIS_BASE_URL": "http://localhost",
+        "MAIL_BACKEND": "memory",
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory) -> tuple[str, str]:
+    app_url = os.environ.get("TRELLIS_TEST_DATABASE_URL")
+    if app_url:
+        owner_url = os.environ.get("TRELLIS_TEST_DATABASE_OWNER_URL", app_url)
+        pg.prepare_database(owner_url, app_url)
+        return app_url, owner_url
+    path = tmp_path_factory.mktemp("db") / "trellis.db"
+    url = f"sqlite:///{path}"
+    return url, url
+
+
+@pytest.fixture(scope="session")
+def app(database_urls) -> Flask:
+    app_url, owner_url = database_urls
+    application = create_app(test_config(app_url, owner_url))
+    with application.app_context():
+        from saas.migrate import upgrade_database
+
+        upgrade_database()
+    return application
+
+
+@pytest.fixture(scope="session")
+def owner_engine(database_urls):
+    engine = create_engine(database_urls[1])
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request, owner_engine):
+    """Each test starts with empty tables (only for tests that use the database)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with owner_engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"TRUNCATE {', '.join(tables)} CASCADE")
+        else:
+            for table in tables:
+                connection.exec_driver_sql(f'DELETE FROM "{table}"')
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture
+def mail(app) -> list[dict]:
+    sent = app.extensions.setdefault("trellis_mail_sent", [])
+    sent.clear()
+    return sent
+
+
+def make_tenant(
+    app,
+    slug: str,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    password: str = "correct horse battery",
+) -> dict:
+    """A tenant with its admin; returns plain values (no ORM objects cross sessions)."""
+    from tenants.provisioning import create_tenant
+
+    with app.app_context():
+        tenant, admin = create_tenant(
+            slug=slug,
+            name=name or slug.title() + " Ltd",
+            admin_email=email or f"admin@{slug}.example.com",
+            admin_name=f"{slug.title()} Admin",
+            admin_password=password,
+        )
+        values = {
+            "id": tenant.id,
+            "slug": tenant.slug,
+            "name": tenant.name,
+            "admin_id": admin.id,
+            "admin_email": admin.email,
+            "password": password,
+            "host": f"http://{slug}.localhost",
+        }
+        db.session.commit()
+        return values
+
+
+def add_user(
+    app,
+    tenant: dict,
+    *,
+    email: str,
+    role: str = "member",
+    password: str = "member password 1",
+    name: str | None = None,
+) -> uuid.UUID:
+    from saas.auth import services as accounts
+    from tenants.scoping import tenant_scope
+
+    with app.app_context(), tenant_scope(tenant["id"]):
+        user = accounts.create_user(
+            email=email, name=name or email.split("@")[0].title(), role=role, password=password
+        )
+        user_id = user.id
+        db.session.commit()
+        return user_id
+
+
+@pytest.fixture
+def tenant(app) -> dict:
+    return make_tenant(app, "acme", name="Acme Corp")
+
+
+@pytest.fixture
+def other_tenant(app) -> dict:
+    return make_tenant(app, "globex", name="Globex Inc")
+
+
+class TenantClient:
+    """A test client bound to one tenant's host."""
+
+    def __init__(self, app, tenant: dict) -> None:
+        self.client = app.test_client()
+        self.tenant = tenant
+        self.base_url = tenant["host"]
+
+    def get(self, path, **kwargs):
+        return self.client.get(path, base_url=self.base_url, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.client.post(path, base_url=self.base_url, **kwargs)
+
+    def open(self, path, method, **kwargs):
+        return self.client.open(path, method=method, base_url=self.base_url, **kwargs)
+
+    def login(self, email: str, password: str):
+        response = self.post("/login", data={"email": email, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return response
+
+
+@pytest.fixture
+def client(app, tenant) -> TenantClient:
+    """Acme's admin, signed in."""
+    tenant_client = TenantClient(app, tenant)
+    tenant_client.login(tenant["admin_email"], tenant["password"])
+    return tenant_client
+
+
+@pytest.fixture
+def login_as(app):
+    def _login(tenant: dict, email: str, password: str) -> TenantClient:
+        tenant_client = TenantClient(app, tenant)
+        tenant_client.login(email, password)
+        return tenant_client
+
+    return _login
+
+
+def link_in(message: dict) -> str:
+    """The path of the first link in an e-mail body."""
+    match = re.search(r"https?://[^/\s]+(/\S+)", message["body"])
+    assert match, message["body"]
+    return match.group(1)

@@ -1,0 +1,133 @@
+"""Sign-up on the base domain: one transaction creates the tenant, its admin and defaults."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from saas.auth.models import User
+from saas.db import db
+from tenants.models import Tenant
+from tenants.scoping import tenant_scope
+
+GOOD = {
+    "company": "Blue Fin Travel",
+    "slug": "bluefin",
+    "name": "Ana Lima",
+    "email": "ana@bluefin.example.com",
+    "password": "a long enough passphrase",
+}
+
+
+def _count_tenants(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Tenant))
+
+
+def test_signup_creates_workspace_and_lands_admin_in_it(app):
+    client = app.test_client()
+    response = client.post("/signup", data=GOOD, base_url="http://localhost")
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location.startswith("http://bluefin.localhost/auth/handoff/")
+
+    landed = client.get(location, base_url="http://bluefin.localhost")
+    assert landed.status_code == 303 and landed.headers["Location"] == "/"
+    home = client.get("/", base_url="http://bluefin.localhost")
+    assert home.status_code == 200
+    page = home.get_data(as_text=True)
+    assert "Blue Fin Travel" in page and "Ana" in page
+
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "bluefin"))
+        assert tenant.name == "Blue Fin Travel" and tenant.status == "active"
+        assert tenant.settings["currency"] == "USD"
+        with tenant_scope(tenant.id):
+            admin = db.session.scalar(select(User))
+            assert admin.email == "ana@bluefin.example.com" and admin.role == "admin"
+            assert admin.password_hash.startswith("$argon2id$")
+
+
+def test_handoff_link_works_once(app):
+    client = app.test_client()
+    location = client.post("/signup", data=GOOD, base_url="http://localhost").headers["Location"]
+    other = app.test_client()
+    assert other.get(location, base_url="http://bluefin.localhost").headers["Location"] == "/"
+    again = app.test_client().get(location, base_url="http://bluefin.localhost")
+    assert again.headers["Location"] == "/login"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("company", "", "Enter your company"),
+        ("company", "x" * 201, "at most 200"),
+        ("slug", "", "Choose a subdomain"),
+        ("slug", "ab", "3 to 40"),
+        ("slug", "a" * 41, "3 to 40"),
+        ("slug", "Bad_Slug", "lowercase letters"),
+        ("slug", "-acme", "lowercase letters"),
+        ("slug", "ac--me", "two hyphens"),
+        ("slug", "www", "reserved"),
+        ("slug", "admin", "reserved"),
+        ("slug", "api", "reserved"),
+        ("name", "", "Enter a name"),
+        ("email", "", "Enter an e-mail"),
+        ("email", "not-an-email", "not valid"),
+        ("email", "a@" + "b" * 260 + ".com", "too long"),
+        ("password", "", "Choose a password"),
+        ("password", "short", "8 to 128"),
+        ("password", "p" * 129, "8 to 128"),
+    ],
+)
+def test_bad_input_gives_a_clear_error_and_writes_nothing(app, field, value, message):
+    response = app.test_client().post(
+        "/signup", data={**GOOD, field: value}, base_url="http://localhost"
+    )
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert _count_tenants(app) == 0
+
+
+def test_duplicate_slug_is_refused(app, tenant):
+    response = app.test_client().post(
+        "/signup", data={**GOOD, "slug": "acme"}, base_url="http://localhost"
+    )
+    assert response.status_code == 422
+    assert "taken" in response.get_data(as_text=True)
+    assert _count_tenants(app) == 1
+
+
+def test_long_password_of_64_characters_is_allowed(app):
+    data = {**GOOD, "password": "p" * 64 + " and more words to be sure"}
+    assert (
+        app.test_client().post("/signup", data=data, base_url="http://localhost").status_code == 303
+    )
+
+
+def test_live_slug_check(app, tenant):
+    client = app.test_client()
+    free = client.get("/signup/check-slug?slug=newco", base_url="http://localhost").get_json()
+    assert free == {"slug": "newco", "available": True, "message": "Available"}
+    taken = client.get("/signup/check-slug?slug=acme", base_url="http://localhost").get_json()
+    assert taken["available"] is False and "taken" in taken["message"]
+    reserved = client.get("/signup/check-slug?slug=www", base_url="http://localhost").get_json()
+    assert reserved["available"] is False and "reserved" in reserved["message"]
+
+
+def test_signup_is_not_served_on_a_tenant_host(app, tenant):
+    response = app.test_client().get("/signup", base_url=tenant["host"])
+    assert response.status_code == 404
+
+
+def test_unknown_subdomain_gets_a_friendly_404(app):
+    response = app.test_client().get("/", base_url="http://nobody.localhost")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "There is no workspace at this address" in page
+    assert "Traceback" not in page
+
+
+def test_landing_page_on_base_domain(app):
+    page = app.test_client().get("/", base_url="http://localhost").get_data(as_text=True)
+    assert "Create your workspace" in page
