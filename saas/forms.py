@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
 from saas.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from saas.auth.roles import ROLE_LABELS, ROLES
+
+ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
 
 _password = [
     DataRequired("Choose a password."),
@@ -59,11 +62,11 @@ class AcceptInvitationForm(FlaskForm):
 class InviteForm(FlaskForm):
     name = StringField("Name", _name)
     email = EmailField("E-mail", _email)
-    role = SelectField("Role", choices=[(r, ROLE_LABELS[r]) for r in ROLES], default="member")
+    role = SelectField("Role", choices=ROLE_CHOICES, default="member")
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    role = SelectField("Role", choices=ROLE_CHOICES)
 
 
 class ConfirmForm(FlaskForm):
@@ -96,6 +99,6 @@ class SsoProviderForm(FlaskForm):
         "Create an account on first sign-in for people the provider vouches for"
     )
     default_role = SelectField(
-        "Role of new accounts", choices=[(r, ROLE_LABELS[r]) for r in ROLES], default="member"
+        "Role of new accounts", choices=ROLE_CHOICES, default="member"
     )
     enabled = BooleanField("Enabled", default=True)

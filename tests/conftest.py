@@ -41,6 +41,9 @@ def test_config(database_url: str, owner_url: str, **extra) -> dict:
     return config
 
 
+test_config.__test__ = False  # a helper, not a test
+
+
 @pytest.fixture(scope="session")
 def database_urls(tmp_path_factory) -> tuple[str, str]:
     app_url = os.environ.get("TRELLIS_TEST_DATABASE_URL")
@@ -61,7 +64,9 @@ def app(database_urls) -> Flask:
         from saas.migrate import upgrade_database
 
         upgrade_database()
-    return application
+    yield application
+    with application.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

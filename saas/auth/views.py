@@ -154,8 +154,7 @@ def handoff(token: str):
     try:
         user = accounts.consume_user_token(token, purpose=accounts.HANDOFF)
     except NotFound:
-        flash("That sign-in link has expired. Sign in with your e-mail and password.", "info")
-        return redirect(url_for("auth.login"), 303)
+        return render_template("auth/link_invalid.html"), 404
     accounts.record_login(user)
     start_session(user)
     flash(f"Welcome to your new workspace, {user.name}!", "success")

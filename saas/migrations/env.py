@@ -42,6 +42,7 @@ def run_migrations_online() -> None:
             # Fail fast instead of queueing behind a long transaction and blocking writers.
             connection.exec_driver_sql("SET lock_timeout = '5s'")
             connection.exec_driver_sql("SET statement_timeout = '10min'")
+            connection.commit()  # session settings kept; Alembic then owns the transaction
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
