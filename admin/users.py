@@ -104,11 +104,11 @@ def resend(user_id: str):
 @bp.route("/<user_id>/role", methods=["POST"])
 @admin_required
 def change_role(user_id: str):
+    user = accounts.get_user(user_id)
     form = RoleForm()
     if not form.validate_on_submit():
         flash("Choose a valid role.", "error")
         return redirect(url_for("admin_users.index"), 303)
-    user = accounts.get_user(user_id)
     try:
         accounts.change_role(user=user, role=form.role.data, by=current_user)
     except UserError as error:

@@ -64,10 +64,12 @@ def _register_blueprints(app: Flask) -> None:
     from saas.auth.sso import bp as sso_bp
     from saas.auth.tokens_views import bp as tokens_bp
     from saas.auth.views import bp as auth_bp
+    from saas.health import bp as health_bp
     from tenants.views import bp as signup_bp
 
     for blueprint in (
         home_bp,
+        health_bp,
         signup_bp,
         auth_bp,
         sso_bp,

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from saas.auth.models import User
 from saas.db import db
-from tenants.scoping import TenantScopeError, TenantScoped, tenant_scope, unscoped
+from tenants.scoping import TenantScoped, TenantScopeError, tenant_scope, unscoped
 from tests.conftest import add_user
 
 
