@@ -51,6 +51,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _import_models() -> None:
     """Import every model module so the metadata is complete (migrations, alembic check)."""
+    import core.audit.models  # noqa: F401
+    import core.companies.models  # noqa: F401
+    import core.contacts.models  # noqa: F401
+    import core.objects.models  # noqa: F401
     import saas.auth.models  # noqa: F401
     import saas.mail  # noqa: F401
     import tenants.models  # noqa: F401
@@ -60,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from admin.sso import bp as admin_sso_bp
     from admin.users import bp as admin_users_bp
     from core.home.views import bp as home_bp
+    from core.objects.api import bp as objects_api_bp
     from saas.api import bp as api_bp
     from saas.auth.sso import bp as sso_bp
     from saas.auth.tokens_views import bp as tokens_bp
@@ -77,9 +82,11 @@ def _register_blueprints(app: Flask) -> None:
         admin_users_bp,
         admin_sso_bp,
         api_bp,
+        objects_api_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
+    csrf.exempt(objects_api_bp)
 
 
 def _register_boundary(app: Flask) -> None:
@@ -131,7 +138,10 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(UserError)
     def _user_error(error: UserError):
         if _wants_json():
-            return jsonify(error=type(error).__name__.lower(), message=error.message), error.status
+            body = {"error": error.code, "message": error.message}
+            if error.errors:
+                body["fields"] = error.errors
+            return jsonify(body), error.status
         return render_template(
             "errors/error.html", code=error.status, title="Sorry", message=error.message
         ), error.status

@@ -49,6 +49,10 @@ def load_config() -> dict:
         "TRELLIS_BASE_DOMAIN": os.environ.get("TRELLIS_BASE_DOMAIN", "localhost"),
         "TRELLIS_BASE_URL": os.environ.get("TRELLIS_BASE_URL", "http://localhost:5000"),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # SSO issuers on private or loopback addresses (a Keycloak on the LAN, development).
+        "TRELLIS_SSO_ALLOW_PRIVATE_ISSUERS": _bool("TRELLIS_SSO_ALLOW_PRIVATE_ISSUERS", False),
+        # How many reverse proxies sit in front (their X-Forwarded-* headers are trusted).
+        "TRELLIS_PROXY_COUNT": int(os.environ.get("TRELLIS_PROXY_COUNT", "0")),
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "console"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Trellis <no-reply@localhost>"),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),

@@ -84,21 +84,35 @@ class ApiTokenForm(FlaskForm):
 
 
 class SsoProviderForm(FlaskForm):
-    name = StringField("Button label", [DataRequired("Enter a label."), Length(max=100)])
+    """An OpenID Connect provider; the service checks the issuer further (https, no query)."""
+
+    # Rendered as a hidden input: the id the redirect URI shown before saving is made for.
+    provider_id = StringField("Provider ID", [Optional(), Length(max=36)])
+    name = StringField(
+        "Button label",
+        [DataRequired("Enter a label."), Length(max=100, message="Use at most 100 characters.")],
+    )
     issuer = StringField(
         "Issuer URL",
         [
             DataRequired("Enter the issuer URL."),
-            Length(max=500),
-            URL(require_tld=False, message="Enter a URL."),
+            Length(max=500, message="Use at most 500 characters."),
+            URL(require_tld=False, message="Enter a URL, such as https://accounts.example.com."),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+    client_id = StringField(
+        "Client ID",
+        [
+            DataRequired("Enter the client ID."),
+            Length(max=500, message="Use at most 500 characters."),
         ],
     )
-    client_id = StringField("Client ID", [DataRequired("Enter the client ID."), Length(max=500)])
-    client_secret = PasswordField("Client secret", [Optional(), Length(max=1000)])
+    client_secret = PasswordField(
+        "Client secret", [Optional(), Length(max=1000, message="Use at most 1000 characters.")]
+    )
     allow_signup = BooleanField(
         "Create an account on first sign-in for people the provider vouches for"
     )
-    default_role = SelectField(
-        "Role of new accounts", choices=ROLE_CHOICES, default="member"
-    )
+    default_role = SelectField("Role of new accounts", choices=ROLE_CHOICES, default="member")
     enabled = BooleanField("Enabled", default=True)

@@ -17,7 +17,7 @@ import uuid
 from email.message import EmailMessage
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import Integer, String, Text, select
+from sqlalchemy import Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.db import UTCDateTime, db, utcnow
@@ -28,11 +28,12 @@ log = logging.getLogger(__name__)
 
 class OutboxEmail(TenantScoped, db.Model):
     __tablename__ = "email_outbox"
+    __table_args__ = (Index("ix_email_outbox_pending", "tenant_id", "status", "created_at"),)
 
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

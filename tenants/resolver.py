@@ -47,11 +47,15 @@ def bearer_token() -> str | None:
 def _resolve() -> None:
     g.tenant = None
     g.token_tenant_mismatch = False
+    if request.endpoint == "static":
+        return  # stylesheets and scripts are the same for every host, known or not
     slug = slug_from_host(request.host, current_app.config["TRELLIS_BASE_DOMAIN"])
     if slug is not None:
         tenant = get_tenant_by_slug(slug)
         if tenant is None or tenant.status == "deleted":
             abort(404, description="unknown_workspace")
+        if tenant.status == "suspended":
+            abort(403, description="This workspace is suspended. Its admin can contact support.")
         g.tenant = tenant
     if request.path.startswith("/api/"):
         raw = bearer_token()
@@ -59,7 +63,7 @@ def _resolve() -> None:
         if claimed is not None:
             if g.tenant is None:
                 g.tenant = db.session.get(Tenant, claimed)
-                if g.tenant is not None and g.tenant.status == "deleted":
+                if g.tenant is not None and not g.tenant.is_active:
                     g.tenant = None
             elif g.tenant.id != claimed:
                 # A token of another tenant on this tenant's address authenticates nobody.

@@ -40,6 +40,8 @@ def grant_app_role(connection, role: str) -> None:
         text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}")
     )
     connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))
+    # The migration history is the owner's business alone.
+    connection.execute(text(f"REVOKE ALL ON alembic_version FROM {quoted}"))
 
 
 def _value(tenant_id: uuid.UUID | None) -> str:

@@ -7,7 +7,6 @@ import functools
 from flask import Blueprint, g, jsonify
 
 from saas.auth.api_tokens import user_for_token
-from saas.errors import UserError
 from tenants.resolver import bearer_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -35,14 +34,6 @@ def token_required(view):
         return view(*args, **kwargs)
 
     return wrapper
-
-
-@bp.errorhandler(UserError)
-def _user_error(error: UserError):
-    body = {"error": type(error).__name__.lower(), "message": error.message}
-    if error.field:
-        body["fields"] = {error.field: [error.message]}
-    return jsonify(body), error.status
 
 
 @bp.route("/me")

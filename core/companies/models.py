@@ -1,0 +1,125 @@
+"""Companies (accounts): the organisations a tenant does business with."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKeyConstraint, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.objects.models import RecordMixin, record_table_args
+from core.objects.registry import FieldSpec, ObjectSpec, register_object
+from saas.db import JSONType, db
+
+PARTY_ROLES = ("customer", "supplier", "distributor", "partner", "debtor")
+INDUSTRIES = (
+    "Agriculture",
+    "Construction",
+    "Education",
+    "Energy",
+    "Financial services",
+    "Healthcare",
+    "Hospitality",
+    "Information technology",
+    "Manufacturing",
+    "Media",
+    "Professional services",
+    "Public sector",
+    "Real estate",
+    "Retail",
+    "Tourism",
+    "Transport and logistics",
+    "Wholesale",
+    "Other",
+)
+SIZES = ("1-10", "11-50", "51-200", "201-1000", "1001+")
+
+
+def picklist(values) -> dict:
+    return {"values": [{"value": v} for v in values]}
+
+
+class Company(RecordMixin, db.Model):
+    __tablename__ = "companies"
+    __table_args__ = record_table_args(
+        "companies",
+        ForeignKeyConstraint(
+            ["tenant_id", "parent_id"],
+            ["companies.tenant_id", "companies.id"],
+        ),
+        Index("ix_companies_name", "tenant_id", "name"),
+    )
+
+    name: Mapped[str] = mapped_column(String(255))
+    industry: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[str | None] = mapped_column(String(20))
+    employees: Mapped[int | None] = mapped_column(Integer)
+    founded_on: Mapped[dt.date | None] = mapped_column(Date)
+    annual_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    credit_limit: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    website: Mapped[str | None] = mapped_column(String(2000))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(254))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column()
+    address: Mapped[dict | None] = mapped_column(JSONType)
+    roles: Mapped[list | None] = mapped_column(JSONType)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+COMPANY = register_object(
+    ObjectSpec(
+        api_name="companies",
+        label="Company",
+        label_plural="Companies",
+        model=Company,
+        title=lambda record: record.name,
+        search_fields=("name", "email", "website", "phone"),
+        fields={
+            f.api_name: f
+            for f in (
+                FieldSpec("name", "Name", "text", required=True, column="name"),
+                FieldSpec(
+                    "industry", "Industry", "picklist", picklist(INDUSTRIES), column="industry"
+                ),
+                FieldSpec("size", "Size", "picklist", picklist(SIZES), column="size"),
+                FieldSpec(
+                    "employees", "Employees", "number", {"min": 0, "scale": 0}, column="employees"
+                ),
+                FieldSpec("founded_on", "Founded", "date", column="founded_on"),
+                FieldSpec("annual_revenue", "Annual revenue", "currency", column="annual_revenue"),
+                FieldSpec(
+                    "credit_limit", "Credit limit", "currency", {"min": 0}, column="credit_limit"
+                ),
+                FieldSpec("website", "Website", "url", column="website"),
+                FieldSpec("phone", "Phone", "phone", column="phone"),
+                FieldSpec("email", "E-mail", "email", column="email"),
+                FieldSpec(
+                    "parent_id",
+                    "Parent company",
+                    "lookup",
+                    {"target": "companies"},
+                    column="parent_id",
+                ),
+                FieldSpec("address", "Address", "address", column="address", filterable=False),
+                FieldSpec(
+                    "roles",
+                    "Roles",
+                    "multi_picklist",
+                    picklist(PARTY_ROLES),
+                    column="roles",
+                    filterable=False,
+                ),
+                FieldSpec(
+                    "description",
+                    "Description",
+                    "long_text",
+                    column="description",
+                    filterable=False,
+                ),
+                FieldSpec("owner_id", "Owner", "user", column="owner_id"),
+            )
+        },
+    )
+)

@@ -1,0 +1,541 @@
+"""Record services, written once for every object: create, read, update, soft delete,
+restore, list with filters/sort/cursor, and the JSON form of a record.
+
+They flush and never commit; every write is validated against the registry first (so a
+bad write changes nothing) and leaves an audit entry.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import datetime as dt
+import json
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from core.audit.models import AuditEntry
+from core.objects.formulas import evaluate_formula, parse_formula
+from core.objects.registry import FieldSpec, ObjectSpec, object_for_tenant
+from core.objects.types import FieldValueError
+from saas.auth.models import User
+from saas.db import db, utcnow
+from saas.errors import NotFound, PreconditionFailed, ValidationFailed
+from tenants.scoping import require_tenant_id
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+RESTORE_DAYS = 30
+OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "contains", "is_null")
+SYSTEM_FIELDS = ("id", "version", "created_at", "updated_at", "created_by_id", "deleted_at")
+
+
+@dataclass(frozen=True)
+class Filter:
+    field: str
+    op: str
+    value: str
+
+
+# Field-level access -----------------------------------------------------------------------
+
+
+def hidden_fields(obj: ObjectSpec, role: str | None) -> set[str]:
+    return {name for name, spec in obj.fields.items() if spec.access.get(role) == "hidden"}
+
+
+def read_only_fields(obj: ObjectSpec, role: str | None) -> set[str]:
+    return {
+        name
+        for name, spec in obj.fields.items()
+        if spec.read_only or spec.access.get(role) in ("hidden", "read_only")
+    }
+
+
+# Reading --------------------------------------------------------------------------------
+
+
+def _stored_value(spec: FieldSpec, record) -> object:
+    if spec.column:
+        return spec.field_type.from_column(getattr(record, spec.column))
+    return (record.custom or {}).get(spec.api_name)
+
+
+def to_api(obj: ObjectSpec, record, *, role: str | None, fields: list[str] | None = None) -> dict:
+    """One flat JSON object: ``id``, system fields, standard and custom fields side by side."""
+    return to_api_many(obj, [record], role=role, fields=fields)[0]
+
+
+def to_api_many(
+    obj: ObjectSpec, records: list, *, role: str | None, fields: list[str] | None = None
+) -> list[dict]:
+    hidden = hidden_fields(obj, role)
+    wanted = [
+        name for name in obj.fields if name not in hidden and (fields is None or name in fields)
+    ]
+    rollups = {
+        name: _rollup_values(obj, obj.fields[name], records)
+        for name in wanted
+        if obj.fields[name].type == "rollup"
+    }
+    rows = []
+    for record in records:
+        row = {
+            "id": str(record.id),
+            "object": obj.api_name,
+            "version": record.version,
+            "created_at": record.created_at.isoformat().replace("+00:00", "Z"),
+            "updated_at": record.updated_at.isoformat().replace("+00:00", "Z"),
+        }
+        if record.deleted_at is not None:
+            row["deleted_at"] = record.deleted_at.isoformat().replace("+00:00", "Z")
+        values = {
+            name: _stored_value(obj.fields[name], record)
+            for name in obj.fields
+            if obj.fields[name].type not in ("formula", "rollup")
+        }
+        for name in wanted:
+            spec = obj.fields[name]
+            if spec.type == "formula":
+                tree = parse_formula(spec.options.get("expression", ""), set(obj.fields))
+                row[name] = evaluate_formula(tree, values)
+            elif spec.type == "rollup":
+                row[name] = rollups[name].get(record.id)
+            else:
+                row[name] = values[name]
+        rows.append(row)
+    return rows
+
+
+def _rollup_values(obj: ObjectSpec, spec: FieldSpec, records: list) -> dict:
+    """count / sum / min / max over related records, for all ``records`` in one query."""
+    options = spec.options
+    related = object_for_tenant(options["related_object"])
+    via = related.fields[options["via"]]
+    via_column = getattr(related.model, via.column) if via.column else None
+    if via_column is None:
+        via_column = getattr(related.model, f"s_{via.slot}")
+    function = options["function"]
+    ids = [record.id for record in records]
+    if not ids:
+        return {}
+    if function == "count":
+        aggregate = func.count()
+    else:
+        target = related.fields[options["related_field"]]
+        column = getattr(related.model, target.sort_column)
+        aggregate = {"sum": func.sum, "min": func.min, "max": func.max}[function](column)
+    query = (
+        select(via_column, aggregate)
+        .where(via_column.in_(ids if via.column else [str(i) for i in ids]))
+        .where(related.model.deleted_at.is_(None))
+        .group_by(via_column)
+    )
+    if related.custom_object_id is not None:
+        query = query.where(related.model.object_id == related.custom_object_id)
+    result = {}
+    for key, value in db.session.execute(query):
+        key = key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+        if isinstance(value, Decimal):
+            value = int(value) if value == value.to_integral_value() else float(value)
+        result[key] = value
+    if function == "count":
+        return {record_id: result.get(record_id, 0) for record_id in ids}
+    return result
+
+
+def records_query(obj: ObjectSpec):
+    """Every record of ``obj`` (including deleted ones) of the current tenant."""
+    query = select(obj.model)
+    if obj.custom_object_id is not None:
+        query = query.where(obj.model.object_id == obj.custom_object_id)
+    return query
+
+
+def get_records_by_ids(object_name: str, ids) -> list:
+    """The live records among ``ids`` (others are silently absent), in one query."""
+    obj = object_for_tenant(object_name)
+    keys = [uuid.UUID(str(i)) for i in ids]
+    if not keys:
+        return []
+    query = records_query(obj).where(obj.model.id.in_(keys), obj.model.deleted_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def get_record(object_name: str, record_id, *, include_deleted: bool = False):
+    obj = object_for_tenant(object_name)
+    try:
+        key = uuid.UUID(str(record_id))
+    except ValueError:
+        raise NotFound(f"No {obj.label.lower()} with this id.") from None
+    record = db.session.get(obj.model, (require_tenant_id(), key))
+    if (
+        record is None
+        or (obj.custom_object_id is not None and record.object_id != obj.custom_object_id)
+        or (record.deleted_at is not None and not include_deleted)
+    ):
+        raise NotFound(f"No {obj.label.lower()} with this id.")
+    return record
+
+
+# Validation -----------------------------------------------------------------------------
+
+
+def clean_input(
+    obj: ObjectSpec, values: dict, *, role: str | None, record=None
+) -> dict[str, object]:
+    """The stored form of every given field, or ValidationFailed with every field's problem."""
+    if not isinstance(values, dict):
+        raise ValidationFailed("Send the record as a JSON object.")
+    errors: dict[str, list[str]] = defaultdict(list)
+    cleaned: dict[str, object] = {}
+    hidden, locked = hidden_fields(obj, role), read_only_fields(obj, role)
+    for name, raw in values.items():
+        if name in SYSTEM_FIELDS or name == "object":
+            continue
+        spec = obj.fields.get(name)
+        if spec is None or name in hidden:
+            errors[name].append("There is no such field.")
+            continue
+        if name in locked and not spec.read_only:
+            errors[name].append("You cannot change this field.")
+            continue
+        try:
+            cleaned[name] = spec.field_type.clean(raw, spec.options)
+        except FieldValueError as exc:
+            errors[name].append(str(exc))
+    creating = record is None
+    if creating:
+        for name, spec in obj.fields.items():
+            if name not in values and spec.default is not None and not spec.read_only:
+                cleaned[name] = spec.field_type.clean(spec.default, spec.options)
+    for name, spec in obj.fields.items():
+        if not spec.required or spec.read_only or name in errors:
+            continue
+        missing = cleaned.get(name) is None if (creating or name in cleaned) else False
+        if missing:
+            errors[name].append("This field is required.")
+    for name, value in cleaned.items():
+        if value is None or name in errors:
+            continue
+        spec = obj.fields[name]
+        if spec.type in ("lookup", "user") and not _reference_exists(spec, value):
+            errors[name].append("There is no such record.")
+        elif spec.unique and _is_taken(obj, spec, value, record):
+            errors[name].append("Another record already has this value.")
+    if errors:
+        raise ValidationFailed("Some fields are not valid.", errors=dict(errors))
+    return cleaned
+
+
+def _reference_exists(spec: FieldSpec, value: str) -> bool:
+    key = uuid.UUID(value)
+    if spec.type == "user":
+        return db.session.get(User, (require_tenant_id(), key)) is not None
+    try:
+        get_record(spec.options["target"], key)
+    except NotFound:
+        return False
+    return True
+
+
+def _column_for(obj: ObjectSpec, spec: FieldSpec):
+    name = spec.sort_column
+    return getattr(obj.model, name) if name else None
+
+
+def _is_taken(obj: ObjectSpec, spec: FieldSpec, value, record) -> bool:
+    column = _column_for(obj, spec)
+    if column is None:
+        return False
+    compared = (
+        spec.field_type.to_column(value) if spec.column else spec.field_type.slot_value(value)
+    )
+    query = records_query(obj).where(column == compared, obj.model.deleted_at.is_(None))
+    if record is not None:
+        query = query.where(obj.model.id != record.id)
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) > 0
+
+
+# Writing --------------------------------------------------------------------------------
+
+
+def _apply(obj: ObjectSpec, record, cleaned: dict) -> dict[str, list]:
+    """Write cleaned values into ``record``; return {field: [old, new]} of what changed."""
+    changes = {}
+    custom = dict(record.custom or {})
+    for name, value in cleaned.items():
+        spec = obj.fields[name]
+        old = _stored_value(spec, record)
+        if old == value:
+            continue
+        changes[name] = [old, value]
+        if spec.column:
+            setattr(record, spec.column, spec.field_type.to_column(value))
+        else:
+            if value is None:
+                custom.pop(name, None)
+            else:
+                custom[name] = value
+            if spec.slot:
+                slot_value = spec.field_type.slot_value(value)
+                if isinstance(slot_value, str):
+                    slot_value = slot_value[:255]
+                setattr(record, f"s_{spec.slot}", slot_value)
+    record.custom = custom
+    return changes
+
+
+def _audit(obj: ObjectSpec, record, action: str, actor: User | None, changes: dict) -> None:
+    db.session.add(
+        AuditEntry(
+            object_name=obj.api_name,
+            record_id=record.id,
+            action=action,
+            actor_id=actor.id if actor else None,
+            changes=json.loads(json.dumps(changes, default=str)),
+        )
+    )
+
+
+def create_record(object_name: str, values: dict, *, actor: User | None):
+    obj = object_for_tenant(object_name)
+    cleaned = clean_input(obj, values, role=actor.role if actor else None)
+    record = obj.model(custom={})
+    if obj.custom_object_id is not None:
+        record.object_id = obj.custom_object_id
+    if "owner_id" in obj.fields and cleaned.get("owner_id") is None and actor is not None:
+        cleaned["owner_id"] = str(actor.id)
+    changes = _apply(obj, record, cleaned)
+    record.created_by_id = actor.id if actor else None
+    db.session.add(record)
+    db.session.flush()
+    _audit(obj, record, "create", actor, changes)
+    db.session.flush()
+    return record
+
+
+def update_record(
+    object_name: str, record_id, values: dict, *, actor: User | None, expected_version=None
+):
+    obj = object_for_tenant(object_name)
+    record = get_record(object_name, record_id)
+    if expected_version is not None and str(expected_version) != str(record.version):
+        raise PreconditionFailed(
+            "This record was changed by someone else since you loaded it. Reload and try again."
+        )
+    cleaned = clean_input(obj, values, role=actor.role if actor else None, record=record)
+    changes = _apply(obj, record, cleaned)
+    if changes:
+        record.updated_at = utcnow()
+        try:
+            db.session.flush()
+        except StaleDataError:
+            raise PreconditionFailed(
+                "This record was changed by someone else at the same time. Reload and try again."
+            ) from None
+        _audit(obj, record, "update", actor, changes)
+        db.session.flush()
+    return record
+
+
+def delete_record(object_name: str, record_id, *, actor: User | None) -> None:
+    """Soft delete: the record goes to the recycle bin for 30 days."""
+    obj = object_for_tenant(object_name)
+    record = get_record(object_name, record_id)
+    record.deleted_at = utcnow()
+    db.session.flush()
+    _audit(obj, record, "delete", actor, {})
+
+
+def restore_record(object_name: str, record_id, *, actor: User | None):
+    obj = object_for_tenant(object_name)
+    record = get_record(object_name, record_id, include_deleted=True)
+    if record.deleted_at is None:
+        return record
+    if record.deleted_at < utcnow() - dt.timedelta(days=RESTORE_DAYS):
+        raise NotFound(f"This {obj.label.lower()} was deleted more than {RESTORE_DAYS} days ago.")
+    record.deleted_at = None
+    db.session.flush()
+    _audit(obj, record, "restore", actor, {})
+    return record
+
+
+def record_history(object_name: str, record_id) -> list[AuditEntry]:
+    obj = object_for_tenant(object_name)
+    record = get_record(object_name, record_id, include_deleted=True)
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.object_name == obj.api_name, AuditEntry.record_id == record.id)
+            .order_by(AuditEntry.at.desc())
+        )
+    )
+
+
+# Listing --------------------------------------------------------------------------------
+
+
+def _filter_value(spec: FieldSpec, raw: str):
+    value = spec.field_type.clean(raw, spec.options)
+    if value is None:
+        return None
+    return spec.field_type.to_column(value) if spec.column else spec.field_type.slot_value(value)
+
+
+def _condition(obj: ObjectSpec, flt: Filter):
+    spec = obj.fields.get(flt.field)
+    if spec is None:
+        raise ValidationFailed("There is no such field.", field=flt.field)
+    column = _column_for(obj, spec)
+    if column is None:
+        raise ValidationFailed(
+            "This field cannot be filtered. An admin can mark it filterable.", field=flt.field
+        )
+    if flt.op not in OPERATORS:
+        raise ValidationFailed(
+            f"Unknown operator {flt.op!r}; use one of {', '.join(OPERATORS)}.", field=flt.field
+        )
+    try:
+        if flt.op == "is_null":
+            flag = str(flt.value).lower()
+            if flag not in ("true", "false", "1", "0"):
+                raise FieldValueError("Use true or false.")
+            return column.is_(None) if flag in ("true", "1") else column.is_not(None)
+        if flt.op == "contains":
+            text = str(flt.value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            return column.ilike(f"%{text}%", escape="\\")
+        if flt.op == "in":
+            values = [_filter_value(spec, part) for part in str(flt.value).split(",") if part]
+            return column.in_(values)
+        value = _filter_value(spec, flt.value)
+    except FieldValueError as exc:
+        raise ValidationFailed(str(exc), field=flt.field) from None
+    if value is None:
+        return column.is_(None) if flt.op == "eq" else column.is_not(None)
+    comparisons = {
+        "eq": column.__eq__,
+        "ne": column.__ne__,
+        "lt": column.__lt__,
+        "lte": column.__le__,
+        "gt": column.__gt__,
+        "gte": column.__ge__,
+    }
+    return comparisons[flt.op](value)
+
+
+def _encode_cursor(values: list) -> str:
+    raw = json.dumps(values, default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> list:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise ValidationFailed("The cursor is not valid.", field="cursor") from None
+    if not isinstance(values, list) or len(values) != 2:
+        raise ValidationFailed("The cursor is not valid.", field="cursor")
+    return values
+
+
+def list_records(
+    object_name: str,
+    *,
+    filters: list[Filter] = (),
+    sort: str | None = None,
+    limit: int = DEFAULT_PAGE_SIZE,
+    cursor: str | None = None,
+    deleted: bool = False,
+    role: str | None = None,
+) -> tuple[list, str | None]:
+    """A page of records and the cursor of the next page (None on the last page).
+
+    Sorting is on one field (``-field`` for descending), with the id as tie-breaker and
+    empty values last; pagination is by keyset, so pages stay fast and stable.
+    """
+    obj = object_for_tenant(object_name)
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValidationFailed(f"Ask for 1 to {MAX_PAGE_SIZE} records.", field="limit")
+    query = records_query(obj)
+    query = query.where(
+        obj.model.deleted_at.is_not(None) if deleted else obj.model.deleted_at.is_(None)
+    )
+    hidden = hidden_fields(obj, role)
+    for flt in filters:
+        if flt.field in hidden:
+            raise ValidationFailed("There is no such field.", field=flt.field)
+        query = query.where(_condition(obj, flt))
+
+    descending = bool(sort and sort.startswith("-"))
+    sort_name = (sort or "").lstrip("-") or None
+    if sort_name in ("created_at", "updated_at"):
+        sort_column = getattr(obj.model, sort_name)
+        sort_spec = None
+    elif sort_name:
+        sort_spec = obj.fields.get(sort_name)
+        if sort_spec is None or sort_name in hidden:
+            raise ValidationFailed("There is no such field.", field="sort")
+        sort_column = _column_for(obj, sort_spec)
+        if sort_column is None:
+            raise ValidationFailed("This field cannot be sorted on.", field="sort")
+    else:
+        sort_column, sort_spec = obj.model.created_at, None
+    id_column = obj.model.id
+
+    if cursor:
+        last_value, last_id = _decode_cursor(cursor)
+        try:
+            last_id = uuid.UUID(last_id)
+        except (TypeError, ValueError):
+            raise ValidationFailed("The cursor is not valid.", field="cursor") from None
+        if last_value is None:
+            query = query.where(and_(sort_column.is_(None), id_column > last_id))
+        else:
+            typed = _cursor_value(sort_column, last_value)
+            beyond = sort_column < typed if descending else sort_column > typed
+            query = query.where(
+                or_(beyond, and_(sort_column == typed, id_column > last_id), sort_column.is_(None))
+            )
+    order = sort_column.desc() if descending else sort_column.asc()
+    query = query.order_by(order.nulls_last(), id_column.asc()).limit(limit + 1)
+    records = list(db.session.scalars(query))
+    next_cursor = None
+    if len(records) > limit:
+        records = records[:limit]
+        last = records[-1]
+        next_cursor = _encode_cursor([_cursor_raw(getattr(last, sort_column.key)), str(last.id)])
+    return records, next_cursor
+
+
+def _cursor_raw(value):
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    return value
+
+
+def _cursor_value(column, raw):
+    python_type = None
+    with contextlib.suppress(NotImplementedError):
+        python_type = column.type.python_type
+    try:
+        if python_type is dt.datetime:
+            return dt.datetime.fromisoformat(raw)
+        if python_type is dt.date:
+            return dt.date.fromisoformat(raw)
+        if python_type is Decimal:
+            return Decimal(str(raw))
+        if python_type is uuid.UUID:
+            return uuid.UUID(str(raw))
+    except (ValueError, ArithmeticError):
+        raise ValidationFailed("The cursor is not valid.", field="cursor") from None
+    return raw

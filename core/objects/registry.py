@@ -1,0 +1,194 @@
+"""The object registry: one description of every object type and its fields.
+
+Standard objects register themselves when their module is imported (``register_object``);
+plugin objects will register through hooks; a tenant's custom fields and custom objects
+come from the database. ``object_for_tenant`` merges them into the ``ObjectSpec`` that the
+API, the forms, list views, search, import/export and the audit trail all work from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import g, has_request_context
+from sqlalchemy import select
+
+from core.objects.models import CustomObjectDefinition, CustomRecord, FieldDefinition
+from core.objects.types import FIELD_TYPES, FieldType
+from saas.db import db
+from saas.errors import NotFound
+from tenants.scoping import require_tenant_id
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    api_name: str
+    label: str
+    type: str
+    options: dict = field(default_factory=dict)
+    required: bool = False
+    unique: bool = False
+    default: object = None
+    help_text: str | None = None
+    column: str | None = None  # the model attribute of a standard field
+    filterable: bool = True
+    slot: str | None = None  # the slot column of a filterable custom field
+    custom: bool = False
+    position: int = 0
+    access: dict = field(default_factory=dict)
+    definition_id: uuid.UUID | None = None
+
+    @property
+    def field_type(self) -> FieldType:
+        return FIELD_TYPES[self.type]
+
+    @property
+    def read_only(self) -> bool:
+        return self.field_type.read_only
+
+    @property
+    def sort_column(self) -> str | None:
+        """The column that filters and sorts this field, or None when it cannot."""
+        if self.column and self.filterable:
+            return self.column
+        return f"s_{self.slot}" if self.slot else None
+
+
+@dataclass(frozen=True)
+class ObjectSpec:
+    api_name: str  # plural snake case: "companies"
+    label: str
+    label_plural: str
+    model: type
+    title: Callable[[object], str]
+    fields: dict[str, FieldSpec]
+    standard: bool = True
+    custom_object_id: uuid.UUID | None = None
+    search_fields: tuple[str, ...] = ()
+    related: tuple[tuple[str, str], ...] = ()  # (object, lookup field) pointing here
+
+    def field(self, name: str) -> FieldSpec:
+        return self.fields[name]
+
+
+_STANDARD: dict[str, ObjectSpec] = {}
+
+
+def register_object(spec: ObjectSpec) -> ObjectSpec:
+    if spec.api_name in _STANDARD:
+        raise ValueError(f"object {spec.api_name!r} is registered twice")
+    _STANDARD[spec.api_name] = spec
+    return spec
+
+
+def standard_objects() -> dict[str, ObjectSpec]:
+    import core.companies.models  # noqa: F401  (registers)
+    import core.contacts.models  # noqa: F401  (registers)
+
+    return _STANDARD
+
+
+def is_reserved_object_name(name: str) -> bool:
+    return name in standard_objects() or name in {"schema", "openapi", "me", "users", "search"}
+
+
+def _cache() -> dict:
+    if not has_request_context():
+        return {}
+    key = ("trellis_objects", require_tenant_id())
+    cache = g.get("trellis_object_cache")
+    if cache is None or cache[0] != key:
+        cache = (key, {})
+        g.trellis_object_cache = cache
+    return cache[1]
+
+
+def forget_tenant_objects() -> None:
+    """Drop the request's cached specs after the metadata changed."""
+    if has_request_context():
+        g.pop("trellis_object_cache", None)
+
+
+def _custom_fields(object_name: str) -> list[FieldSpec]:
+    definitions = db.session.scalars(
+        select(FieldDefinition)
+        .where(FieldDefinition.object_name == object_name, FieldDefinition.retired_at.is_(None))
+        .order_by(FieldDefinition.position, FieldDefinition.created_at)
+    )
+    return [
+        FieldSpec(
+            api_name=d.api_name,
+            label=d.label,
+            type=d.type,
+            options=d.options or {},
+            required=d.required,
+            unique=d.unique,
+            default=d.default,
+            help_text=d.help_text,
+            filterable=d.filterable,
+            slot=d.slot,
+            custom=True,
+            position=1000 + d.position,
+            access=d.access or {},
+            definition_id=d.id,
+        )
+        for d in definitions
+    ]
+
+
+def _with_custom_fields(spec: ObjectSpec) -> ObjectSpec:
+    fields = dict(spec.fields)
+    for custom in _custom_fields(spec.api_name):
+        fields[custom.api_name] = custom
+    return dataclasses.replace(spec, fields=fields)
+
+
+def _custom_object_spec(definition: CustomObjectDefinition) -> ObjectSpec:
+    name = FieldSpec(api_name="name", label="Name", type="text", required=True, column="name")
+    base = ObjectSpec(
+        api_name=definition.api_name,
+        label=definition.label,
+        label_plural=definition.label_plural,
+        model=CustomRecord,
+        title=lambda record: record.name,
+        fields={"name": name},
+        standard=False,
+        custom_object_id=definition.id,
+        search_fields=("name",),
+    )
+    return _with_custom_fields(base)
+
+
+def object_for_tenant(api_name: str) -> ObjectSpec:
+    """The full description of ``api_name`` for the current tenant, or NotFound."""
+    cache = _cache()
+    if api_name in cache:
+        return cache[api_name]
+    standard = standard_objects().get(api_name)
+    if standard is not None:
+        spec = _with_custom_fields(standard)
+    else:
+        definition = db.session.scalar(
+            select(CustomObjectDefinition).where(
+                CustomObjectDefinition.api_name == api_name,
+                CustomObjectDefinition.retired_at.is_(None),
+            )
+        )
+        if definition is None:
+            raise NotFound(f"There is no object called {api_name!r}.")
+        spec = _custom_object_spec(definition)
+    cache[api_name] = spec
+    return spec
+
+
+def objects_for_tenant() -> list[ObjectSpec]:
+    names = list(standard_objects())
+    names += db.session.scalars(
+        select(CustomObjectDefinition.api_name)
+        .where(CustomObjectDefinition.retired_at.is_(None))
+        .order_by(CustomObjectDefinition.label)
+    ).all()
+    return [object_for_tenant(name) for name in names]

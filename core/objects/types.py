@@ -1,0 +1,550 @@
+"""Field types: how a value of each type is checked, normalised, stored and described.
+
+Every write goes through ``FieldType.clean``: nothing untyped reaches storage. Stored values
+are JSON-compatible (dates as ISO strings, decimals as strings) so that custom fields can
+live in a JSON column; ``slot_kind`` says which typed index column a filterable custom field
+of this type is mirrored into.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+
+
+class FieldValueError(ValueError):
+    """The value does not fit the field; the message is for the person who typed it."""
+
+
+@dataclass(frozen=True)
+class FieldType:
+    name: ClassVar[str]
+    label: ClassVar[str]
+    slot_kind: ClassVar[str | None] = None  # "text", "number", "date" or None
+    read_only: ClassVar[bool] = False
+    options_allowed: ClassVar[frozenset[str]] = frozenset()
+
+    def clean(self, value: Any, options: dict) -> Any:
+        """The stored form of ``value`` (None for empty), or FieldValueError."""
+        if value is None or value == "":
+            return None
+        return self._clean(value, options)
+
+    def _clean(self, value: Any, options: dict) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self, options: dict) -> dict:
+        return {"type": "string"}
+
+    def slot_value(self, stored: Any) -> Any:
+        """The value to mirror into a typed slot column for filtering and sorting."""
+        return stored
+
+    def to_column(self, stored: Any) -> Any:
+        """The Python value for a model column of this type (standard fields)."""
+        return stored
+
+    def from_column(self, value: Any) -> Any:
+        """The stored (JSON) form of a model column's value."""
+        return value
+
+    def check_options(self, options: dict) -> dict:
+        """The type-specific options, checked; FieldValueError names what is wrong."""
+        unknown = set(options) - self.options_allowed
+        if unknown:
+            names = ", ".join(sorted(unknown))
+            raise FieldValueError(f"Unknown options for a {self.name} field: {names}.")
+        return options
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise FieldValueError("Enter text.")
+    return str(value)
+
+
+def _length_checked(text: str, options: dict, default_max: int) -> str:
+    max_length = int(options.get("max_length") or default_max)
+    if len(text) > max_length:
+        raise FieldValueError(f"Use at most {max_length} characters.")
+    min_length = options.get("min_length")
+    if min_length and len(text) < int(min_length):
+        raise FieldValueError(f"Use at least {min_length} characters.")
+    return text
+
+
+class TextType(FieldType):
+    name = "text"
+    label = "Text"
+    slot_kind = "text"
+    options_allowed = frozenset({"max_length", "min_length", "regex", "regex_message"})
+
+    def _clean(self, value, options):
+        text = _text(value).strip()
+        if "\n" in text or "\r" in text:
+            raise FieldValueError("Use one line.")
+        text = _length_checked(text, options, 255)
+        pattern = options.get("regex")
+        if pattern and not re.fullmatch(pattern, text):
+            raise FieldValueError(
+                options.get("regex_message") or "This value has the wrong format."
+            )
+        return text or None
+
+    def json_schema(self, options):
+        return {"type": "string", "maxLength": int(options.get("max_length") or 255)}
+
+
+class LongTextType(FieldType):
+    name = "long_text"
+    label = "Long text"
+    options_allowed = frozenset({"max_length"})
+
+    def _clean(self, value, options):
+        return _length_checked(_text(value).strip(), options, 32_000) or None
+
+    def json_schema(self, options):
+        return {"type": "string", "maxLength": int(options.get("max_length") or 32_000)}
+
+
+class RichTextType(LongTextType):
+    """Stored as given; rendered through the sanitiser, never as raw HTML."""
+
+    name = "rich_text"
+    label = "Rich text"
+
+
+class NumberType(FieldType):
+    name = "number"
+    label = "Number"
+    slot_kind = "number"
+    options_allowed = frozenset({"min", "max", "scale"})
+
+    def _number(self, value, options) -> Decimal:
+        if isinstance(value, bool):
+            raise FieldValueError("Enter a number.")
+        text = value.strip().replace(",", "") if isinstance(value, str) else str(value)
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise FieldValueError("Enter a number.") from None
+        if not number.is_finite():
+            raise FieldValueError("Enter a number.")
+        if abs(number) >= Decimal("1e15"):
+            raise FieldValueError("This number is too large.")
+        if options.get("min") is not None and number < Decimal(str(options["min"])):
+            raise FieldValueError(f"Enter {options['min']} or more.")
+        if options.get("max") is not None and number > Decimal(str(options["max"])):
+            raise FieldValueError(f"Enter {options['max']} or less.")
+        scale = options.get("scale")
+        if scale is not None:
+            number = number.quantize(Decimal(1).scaleb(-int(scale)))
+        return number
+
+    def _clean(self, value, options):
+        number = self._number(value, options)
+        if number == number.to_integral_value() and options.get("scale") in (None, 0):
+            return int(number)
+        return float(number)
+
+    def json_schema(self, options):
+        schema: dict = {"type": "number"}
+        if options.get("min") is not None:
+            schema["minimum"] = options["min"]
+        if options.get("max") is not None:
+            schema["maximum"] = options["max"]
+        return schema
+
+    def slot_value(self, stored):
+        return None if stored is None else Decimal(str(stored))
+
+    def to_column(self, stored):
+        if stored is None or isinstance(stored, int):
+            return stored
+        return Decimal(str(stored))
+
+    def from_column(self, value):
+        if value is None:
+            return None
+        number = Decimal(str(value))
+        return int(number) if number == number.to_integral_value() else float(number)
+
+
+class CurrencyType(NumberType):
+    """An amount with two decimals in the field's (or tenant's) currency."""
+
+    name = "currency"
+    label = "Currency"
+    options_allowed = frozenset({"min", "max", "currency"})
+
+    def _clean(self, value, options):
+        if isinstance(value, dict):
+            currency = value.get("currency")
+            if currency and options.get("currency") and currency != options["currency"]:
+                raise FieldValueError(f"Amounts here are in {options['currency']}.")
+            value = value.get("amount")
+            if value is None or value == "":
+                return None
+        number = self._number(value, options).quantize(Decimal("0.01"))
+        return str(number)
+
+    def from_column(self, value):
+        return None if value is None else str(Decimal(str(value)).quantize(Decimal("0.01")))
+
+
+class PercentType(NumberType):
+    name = "percent"
+    label = "Percent"
+    options_allowed = frozenset({"min", "max", "scale"})
+
+    def _clean(self, value, options):
+        options = {"min": 0, "max": 100, **options}
+        return super()._clean(value, options)
+
+
+class DateType(FieldType):
+    name = "date"
+    label = "Date"
+    slot_kind = "date"
+    options_allowed = frozenset({"min", "max"})
+
+    def _clean(self, value, options):
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            date = value
+        else:
+            try:
+                date = dt.date.fromisoformat(_text(value).strip())
+            except ValueError:
+                raise FieldValueError("Enter a date as YYYY-MM-DD.") from None
+        if options.get("min") and date < dt.date.fromisoformat(options["min"]):
+            raise FieldValueError(f"Enter {options['min']} or later.")
+        if options.get("max") and date > dt.date.fromisoformat(options["max"]):
+            raise FieldValueError(f"Enter {options['max']} or earlier.")
+        return date.isoformat()
+
+    def json_schema(self, options):
+        return {"type": "string", "format": "date"}
+
+    def slot_value(self, stored):
+        return None if stored is None else dt.date.fromisoformat(stored)
+
+    def to_column(self, stored):
+        return self.slot_value(stored)
+
+    def from_column(self, value):
+        return None if value is None else value.isoformat()
+
+
+class DateTimeType(FieldType):
+    name = "datetime"
+    label = "Date and time"
+    slot_kind = "date"
+
+    def _clean(self, value, options):
+        if isinstance(value, dt.datetime):
+            moment = value
+        else:
+            text = _text(value).strip().replace("Z", "+00:00")
+            try:
+                moment = dt.datetime.fromisoformat(text)
+            except ValueError:
+                raise FieldValueError(
+                    "Enter a date and time as YYYY-MM-DDTHH:MM:SS+00:00."
+                ) from None
+        if moment.tzinfo is None:
+            raise FieldValueError("Give the time zone, e.g. 2026-01-31T09:00:00+01:00.")
+        return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+    def json_schema(self, options):
+        return {"type": "string", "format": "date-time"}
+
+    def slot_value(self, stored):
+        if stored is None:
+            return None
+        return dt.datetime.fromisoformat(stored.replace("Z", "+00:00")).date()
+
+    def to_column(self, stored):
+        if stored is None:
+            return None
+        return dt.datetime.fromisoformat(stored.replace("Z", "+00:00"))
+
+    def from_column(self, value):
+        if value is None:
+            return None
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+class BooleanType(FieldType):
+    name = "boolean"
+    label = "Checkbox"
+    slot_kind = "text"
+    TRUE = frozenset({"true", "1", "yes", "on"})
+    FALSE = frozenset({"false", "0", "no", "off"})
+
+    def clean(self, value, options):
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (str, int)) and str(value).strip().lower() in self.TRUE:
+            return True
+        if isinstance(value, (str, int)) and str(value).strip().lower() in self.FALSE:
+            return False
+        raise FieldValueError("Enter true or false.")
+
+    def json_schema(self, options):
+        return {"type": "boolean"}
+
+    def slot_value(self, stored):
+        return None if stored is None else ("true" if stored else "false")
+
+
+def picklist_values(options: dict, *, include_inactive: bool = False) -> list[str]:
+    return [
+        v["value"] for v in options.get("values", []) if include_inactive or not v.get("inactive")
+    ]
+
+
+class PicklistType(FieldType):
+    name = "picklist"
+    label = "Picklist"
+    slot_kind = "text"
+    options_allowed = frozenset({"values"})
+
+    def _clean(self, value, options):
+        text = _text(value).strip()
+        if text not in picklist_values(options):
+            allowed = ", ".join(picklist_values(options)) or "none defined"
+            raise FieldValueError(f"Choose one of: {allowed}.")
+        return text
+
+    def json_schema(self, options):
+        return {"type": "string", "enum": picklist_values(options, include_inactive=True)}
+
+    def check_options(self, options):
+        values = options.get("values")
+        if not isinstance(values, list) or not values:
+            raise FieldValueError("A picklist needs at least one value.")
+        seen = set()
+        for entry in values:
+            value = entry.get("value") if isinstance(entry, dict) else None
+            if not isinstance(value, str) or not value.strip():
+                raise FieldValueError(
+                    'Give each picklist value as {"value": "...", "color": "#hex"}.'
+                )
+            if entry["value"] in seen:
+                raise FieldValueError(f"The value {entry['value']!r} is listed twice.")
+            seen.add(entry["value"])
+        return options
+
+
+class MultiPicklistType(PicklistType):
+    name = "multi_picklist"
+    label = "Multi-select picklist"
+    slot_kind = None
+
+    def _clean(self, value, options):
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(";") if part.strip()]
+        if not isinstance(value, list):
+            raise FieldValueError("Give a list of values.")
+        allowed = picklist_values(options)
+        chosen = []
+        for item in value:
+            if item not in allowed:
+                raise FieldValueError(f"Choose among: {', '.join(allowed)}.")
+            if item not in chosen:
+                chosen.append(item)
+        return chosen or None
+
+    def json_schema(self, options):
+        values = picklist_values(options, include_inactive=True)
+        return {"type": "array", "items": {"type": "string", "enum": values}}
+
+
+class EmailType(FieldType):
+    name = "email"
+    label = "E-mail"
+    slot_kind = "text"
+
+    def _clean(self, value, options):
+        text = _text(value).strip()
+        if len(text) > 254:
+            raise FieldValueError("That e-mail address is too long.")
+        try:
+            checked = validate_email(text, check_deliverability=False, globally_deliverable=False)
+            return checked.normalized.lower()
+        except EmailNotValidError as exc:
+            raise FieldValueError(f"That e-mail address is not valid: {exc}") from None
+
+    def json_schema(self, options):
+        return {"type": "string", "format": "email"}
+
+
+class PhoneType(FieldType):
+    name = "phone"
+    label = "Phone"
+    slot_kind = "text"
+    _ALLOWED = re.compile(r"^\+?[0-9 ().\-/]{3,40}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
+
+    def _clean(self, value, options):
+        text = " ".join(_text(value).split())
+        if not self._ALLOWED.match(text) or sum(c.isdigit() for c in text) < 3:
+            raise FieldValueError("Enter a phone number, e.g. +44 20 7946 0958.")
+        return text
+
+
+class UrlType(FieldType):
+    name = "url"
+    label = "URL"
+    slot_kind = "text"
+
+    def _clean(self, value, options):
+        text = _text(value).strip()
+        if "://" not in text:
+            text = "https://" + text
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+        if parts.scheme not in ("http", "https") or "." not in host or len(text) > 2000:
+            raise FieldValueError("Enter a web address, e.g. https://example.com.")
+        return text
+
+    def json_schema(self, options):
+        return {"type": "string", "format": "uri"}
+
+
+class LookupType(FieldType):
+    """A reference to a record of another object (``options.target``); checked by the service."""
+
+    name = "lookup"
+    label = "Lookup"
+    slot_kind = "text"
+    options_allowed = frozenset({"target"})
+
+    def _clean(self, value, options):
+        if isinstance(value, dict):
+            value = value.get("id")
+        try:
+            return str(uuid.UUID(str(value)))
+        except ValueError:
+            raise FieldValueError("Give the id of a record.") from None
+
+    def json_schema(self, options):
+        return {"type": "string", "format": "uuid", "x-target": options.get("target")}
+
+    def to_column(self, stored):
+        return None if stored is None else uuid.UUID(stored)
+
+    def from_column(self, value):
+        return None if value is None else str(value)
+
+    def check_options(self, options):
+        if not options.get("target"):
+            raise FieldValueError("A lookup needs a target object.")
+        return options
+
+
+class UserType(LookupType):
+    name = "user"
+    label = "User"
+    options_allowed = frozenset()
+
+    def check_options(self, options):
+        return options
+
+
+ADDRESS_PARTS = ("street", "city", "state", "postal_code", "country")
+
+
+class AddressType(FieldType):
+    name = "address"
+    label = "Address"
+
+    def _clean(self, value, options):
+        if not isinstance(value, dict):
+            raise FieldValueError("Give the address as street, city, state, postal_code, country.")
+        unknown = set(value) - set(ADDRESS_PARTS)
+        if unknown:
+            raise FieldValueError(f"Unknown address parts: {', '.join(sorted(unknown))}.")
+        cleaned = {}
+        for part in ADDRESS_PARTS:
+            text = value.get(part)
+            if text in (None, ""):
+                continue
+            text = " ".join(_text(text).split())
+            if len(text) > 200:
+                raise FieldValueError(f"The {part.replace('_', ' ')} is too long.")
+            cleaned[part] = text
+        return cleaned or None
+
+    def json_schema(self, options):
+        return {
+            "type": "object",
+            "properties": {part: {"type": "string"} for part in ADDRESS_PARTS},
+            "additionalProperties": False,
+        }
+
+
+class FormulaType(FieldType):
+    """Read-only: computed from other fields of the record (``options.expression``)."""
+
+    name = "formula"
+    label = "Formula"
+    read_only = True
+    options_allowed = frozenset({"expression", "result_type"})
+
+    def clean(self, value, options):
+        raise FieldValueError("This field is calculated and cannot be set.")
+
+    def json_schema(self, options):
+        return {"readOnly": True}
+
+
+class RollupType(FieldType):
+    """Read-only: count, sum, min or max over related records."""
+
+    name = "rollup"
+    label = "Roll-up summary"
+    read_only = True
+    options_allowed = frozenset({"function", "related_object", "related_field", "via"})
+
+    def clean(self, value, options):
+        raise FieldValueError("This field is calculated and cannot be set.")
+
+    def json_schema(self, options):
+        return {"readOnly": True, "type": "number"}
+
+
+FIELD_TYPES: dict[str, FieldType] = {
+    cls.name: cls()
+    for cls in (
+        TextType,
+        LongTextType,
+        RichTextType,
+        NumberType,
+        CurrencyType,
+        PercentType,
+        DateType,
+        DateTimeType,
+        BooleanType,
+        PicklistType,
+        MultiPicklistType,
+        EmailType,
+        PhoneType,
+        UrlType,
+        LookupType,
+        UserType,
+        AddressType,
+        FormulaType,
+        RollupType,
+    )
+}
