@@ -56,6 +56,7 @@ def _import_models() -> None:
     import core.contacts.models  # noqa: F401
     import core.objects.models  # noqa: F401
     import saas.auth.models  # noqa: F401
+    import saas.auth.permissions  # noqa: F401
     import saas.mail  # noqa: F401
     import tenants.models  # noqa: F401
 

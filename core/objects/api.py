@@ -50,7 +50,7 @@ def _expand(obj: ObjectSpec, rows: list[dict]) -> None:
             raise ValidationFailed("Only lookup fields can be expanded.", field="expand")
         target = object_for_tenant(spec.options["target"])
         ids = sorted({row[name] for row in rows if row.get(name)})
-        records = record_service.get_records_by_ids(target.api_name, ids)
+        records = record_service.get_records_by_ids(target.api_name, ids, actor=g.api_user)
         related = {
             item["id"]: item for item in record_service.to_api_many(target, records, role=_role())
         }
@@ -98,7 +98,7 @@ def list_objects(object_name: str):
         limit=limit,
         cursor=request.args.get("cursor"),
         deleted=request.args.get("deleted") == "true",
-        role=_role(),
+        actor=g.api_user,
     )
     rows = record_service.to_api_many(obj, records, role=_role(), fields=_fields_param())
     _expand(obj, rows)
@@ -159,7 +159,7 @@ def bulk_objects(object_name: str):
 @token_required
 def get_object(object_name: str, record_id: str):
     obj = object_for_tenant(object_name)
-    record = record_service.get_record(obj.api_name, record_id)
+    record = record_service.get_record(obj.api_name, record_id, actor=g.api_user)
     row = record_service.to_api(obj, record, role=_role(), fields=_fields_param())
     _expand(obj, [row])
     return _with_etag(row)
@@ -198,7 +198,7 @@ def restore_object(object_name: str, record_id: str):
 def object_history(object_name: str, record_id: str):
     obj = object_for_tenant(object_name)
     hidden = record_service.hidden_fields(obj, _role())
-    entries = record_service.record_history(obj.api_name, record_id)
+    entries = record_service.record_history(obj.api_name, record_id, actor=g.api_user)
     return jsonify(
         data=[
             {

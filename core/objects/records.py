@@ -25,8 +25,9 @@ from core.objects.formulas import evaluate_formula, parse_formula
 from core.objects.registry import FieldSpec, ObjectSpec, object_for_tenant
 from core.objects.types import FieldValueError
 from saas.auth.models import User
+from saas.auth.permissions import require_right, visibility_condition
 from saas.db import db, utcnow
-from saas.errors import NotFound, PreconditionFailed, ValidationFailed
+from saas.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from tenants.scoping import require_tenant_id
 
 MAX_PAGE_SIZE = 200
@@ -158,28 +159,47 @@ def records_query(obj: ObjectSpec):
     return query
 
 
-def get_records_by_ids(object_name: str, ids) -> list:
-    """The live records among ``ids`` (others are silently absent), in one query."""
+def _visible(obj: ObjectSpec, actor: User | None, action: str):
+    """The rights check for ``action``, and the visibility clause of ``actor`` (or None)."""
+    rights = require_right(actor, obj.api_name, action, obj.label_plural.lower())
+    return visibility_condition(obj.model, actor, rights["visibility"])
+
+
+def get_records_by_ids(object_name: str, ids, *, actor: User | None) -> list:
+    """The live records among ``ids`` that ``actor`` may see (others are absent), in one query."""
     obj = object_for_tenant(object_name)
     keys = [uuid.UUID(str(i)) for i in ids]
     if not keys:
         return []
     query = records_query(obj).where(obj.model.id.in_(keys), obj.model.deleted_at.is_(None))
+    condition = _visible(obj, actor, "read")
+    if condition is not None:
+        query = query.where(condition)
     return list(db.session.scalars(query))
 
 
-def get_record(object_name: str, record_id, *, include_deleted: bool = False):
+def get_record(
+    object_name: str,
+    record_id,
+    *,
+    actor: User | None,
+    action: str = "read",
+    include_deleted: bool = False,
+):
+    """One record ``actor`` may see and act on (None: the system itself), or NotFound."""
     obj = object_for_tenant(object_name)
+    condition = _visible(obj, actor, action)
     try:
         key = uuid.UUID(str(record_id))
     except ValueError:
         raise NotFound(f"No {obj.label.lower()} with this id.") from None
-    record = db.session.get(obj.model, (require_tenant_id(), key))
-    if (
-        record is None
-        or (obj.custom_object_id is not None and record.object_id != obj.custom_object_id)
-        or (record.deleted_at is not None and not include_deleted)
-    ):
+    query = records_query(obj).where(obj.model.id == key)
+    if not include_deleted:
+        query = query.where(obj.model.deleted_at.is_(None))
+    if condition is not None:
+        query = query.where(condition)
+    record = db.session.scalar(query)
+    if record is None:
         raise NotFound(f"No {obj.label.lower()} with this id.")
     return record
 
@@ -188,9 +208,10 @@ def get_record(object_name: str, record_id, *, include_deleted: bool = False):
 
 
 def clean_input(
-    obj: ObjectSpec, values: dict, *, role: str | None, record=None
+    obj: ObjectSpec, values: dict, *, actor: User | None, record=None
 ) -> dict[str, object]:
     """The stored form of every given field, or ValidationFailed with every field's problem."""
+    role = actor.role if actor else None
     if not isinstance(values, dict):
         raise ValidationFailed("Send the record as a JSON object.")
     errors: dict[str, list[str]] = defaultdict(list)
@@ -225,7 +246,7 @@ def clean_input(
         if value is None or name in errors:
             continue
         spec = obj.fields[name]
-        if spec.type in ("lookup", "user") and not _reference_exists(spec, value):
+        if spec.type in ("lookup", "user") and not _reference_exists(spec, value, actor):
             errors[name].append("There is no such record.")
         elif spec.unique and _is_taken(obj, spec, value, record):
             errors[name].append("Another record already has this value.")
@@ -234,13 +255,13 @@ def clean_input(
     return cleaned
 
 
-def _reference_exists(spec: FieldSpec, value: str) -> bool:
+def _reference_exists(spec: FieldSpec, value: str, actor: User | None) -> bool:
     key = uuid.UUID(value)
     if spec.type == "user":
         return db.session.get(User, (require_tenant_id(), key)) is not None
     try:
-        get_record(spec.options["target"], key)
-    except NotFound:
+        get_record(spec.options["target"], key, actor=actor)
+    except (NotFound, Forbidden):
         return False
     return True
 
@@ -306,7 +327,8 @@ def _audit(obj: ObjectSpec, record, action: str, actor: User | None, changes: di
 
 def create_record(object_name: str, values: dict, *, actor: User | None):
     obj = object_for_tenant(object_name)
-    cleaned = clean_input(obj, values, role=actor.role if actor else None)
+    require_right(actor, obj.api_name, "create", obj.label_plural.lower())
+    cleaned = clean_input(obj, values, actor=actor)
     record = obj.model(custom={})
     if obj.custom_object_id is not None:
         record.object_id = obj.custom_object_id
@@ -325,12 +347,12 @@ def update_record(
     object_name: str, record_id, values: dict, *, actor: User | None, expected_version=None
 ):
     obj = object_for_tenant(object_name)
-    record = get_record(object_name, record_id)
+    record = get_record(object_name, record_id, actor=actor, action="update")
     if expected_version is not None and str(expected_version) != str(record.version):
         raise PreconditionFailed(
             "This record was changed by someone else since you loaded it. Reload and try again."
         )
-    cleaned = clean_input(obj, values, role=actor.role if actor else None, record=record)
+    cleaned = clean_input(obj, values, actor=actor, record=record)
     changes = _apply(obj, record, cleaned)
     if changes:
         record.updated_at = utcnow()
@@ -348,7 +370,7 @@ def update_record(
 def delete_record(object_name: str, record_id, *, actor: User | None) -> None:
     """Soft delete: the record goes to the recycle bin for 30 days."""
     obj = object_for_tenant(object_name)
-    record = get_record(object_name, record_id)
+    record = get_record(object_name, record_id, actor=actor, action="delete")
     record.deleted_at = utcnow()
     db.session.flush()
     _audit(obj, record, "delete", actor, {})
@@ -356,7 +378,7 @@ def delete_record(object_name: str, record_id, *, actor: User | None) -> None:
 
 def restore_record(object_name: str, record_id, *, actor: User | None):
     obj = object_for_tenant(object_name)
-    record = get_record(object_name, record_id, include_deleted=True)
+    record = get_record(object_name, record_id, actor=actor, action="delete", include_deleted=True)
     if record.deleted_at is None:
         return record
     if record.deleted_at < utcnow() - dt.timedelta(days=RESTORE_DAYS):
@@ -367,9 +389,9 @@ def restore_record(object_name: str, record_id, *, actor: User | None):
     return record
 
 
-def record_history(object_name: str, record_id) -> list[AuditEntry]:
+def record_history(object_name: str, record_id, *, actor: User | None) -> list[AuditEntry]:
     obj = object_for_tenant(object_name)
-    record = get_record(object_name, record_id, include_deleted=True)
+    record = get_record(object_name, record_id, actor=actor, include_deleted=True)
     return list(
         db.session.scalars(
             select(AuditEntry)
@@ -454,7 +476,7 @@ def list_records(
     limit: int = DEFAULT_PAGE_SIZE,
     cursor: str | None = None,
     deleted: bool = False,
-    role: str | None = None,
+    actor: User | None,
 ) -> tuple[list, str | None]:
     """A page of records and the cursor of the next page (None on the last page).
 
@@ -468,7 +490,10 @@ def list_records(
     query = query.where(
         obj.model.deleted_at.is_not(None) if deleted else obj.model.deleted_at.is_(None)
     )
-    hidden = hidden_fields(obj, role)
+    hidden = hidden_fields(obj, actor.role if actor else None)
+    condition = _visible(obj, actor, "read")
+    if condition is not None:
+        query = query.where(condition)
     for flt in filters:
         if flt.field in hidden:
             raise ValidationFailed("There is no such field.", field=flt.field)

@@ -47,3 +47,6 @@ def me():
         role=user.role,
         tenant={"id": str(g.tenant.id), "slug": g.tenant.slug, "name": g.tenant.name},
     )
+
+
+from saas.api import access  # noqa: E402, F401  (registers its routes on bp)

@@ -70,7 +70,7 @@ class LiveServer:
                 **config,
             )
         )
-        self._server.app = self.app
+        self._server.app = _buffered(self.app)
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="live-server", daemon=True
         )
@@ -98,6 +98,25 @@ class LiveServer:
             from saas.db import db
 
             db.engine.dispose()
+
+
+def _buffered(app):
+    """Read the whole response (and close it) before werkzeug starts sending it.
+
+    When a browser drops a connection (a page left while its script is loading), the
+    werkzeug server can fail before it closes the response, which leaves a static file open
+    and fails an unrelated test with a ResourceWarning. Buffering closes it every time.
+    """
+
+    def wsgi(environ, start_response):
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return wsgi
 
 
 def _not_ready(environ, start_response):

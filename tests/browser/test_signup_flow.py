@@ -241,3 +241,29 @@ def test_unknown_workspace_page_is_styled(app, live_server, page):
     )
     card = page.locator(".card")
     assert card.evaluate("card => getComputedStyle(card).borderRadius") == "10px"
+
+
+def test_admin_changes_a_role_and_deactivates_a_user(app, live_server, page):
+    tenant = make_tenant(app, "acme", name="Acme Corp")
+    add_user(app, tenant, email="mia@acme.example.com", name="Mia Member")
+    _sign_in(page, live_server, tenant)
+    page.goto(live_server.url("/admin/users/", slug="acme"))
+    row = page.get_by_role("row").filter(has_text="mia@acme.example.com")
+
+    # The role saves as soon as it is chosen (the Save button is for browsers without JS).
+    expect(row.get_by_role("button", name="Save")).to_be_hidden()
+    row.get_by_label("Role of Mia Member").select_option("manager")
+    expect(page.get_by_role("status")).to_contain_text("Mia Member is now")
+    expect(row.get_by_label("Role of Mia Member")).to_have_value("manager")
+
+    # Deactivating asks first; saying no changes nothing.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    row.get_by_role("button", name="Deactivate Mia Member").click()
+    expect(row).to_contain_text("Active")
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Deactivate Mia Member").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Mia Member is deactivated and can no longer sign in."
+    )
+    expect(row).to_contain_text("Deactivated")
+    expect(row.get_by_role("button", name="Reactivate Mia Member")).to_be_visible()

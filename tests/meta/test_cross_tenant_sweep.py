@@ -108,6 +108,7 @@ def _samples(world, *, standard: bool = False) -> dict[str, str]:
         "object_name": "companies" if standard else "acme_vaults",
         "record_id": str(world["company_id"] if standard else world["vault_id"]),
         "field_name": "secret_tier" if standard else "combination",
+        "role": "member",
     }
 
 
@@ -156,9 +157,9 @@ def _assert_a_unchanged(app, tenant, world):
         assert db.session.get(SsoProvider, (tenant["id"], world["provider_id"])) is not None
         from core.objects import records
 
-        company = records.get_record("companies", world["company_id"])
+        company = records.get_record("companies", world["company_id"], actor=None)
         assert company.deleted_at is None and company.custom == {"secret_tier": "platinum-acme"}
-        vault = records.get_record("acme_vaults", world["vault_id"])
+        vault = records.get_record("acme_vaults", world["vault_id"], actor=None)
         assert vault.custom == {"combination": "12-34-56"} and vault.version == 1
         pending = db.session.scalar(
             select(User).where(User.email == "pending.invitee@acme.example.com")

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from saas.auth import sso_services as sso
 from saas.auth.models import SsoProvider, User
 from saas.db import db
-from tenants.scoping import tenant_scope, unscoped
+from tenants.scoping import tenant_scope
 from tests.conftest import TenantClient, add_user
 from tests.oidc_provider import OidcProvider
 
@@ -104,8 +104,15 @@ def get_user(app, tenant: dict, email: str) -> User | None:
 
 
 def provider_count(app) -> int:
-    with app.app_context(), unscoped("test: count providers of every tenant"):
-        return db.session.scalar(select(func.count()).select_from(SsoProvider))
+    """Providers of every tenant, counted tenant by tenant (RLS hides them when unscoped)."""
+    from tenants.models import Tenant
+
+    total = 0
+    with app.app_context():
+        for tenant_id in db.session.scalars(select(Tenant.id)).all():
+            with tenant_scope(tenant_id):
+                total += db.session.scalar(select(func.count()).select_from(SsoProvider))
+    return total
 
 
 # Signing in ------------------------------------------------------------------------------

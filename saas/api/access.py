@@ -1,0 +1,70 @@
+"""Admin endpoints for teams and role rights: /api/v1/teams, /api/v1/permissions."""
+
+from __future__ import annotations
+
+from flask import g, jsonify, request
+
+from core.objects.registry import object_for_tenant, objects_for_tenant
+from saas.api import bp, token_required
+from saas.auth import permissions
+from saas.auth import services as accounts
+from saas.auth.roles import ADMIN, ROLES
+from saas.errors import Forbidden, ValidationFailed
+
+
+def _require_admin() -> None:
+    if g.api_user.role != ADMIN:
+        raise Forbidden("Only admins can change teams and rights.")
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationFailed("Send a JSON object with Content-Type: application/json.")
+    return body
+
+
+@bp.route("/teams", methods=["GET"])
+@token_required
+def list_teams():
+    return jsonify(data=[{"id": str(t.id), "name": t.name} for t in permissions.list_teams()])
+
+
+@bp.route("/teams", methods=["POST"])
+@token_required
+def create_team():
+    _require_admin()
+    team = permissions.create_team(name=_json_body().get("name"))
+    return jsonify(id=str(team.id), name=team.name), 201
+
+
+@bp.route("/users/<user_id>/team", methods=["PUT"])
+@token_required
+def set_user_team(user_id: str):
+    _require_admin()
+    user = accounts.get_user(user_id)
+    permissions.set_team(user=user, team_id=_json_body().get("team_id"))
+    team_id = permissions.team_of(user)
+    return jsonify(user_id=str(user.id), team_id=str(team_id) if team_id else None)
+
+
+@bp.route("/permissions", methods=["GET"])
+@token_required
+def list_permissions():
+    _require_admin()
+    return jsonify(
+        data=[
+            {"role": role, "object": obj.api_name, **permissions.rights_of(role, obj.api_name)}
+            for obj in objects_for_tenant()
+            for role in ROLES
+        ]
+    )
+
+
+@bp.route("/permissions/<role>/<object_name>", methods=["PUT"])
+@token_required
+def set_permissions(role: str, object_name: str):
+    _require_admin()
+    obj = object_for_tenant(object_name)
+    permissions.set_rights(role=role, object_name=obj.api_name, rights=_json_body())
+    return jsonify(role=role, object=obj.api_name, **permissions.rights_of(role, obj.api_name))
