@@ -146,6 +146,26 @@ def demo() -> None:
     )
 
 
+@click.group("mail")
+def mail_group() -> None:
+    """Outgoing e-mail."""
+
+
+@mail_group.command("deliver")
+@with_appcontext
+def mail_deliver() -> None:
+    """Send every tenant's pending e-mail (run it from cron until the job queue does)."""
+    from sqlalchemy import select
+
+    from saas.mail import deliver_outbox
+    from tenants.models import Tenant
+
+    sent = 0
+    for tenant_id in db.session.scalars(select(Tenant.id).where(Tenant.status != "deleted")).all():
+        sent += deliver_outbox(tenant_id)
+    click.echo(f"Sent {sent} message(s).")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (db_group, tenant_group, token_group, demo):
+    for command in (db_group, tenant_group, token_group, demo, mail_group):
         app.cli.add_command(command)

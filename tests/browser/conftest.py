@@ -49,8 +49,8 @@ def require_browser() -> None:
     if problem is None:
         return
     if REQUIRE_SERVICES:
-        pytest.fail(f"browser tests must run on CI: {problem}")
-    pytest.skip(f"browser tests need Chromium: {problem}")
+        pytest.fail(f"browser tests must run on CI: {problem}", pytrace=False)
+    pytest.skip(f"browser tests need Chromium: {problem}", allow_module_level=True)
 
 
 class LiveServer:

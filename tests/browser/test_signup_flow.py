@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.conftest import link_in
+from tests.browser.conftest import link_in, require_browser
 from tests.conftest import add_user, make_tenant
+
+require_browser()  # skips this module without Chromium or Playwright (fails on CI)
+
+from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
