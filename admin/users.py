@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from saas.auth import services as accounts
+from saas.auth.roles import ROLE_LABELS
 from saas.db import db
 from saas.errors import UserError
 from saas.forms import ConfirmForm, InviteForm, RoleForm
@@ -115,5 +116,5 @@ def change_role(user_id: str):
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash(f"{user.name} is now {form.role.data}.", "success")
+        flash(f"{user.name} is now {ROLE_LABELS[form.role.data].lower()}.", "success")
     return redirect(url_for("admin_users.index"), 303)

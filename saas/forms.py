@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, Length, Optional
+from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
 from saas.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from saas.auth.roles import ROLE_LABELS, ROLES
@@ -39,6 +39,14 @@ class SignupForm(FlaskForm):
     name = StringField("Your name", _name)
     email = EmailField("Work e-mail", _email)
     password = PasswordField("Password", _password)
+
+    def validate_slug(self, field) -> None:
+        """Say at once when the subdomain is malformed, reserved or taken."""
+        from tenants.provisioning import slug_problem
+
+        problem = slug_problem((field.data or "").strip().lower())
+        if problem:
+            raise ValidationError(problem)
 
 
 class LoginForm(FlaskForm):

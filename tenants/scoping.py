@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from itertools import chain
 
-from sqlalchemy import ForeignKey, event
+from sqlalchemy import ForeignKey, Table, event
 from sqlalchemy.orm import (
     Mapped,
     ORMExecuteState,
@@ -28,6 +28,7 @@ from sqlalchemy.orm import (
     mapped_column,
     with_loader_criteria,
 )
+from sqlalchemy.sql import visitors
 
 from saas.ids import new_id
 
@@ -112,15 +113,23 @@ def _sync_database_setting() -> None:
     rls.sync_open_transaction(current_tenant_id())
 
 
-def _is_tenant_scoped(mapper) -> bool:
-    return isinstance(mapper.class_, type) and issubclass(mapper.class_, TenantScoped)
+def _touches_tenant_tables(statement) -> bool:
+    """Whether any table in the statement, in any FROM, join or subquery, is tenant-owned.
+
+    ``ORMExecuteState.all_mappers`` only lists the entities of the columns clause, so a
+    ``select(func.count()).select_from(Model)`` would slip past a check based on it.
+    """
+    return any(
+        isinstance(element, Table) and "tenant_id" in element.c
+        for element in visitors.iterate(statement)
+    )
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _filter_to_current_tenant(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    if not any(_is_tenant_scoped(m) for m in state.all_mappers):
+    if not _touches_tenant_tables(state.statement):
         return
     scope = _scope.get()
     if scope is None:

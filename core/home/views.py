@@ -19,6 +19,6 @@ def index():
     users = accounts.list_users()
     return render_template(
         "home/index.html",
-        user_count=sum(1 for u in users if u.is_active),
+        user_count=sum(1 for u in users if u.is_active and not u.is_pending),
         pending=[u for u in users if u.is_pending and u.is_active],
     )

@@ -103,3 +103,19 @@ def test_every_tenant_model_is_tenant_scoped(app):
         table = mapper.local_table
         if "tenant_id" in table.c:
             assert issubclass(mapper.class_, TenantScoped), table.name
+
+
+def test_counts_and_subqueries_are_filtered_too(app, tenant, other_tenant):
+    from sqlalchemy import func
+
+    add_user(app, other_tenant, email="g2@globex.example.com")
+    with app.app_context():
+        with tenant_scope(tenant["id"]):
+            assert db.session.scalar(select(func.count()).select_from(User)) == 1
+            assert db.session.scalar(select(func.count(User.id))) == 1
+            subquery = select(User).where(User.role == "admin").subquery()
+            assert db.session.scalar(select(func.count()).select_from(subquery)) == 1
+            exists = select(User.id).where(User.email == "g2@globex.example.com").exists()
+            assert db.session.scalar(select(exists)) is False
+        with pytest.raises(TenantScopeError):
+            db.session.scalar(select(func.count()).select_from(User))
