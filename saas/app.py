@@ -57,6 +57,7 @@ def _import_models() -> None:
     import core.objects.models  # noqa: F401
     import saas.auth.models  # noqa: F401
     import saas.auth.permissions  # noqa: F401
+    import saas.jobs.models  # noqa: F401
     import saas.mail  # noqa: F401
     import tenants.models  # noqa: F401
 
@@ -97,7 +98,10 @@ def _register_boundary(app: Flask) -> None:
     def _commit_or_roll_back(response):
         if response.status_code < 400:
             db.session.commit()
-            _deliver_queued_mail()
+            if g.pop("trellis_jobs_pending", False):
+                from saas.jobs import dispatch_outbox
+
+                dispatch_outbox()
         else:
             db.session.rollback()
         return response
@@ -113,13 +117,6 @@ def _register_boundary(app: Flask) -> None:
             "frame-ancestors 'none'; form-action 'self' http: https:",
         )
         return response
-
-
-def _deliver_queued_mail() -> None:
-    if g.pop("trellis_mail_queued", False) and g.get("tenant") is not None:
-        from saas.mail import deliver_outbox
-
-        deliver_outbox(g.tenant.id)
 
 
 def _wants_json() -> bool:

@@ -41,6 +41,9 @@ def _boundary(func):
             click.echo(f"Error: {field}{error.message}", err=True)
             sys.exit(2)
         db.session.commit()
+        from saas.jobs import dispatch_outbox
+
+        dispatch_outbox()
         return result
 
     return with_appcontext(wrapper)
@@ -166,6 +169,47 @@ def mail_deliver() -> None:
     click.echo(f"Sent {sent} message(s).")
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """Run jobs from Redis (needs REDIS_URL); sweeps the outbox first."""
+    from redis import Redis
+    from rq import Worker
+
+    from saas.jobs import dispatch_outbox
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        raise click.UsageError("Set REDIS_URL: without Redis, jobs run inside the web process.")
+    dispatch_outbox()
+    Worker(["trellis"], connection=Redis.from_url(url)).work(burst=burst, with_scheduler=True)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler() -> None:
+    """Enqueue periodic work: the outbox sweep every 30 seconds (needs REDIS_URL)."""
+    from redis import Redis
+    from rq.cron import CronScheduler
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        raise click.UsageError("Set REDIS_URL to run the scheduler.")
+    cron = CronScheduler(connection=Redis.from_url(url))
+    cron.register(sweep_outbox_task, "trellis", interval=30)
+    cron.start()
+
+
+def sweep_outbox_task() -> int:
+    """Periodic RQ task: dispatch what the outbox holds (lost or delayed jobs)."""
+    from saas.jobs import dispatch_outbox
+    from saas.jobs.core import _worker_app
+
+    with _worker_app().app_context():
+        return dispatch_outbox()
+
+
 def register_commands(app: Flask) -> None:
-    for command in (db_group, tenant_group, token_group, demo, mail_group):
+    for command in (db_group, tenant_group, token_group, demo, mail_group, worker, scheduler):
         app.cli.add_command(command)

@@ -16,12 +16,13 @@ import sys
 import uuid
 from email.message import EmailMessage
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from sqlalchemy import Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.db import UTCDateTime, db, utcnow
-from tenants.scoping import TenantScoped, tenant_scope
+from saas.jobs import enqueue, tenant_job
+from tenants.scoping import TenantScoped, require_tenant_id, tenant_scope
 
 log = logging.getLogger(__name__)
 
@@ -45,18 +46,23 @@ def queue_email(*, to: str, subject: str, body: str) -> OutboxEmail:
     message = OutboxEmail(to_address=to, subject=subject, body=body)
     db.session.add(message)
     db.session.flush()
-    if has_request_context():
-        g.trellis_mail_queued = True
+    tenant_id = require_tenant_id()
+    enqueue(deliver_outbox_job, tenant_id, dedup_key=f"mail:{tenant_id}")
     return message
 
 
 MAX_ATTEMPTS = 5
 
 
-def deliver_outbox(tenant_id: uuid.UUID) -> int:
+@tenant_job(timeout=120, retries=5)
+def deliver_outbox_job(tenant_id) -> None:
+    deliver_outbox(tenant_id)
+
+
+def deliver_outbox(tenant_id: uuid.UUID | str) -> int:
     """Send the tenant's pending messages; commits per message. Returns how many were sent."""
     sent = 0
-    with tenant_scope(tenant_id):
+    with tenant_scope(uuid.UUID(str(tenant_id))):
         pending = db.session.scalars(
             select(OutboxEmail)
             .where(OutboxEmail.status == "pending")

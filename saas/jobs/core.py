@@ -1,0 +1,192 @@
+"""The job machinery (see the package docstring)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app, g, has_app_context, has_request_context
+from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from saas.db import db, utcnow
+from saas.jobs.models import JobEffect, OutboxJob
+from tenants.scoping import tenant_scope
+
+log = logging.getLogger(__name__)
+
+# A dispatched job whose row is still there after this long is dispatched again: the worker
+# died, or Redis lost it. RQ's own abandoned-job detection takes much longer.
+REDISPATCH_AFTER = dt.timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    func: Callable
+    timeout: int
+    retries: int
+
+
+JOBS: dict[str, JobSpec] = {}
+
+
+def tenant_job(*, timeout: int = 60, retries: int = 3):
+    """Declare a job ``func(tenant_id, *ids)``; it runs inside the tenant's scope."""
+
+    def decorator(func: Callable) -> Callable:
+        name = f"{func.__module__}.{func.__qualname__}"
+        JOBS[name] = JobSpec(name=name, func=func, timeout=timeout, retries=retries)
+        func.job_name = name
+        return func
+
+    return decorator
+
+
+def enqueue(
+    job: Callable,
+    tenant_id: uuid.UUID,
+    *ids,
+    dedup_key: str | None = None,
+    delay: dt.timedelta | None = None,
+) -> None:
+    """Add a job to the outbox in the current transaction (flushes, never commits).
+
+    With ``dedup_key``, a job with the same key that has not run yet absorbs this one.
+    """
+    name = getattr(job, "job_name", None)
+    if name not in JOBS:
+        raise ValueError(f"{job!r} is not declared with @tenant_job")
+    if dedup_key is not None:
+        pending = db.session.scalar(select(OutboxJob).where(OutboxJob.dedup_key == dedup_key))
+        if pending is not None:
+            return
+    db.session.add(
+        OutboxJob(
+            job_name=name,
+            for_tenant=tenant_id,
+            args=[str(i) for i in ids],
+            dedup_key=dedup_key,
+            run_after=utcnow() + (delay or dt.timedelta()),
+        )
+    )
+    db.session.flush()
+    if has_request_context():
+        g.trellis_jobs_pending = True
+
+
+def record_effect(key: str) -> bool:
+    """Record that the effect ``key`` happens in this transaction; False if it already did.
+
+    Call it in the job before the effect; the row commits or rolls back with the effect.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(JobEffect(effect_key=key))
+    except IntegrityError:
+        return False
+    return True
+
+
+def _redis_queue():
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(current_app.config["REDIS_URL"])
+    return Queue("trellis", connection=connection)
+
+
+def dispatch_outbox(*, limit: int = 500) -> int:
+    """Hand due outbox jobs to RQ, or run them here without Redis. Returns how many."""
+    now = utcnow()
+    due = db.session.scalars(
+        select(OutboxJob)
+        .where(
+            OutboxJob.run_after <= now,
+            or_(
+                OutboxJob.dispatched_at.is_(None),
+                OutboxJob.dispatched_at < now - REDISPATCH_AFTER,
+            ),
+        )
+        .order_by(OutboxJob.created_at)
+        .limit(limit)
+    ).all()
+    if not due:
+        return 0
+    if current_app.config.get("REDIS_URL"):
+        from rq import Retry
+
+        queue = _redis_queue()
+        for row in due:
+            spec = JOBS.get(row.job_name)
+            row.dispatched_at = now
+            row.attempts += 1
+            retries = spec.retries if spec else 0
+            queue.enqueue(
+                run_outbox_job,
+                str(row.id),
+                job_timeout=spec.timeout if spec else 60,
+                retry=Retry(max=retries, interval=[5, 30, 120]) if retries else None,
+                job_id=f"outbox-{row.id}-{row.attempts}",
+            )
+        db.session.commit()
+        return len(due)
+    ids = [row.id for row in due]
+    db.session.commit()
+    for outbox_id in ids:
+        run_outbox_job(str(outbox_id), in_process=True)
+    return len(ids)
+
+
+def run_outbox_job(outbox_id: str, *, in_process: bool = False) -> str:
+    """Run one outbox job: the RQ entry point and the in-process path."""
+    if not has_app_context():
+        with _worker_app().app_context():
+            return run_outbox_job(outbox_id, in_process=in_process)
+    row = db.session.get(OutboxJob, uuid.UUID(outbox_id))
+    if row is None:
+        return "already done"
+    spec = JOBS.get(row.job_name)
+    if spec is None:
+        _import_job_modules()
+        spec = JOBS.get(row.job_name)
+    if spec is None:
+        raise LookupError(f"unknown job {row.job_name}")
+    tenant_id, args = row.for_tenant, list(row.args)
+    db.session.commit()
+    try:
+        with tenant_scope(tenant_id):
+            spec.func(tenant_id, *args)
+            db.session.execute(delete(OutboxJob).where(OutboxJob.id == row.id))
+            db.session.commit()
+    except Exception as exc:
+        db.session.rollback()
+        log.exception("job %s for tenant %s failed", spec.name, tenant_id)
+        failed = db.session.get(OutboxJob, row.id)
+        if failed is not None:
+            failed.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if in_process:
+                failed.attempts += 1
+                failed.dispatched_at = utcnow()
+            db.session.commit()
+        if not in_process:
+            raise
+        return "failed"
+    return "done"
+
+
+@functools.cache
+def _worker_app():
+    """One app per worker process, built on its first job."""
+    from saas.app import create_app
+
+    return create_app()
+
+
+def _import_job_modules() -> None:
+    """Import the modules that declare jobs, for a worker that has not imported them."""
+    import saas.mail  # noqa: F401

@@ -1,0 +1,160 @@
+"""Jobs: the outbox, in-process and RQ execution, idempotent effects, lost-job recovery."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+import redis
+from sqlalchemy import func, select
+
+from saas.app import create_app
+from saas.db import db
+from saas.jobs import dispatch_outbox, enqueue, record_effect, tenant_job
+from saas.jobs.models import JobEffect, OutboxJob
+from tenants.scoping import current_tenant_id, tenant_scope
+from tests.conftest import REQUIRE_SERVICES, test_config
+
+REDIS_URL = os.environ.get("TRELLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+EFFECTS: list[tuple] = []
+
+
+@tenant_job(timeout=10, retries=0)
+def remember_job(tenant_id, key):
+    assert current_tenant_id() == tenant_id  # the job runs inside its tenant's scope
+    if record_effect(f"remember:{key}"):
+        EFFECTS.append((str(tenant_id), key))
+
+
+@tenant_job(timeout=10, retries=0)
+def failing_job(tenant_id):
+    raise RuntimeError("boom")
+
+
+@pytest.fixture(autouse=True)
+def _clear_effects():
+    EFFECTS.clear()
+
+
+def _outbox_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(OutboxJob))
+
+
+def test_job_runs_in_process_after_commit(app, tenant):
+    with app.app_context():
+        with tenant_scope(tenant["id"]):
+            enqueue(remember_job, tenant["id"], "a")
+            db.session.commit()
+        assert dispatch_outbox() == 1
+    assert [(str(tenant["id"]), "a")] == EFFECTS
+    assert _outbox_count(app) == 0
+
+
+def test_rolled_back_change_leaves_no_job(app, tenant):
+    with app.app_context():
+        with tenant_scope(tenant["id"]):
+            enqueue(remember_job, tenant["id"], "never")
+            db.session.rollback()
+        assert dispatch_outbox() == 0
+    assert EFFECTS == []
+
+
+def test_effects_happen_once_however_often_a_job_is_delivered(app, tenant):
+    with app.app_context():
+        with tenant_scope(tenant["id"]):
+            for _ in range(3):
+                enqueue(remember_job, tenant["id"], "same")
+            db.session.commit()
+        assert dispatch_outbox() == 3
+        with tenant_scope(tenant["id"]):
+            assert db.session.scalar(select(func.count()).select_from(JobEffect)) == 1
+    assert [(str(tenant["id"]), "same")] == EFFECTS
+
+
+def test_dedup_key_coalesces_pending_jobs(app, tenant):
+    with app.app_context(), tenant_scope(tenant["id"]):
+        enqueue(remember_job, tenant["id"], "x", dedup_key="k")
+        enqueue(remember_job, tenant["id"], "y", dedup_key="k")
+        db.session.commit()
+    assert _outbox_count(app) == 1
+
+
+def test_failed_job_stays_in_the_outbox_and_is_retried_later(app, tenant):
+    with app.app_context():
+        with tenant_scope(tenant["id"]):
+            enqueue(failing_job, tenant["id"])
+            db.session.commit()
+        dispatch_outbox()
+        row = db.session.scalar(select(OutboxJob))
+        assert row.attempts == 1 and "boom" in row.last_error
+        assert dispatch_outbox() == 0  # not before the retry delay
+        row.dispatched_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)
+        db.session.commit()
+        assert dispatch_outbox() == 1
+        assert db.session.scalar(select(OutboxJob.attempts)) == 2
+
+
+def test_unknown_job_is_refused_at_enqueue(app, tenant):
+    with app.app_context(), tenant_scope(tenant["id"]), pytest.raises(ValueError):
+        enqueue(lambda tenant_id: None, tenant["id"])
+
+
+@pytest.fixture
+def redis_app(database_urls, app):
+    try:
+        connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+        connection.ping()
+    except redis.RedisError:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"Redis is required in CI and is not reachable at {REDIS_URL}")
+        pytest.skip("Redis is not reachable")
+    connection.flushdb()
+    application = create_app(test_config(*database_urls, REDIS_URL=REDIS_URL))
+    yield application, connection
+    connection.flushdb()
+    connection.close()
+    with application.app_context():
+        db.engine.dispose()
+
+
+def _work(application, connection) -> None:
+    from rq import Queue, SimpleWorker
+
+    with application.app_context():
+        SimpleWorker([Queue("trellis", connection=connection)], connection=connection).work(
+            burst=True
+        )
+
+
+def test_with_redis_jobs_go_through_rq(redis_app, tenant):
+    application, connection = redis_app
+    with application.app_context():
+        with tenant_scope(tenant["id"]):
+            enqueue(remember_job, tenant["id"], "via-rq")
+            db.session.commit()
+        assert dispatch_outbox() == 1
+    assert EFFECTS == []  # queued, not run here
+    _work(application, connection)
+    assert [(str(tenant["id"]), "via-rq")] == EFFECTS
+    assert _outbox_count(application) == 0
+
+
+def test_jobs_survive_a_redis_crash(redis_app, tenant):
+    application, connection = redis_app
+    with application.app_context():
+        with tenant_scope(tenant["id"]):
+            enqueue(remember_job, tenant["id"], "survivor")
+            db.session.commit()
+        dispatch_outbox()
+    connection.flushdb()  # Redis lost everything it had
+    _work(application, connection)
+    assert EFFECTS == []
+    with application.app_context():
+        row = db.session.scalar(select(OutboxJob))
+        row.dispatched_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)
+        db.session.commit()
+        assert dispatch_outbox() == 1
+    _work(application, connection)
+    assert [(str(tenant["id"]), "survivor")] == EFFECTS
