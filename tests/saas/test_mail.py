@@ -89,6 +89,7 @@ def test_unreachable_smtp_keeps_the_message_for_a_later_try(database_urls, app, 
             message = db.session.scalar(select(OutboxEmail))
             assert message.status == "pending" and message.attempts == 1
             assert message.last_error
+        db.session.remove()
         db.engine.dispose()
 
 
