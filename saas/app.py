@@ -51,9 +51,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _import_models() -> None:
     """Import every model module so the metadata is complete (migrations, alembic check)."""
+    import core.activities.models  # noqa: F401
     import core.audit.models  # noqa: F401
     import core.companies.models  # noqa: F401
     import core.contacts.models  # noqa: F401
+    import core.deals.models  # noqa: F401
+    import core.leads.models  # noqa: F401
     import core.objects.models  # noqa: F401
     import saas.auth.models  # noqa: F401
     import saas.auth.permissions  # noqa: F401
@@ -63,10 +66,15 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from admin.objects import bp as admin_objects_bp
     from admin.sso import bp as admin_sso_bp
     from admin.users import bp as admin_users_bp
+    from core.activities.api import bp as activities_api_bp
+    from core.deals.api import bp as deals_api_bp
     from core.home.views import bp as home_bp
+    from core.leads.api import bp as leads_api_bp
     from core.objects.api import bp as objects_api_bp
+    from core.objects.views import bp as records_bp
     from saas.api import bp as api_bp
     from saas.auth.sso import bp as sso_bp
     from saas.auth.tokens_views import bp as tokens_bp
@@ -83,12 +91,17 @@ def _register_blueprints(app: Flask) -> None:
         tokens_bp,
         admin_users_bp,
         admin_sso_bp,
+        admin_objects_bp,
+        records_bp,
         api_bp,
         objects_api_bp,
+        deals_api_bp,
+        leads_api_bp,
+        activities_api_bp,
     ):
         app.register_blueprint(blueprint)
-    csrf.exempt(api_bp)
-    csrf.exempt(objects_api_bp)
+    for blueprint in (api_bp, objects_api_bp, deals_api_bp, leads_api_bp, activities_api_bp):
+        csrf.exempt(blueprint)
 
 
 def _register_boundary(app: Flask) -> None:

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from core.deals.services import create_default_pipeline
 from saas.auth import services as accounts
 from saas.auth.models import User
 from saas.auth.passwords import hash_password
@@ -78,7 +79,8 @@ def create_tenant(
     admin_password_hash: str | None = None,
     plan: str = "free",
 ) -> tuple[Tenant, User]:
-    """Create a tenant, its first admin and its defaults. Flushes; the caller commits.
+    """Create a tenant, its first admin and its defaults (the "Sales" pipeline). Flushes;
+    the caller commits.
 
     Every input is checked before anything is written, so bad input writes nothing.
     Pass ``admin_password_hash`` to hash outside the transaction.
@@ -107,6 +109,7 @@ def create_tenant(
             role=ADMIN,
             password_hash=admin_password_hash,
         )
+        create_default_pipeline()
     return tenant, admin
 
 

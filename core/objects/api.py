@@ -11,7 +11,12 @@ from core.objects import records as record_service
 from core.objects import schema as schema_service
 from core.objects.openapi import openapi_document
 from core.objects.records import Filter
-from core.objects.registry import ObjectSpec, object_for_tenant, objects_for_tenant
+from core.objects.registry import (
+    ObjectSpec,
+    metadata_lookup_target,
+    object_for_tenant,
+    objects_for_tenant,
+)
 from saas.api import token_required
 from saas.auth.roles import ADMIN
 from saas.db import db
@@ -46,8 +51,12 @@ def _expand(obj: ObjectSpec, rows: list[dict]) -> None:
         return
     for name in (n.strip() for n in raw.split(",") if n.strip()):
         spec = obj.fields.get(name)
-        if spec is None or spec.type != "lookup":
-            raise ValidationFailed("Only lookup fields can be expanded.", field="expand")
+        if (
+            spec is None
+            or spec.type != "lookup"
+            or metadata_lookup_target(spec.options["target"]) is not None
+        ):
+            raise ValidationFailed("Only lookups to records can be expanded.", field="expand")
         target = object_for_tenant(spec.options["target"])
         ids = sorted({row[name] for row in rows if row.get(name)})
         records = record_service.get_records_by_ids(target.api_name, ids, actor=g.api_user)

@@ -22,7 +22,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.audit.models import AuditEntry
 from core.objects.formulas import evaluate_formula, parse_formula
-from core.objects.registry import FieldSpec, ObjectSpec, object_for_tenant
+from core.objects.registry import (
+    FieldSpec,
+    ObjectSpec,
+    metadata_lookup_target,
+    object_for_tenant,
+)
 from core.objects.types import FieldValueError
 from saas.auth.models import User
 from saas.auth.permissions import require_right, visibility_condition
@@ -224,6 +229,9 @@ def clean_input(
         if spec is None or name in hidden:
             errors[name].append("There is no such field.")
             continue
+        if spec.system:
+            errors[name].append("This field is calculated and cannot be set.")
+            continue
         if name in locked and not spec.read_only:
             errors[name].append("You cannot change this field.")
             continue
@@ -259,6 +267,9 @@ def _reference_exists(spec: FieldSpec, value: str, actor: User | None) -> bool:
     key = uuid.UUID(value)
     if spec.type == "user":
         return db.session.get(User, (require_tenant_id(), key)) is not None
+    metadata_exists = metadata_lookup_target(spec.options["target"])
+    if metadata_exists is not None:
+        return metadata_exists(key)
     try:
         get_record(spec.options["target"], key, actor=actor)
     except (NotFound, Forbidden):
@@ -334,6 +345,8 @@ def create_record(object_name: str, values: dict, *, actor: User | None):
         record.object_id = obj.custom_object_id
     if "owner_id" in obj.fields and cleaned.get("owner_id") is None and actor is not None:
         cleaned["owner_id"] = str(actor.id)
+    if obj.before_write is not None:
+        obj.before_write(None, cleaned, actor)
     changes = _apply(obj, record, cleaned)
     record.created_by_id = actor.id if actor else None
     db.session.add(record)
@@ -353,6 +366,8 @@ def update_record(
             "This record was changed by someone else since you loaded it. Reload and try again."
         )
     cleaned = clean_input(obj, values, actor=actor, record=record)
+    if obj.before_write is not None:
+        obj.before_write(record, cleaned, actor)
     changes = _apply(obj, record, cleaned)
     if changes:
         record.updated_at = utcnow()

@@ -40,6 +40,8 @@ class FieldSpec:
     position: int = 0
     access: dict = field(default_factory=dict)
     definition_id: uuid.UUID | None = None
+    # Set by the object's ``before_write`` rules (a deal's status), never by a caller.
+    system: bool = False
 
     @property
     def field_type(self) -> FieldType:
@@ -47,7 +49,7 @@ class FieldSpec:
 
     @property
     def read_only(self) -> bool:
-        return self.field_type.read_only
+        return self.system or self.field_type.read_only
 
     @property
     def sort_column(self) -> str | None:
@@ -69,30 +71,66 @@ class ObjectSpec:
     custom_object_id: uuid.UUID | None = None
     search_fields: tuple[str, ...] = ()
     related: tuple[tuple[str, str], ...] = ()  # (object, lookup field) pointing here
+    # The object's business rules, called by create_record / update_record once the input
+    # is valid field by field and before anything is written, in the caller's transaction:
+    # before_write(record, cleaned, actor), where ``record`` is None on create and
+    # ``cleaned`` maps field names to stored values (as FieldType.clean returns them). It
+    # may add or change entries of ``cleaned`` (derived and ``system`` fields included) and
+    # raises a UserError to refuse the write. Example: core/deals/services.py.
+    before_write: Callable[[object | None, dict, object | None], None] | None = None
 
     def field(self, name: str) -> FieldSpec:
         return self.fields[name]
 
 
 _STANDARD: dict[str, ObjectSpec] = {}
+# Lookups may also point to a tenant's metadata rows that are not records, such as
+# pipelines and their stages: target name -> exists(id) for the current tenant.
+_LOOKUP_TARGETS: dict[str, Callable[[uuid.UUID], bool]] = {}
+
+
+# Core's objects in the order people meet them, whatever the import order (menus and
+# listings follow the registry's order); other standard objects follow as registered.
+_CORE_ORDER = ("companies", "contacts", "leads", "deals", "activities")
 
 
 def register_object(spec: ObjectSpec) -> ObjectSpec:
     if spec.api_name in _STANDARD:
         raise ValueError(f"object {spec.api_name!r} is registered twice")
     _STANDARD[spec.api_name] = spec
+    rank = {name: index for index, name in enumerate(_CORE_ORDER)}
+    ordered = sorted(_STANDARD.items(), key=lambda item: rank.get(item[0], len(rank)))
+    _STANDARD.clear()
+    _STANDARD.update(ordered)
     return spec
 
 
+def register_lookup_target(name: str, exists: Callable[[uuid.UUID], bool]) -> None:
+    """Let lookup fields point to ``name``, a metadata table that is not an object."""
+    if name in _LOOKUP_TARGETS:
+        raise ValueError(f"lookup target {name!r} is registered twice")
+    _LOOKUP_TARGETS[name] = exists
+
+
+def metadata_lookup_target(name: str) -> Callable[[uuid.UUID], bool] | None:
+    """The existence check of a registered metadata target, or None for objects."""
+    standard_objects()
+    return _LOOKUP_TARGETS.get(name)
+
+
 def standard_objects() -> dict[str, ObjectSpec]:
+    import core.activities.models  # noqa: F401  (registers)
     import core.companies.models  # noqa: F401  (registers)
     import core.contacts.models  # noqa: F401  (registers)
+    import core.deals.models  # noqa: F401  (registers)
+    import core.leads.models  # noqa: F401  (registers)
 
     return _STANDARD
 
 
 def is_reserved_object_name(name: str) -> bool:
-    return name in standard_objects() or name in {"schema", "openapi", "me", "users", "search"}
+    reserved = {"schema", "openapi", "me", "users", "search"}
+    return name in standard_objects() or name in _LOOKUP_TARGETS or name in reserved
 
 
 def _cache() -> dict:

@@ -169,3 +169,8 @@ def set_team(*, user: User, team_id: uuid.UUID | str | None) -> None:
     else:
         membership.team_id = key
     db.session.flush()
+
+
+def team_memberships() -> dict[uuid.UUID, uuid.UUID]:
+    """Every user's team, {user id: team id}, in one query (users without a team are absent)."""
+    return {m.id: m.team_id for m in db.session.scalars(select(TeamMembership))}

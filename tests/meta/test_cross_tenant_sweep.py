@@ -19,6 +19,8 @@ from tenants.scoping import tenant_scope
 from tests.conftest import TenantClient, add_user
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# URL parameters whose sample is an id of tenant A's: tenant B must get a 403/404/405.
+A_SPECIFIC_ARGUMENTS = {"record_id", "field_name", "pipeline_id", "stage_id"}
 
 
 @pytest.fixture
@@ -51,6 +53,28 @@ def world(app, tenant, other_tenant):
             vault = records.create_record(
                 "acme_vaults", {"name": "Acme Vault One", "combination": "12-34-56"}, actor=admin
             )
+            from core.deals import services as deals
+
+            pipeline = deals.create_pipeline(
+                name="Acme Secret Pipeline",
+                stages=[{"name": "Acme Secret Stage", "probability": 42}],
+            )
+            stage = deals.list_stages(pipeline.id)[0]
+            records.create_record(
+                "deals", {"name": "Acme Secret Deal", "stage_id": str(stage.id)}, actor=admin
+            )
+            records.create_record(
+                "leads", {"last_name": "Acme Secret Lead", "company_name": "Lead Co"}, actor=admin
+            )
+            records.create_record(
+                "activities",
+                {
+                    "subject": "Acme secret call",
+                    "related_object": "companies",
+                    "related_id": str(company.id),
+                },
+                actor=admin,
+            )
             provider = SsoProvider(
                 name="Acme IdP",
                 issuer="https://idp.acme.example.com",
@@ -71,6 +95,8 @@ def world(app, tenant, other_tenant):
                 "token_prefix": token.prefix,
                 "company_id": company.id,
                 "vault_id": vault.id,
+                "pipeline_id": pipeline.id,
+                "stage_id": stage.id,
             }
             db.session.commit()
         with tenant_scope(other_tenant["id"]):
@@ -92,6 +118,11 @@ def world(app, tenant, other_tenant):
         "platinum-acme",
         "Acme Vault One",
         "12-34-56",
+        "Acme Secret Pipeline",
+        "Acme Secret Stage",
+        "Acme Secret Deal",
+        "Acme Secret Lead",
+        "Acme secret call",
         # (A's object and field names are not listed: a 404 may echo what the caller asked.)
     ]
     return world
@@ -109,6 +140,8 @@ def _samples(world, *, standard: bool = False) -> dict[str, str]:
         "record_id": str(world["company_id"] if standard else world["vault_id"]),
         "field_name": "secret_tier" if standard else "combination",
         "role": "member",
+        "pipeline_id": str(world["pipeline_id"]),
+        "stage_id": str(world["stage_id"]),
     }
 
 
@@ -165,6 +198,19 @@ def _assert_a_unchanged(app, tenant, world):
             select(User).where(User.email == "pending.invitee@acme.example.com")
         )
         assert pending.is_active and pending.password_hash is None
+        from core.deals import services as deals
+        from core.leads.models import Lead
+
+        stage = deals.get_stage(world["pipeline_id"], world["stage_id"])
+        assert stage.name == "Acme Secret Stage" and stage.probability == 42
+        pipelines = deals.list_pipelines()
+        assert [(p.name, p.is_default) for p in pipelines] == [
+            ("Sales", True),
+            ("Acme Secret Pipeline", False),
+        ]
+        assert [len(deals.list_stages(p.id)) for p in pipelines] == [6, 1]
+        lead = db.session.scalar(select(Lead))
+        assert lead.status == "new" and lead.version == 1
 
 
 def test_b_admin_on_its_own_host_gets_404_or_403_for_a_ids(app, tenant, other_tenant, world):
@@ -227,7 +273,7 @@ def test_b_token_never_authenticates_for_a(app, tenant, other_tenant, world):
             assert on_a.status_code == 401, where
             on_b = app.test_client().open(path, method=method, headers=headers, json={})
             _assert_reveals_nothing(on_b, world, where)
-            a_specific = {"record_id", "field_name"} & set(rule.arguments) or (
+            a_specific = A_SPECIFIC_ARGUMENTS & set(rule.arguments) or (
                 not standard and "object_name" in rule.arguments
             )
             if a_specific:

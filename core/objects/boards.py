@@ -1,0 +1,116 @@
+"""Kanban boards, written once for every object: a column per value of a picklist field, or
+per choice of a lookup to metadata (a deal's stages, one pipeline at a time), with the
+records that hold it. Moving a card is an ordinary update of that field, so every rule of
+the object (a lost deal needs a reason) and every right applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.objects.choices import Choice, ChoiceGroup, metadata_choices, picklist_choices
+from core.objects.records import Filter, hidden_fields, list_records, read_only_fields
+from core.objects.registry import FieldSpec, ObjectSpec, object_for_tenant
+from saas.auth.models import User
+from saas.errors import ValidationFailed
+
+CARDS_PER_COLUMN = 50
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    choice: Choice | None  # None: the records without a value
+    records: list
+    more: bool  # more records than the column shows
+
+
+@dataclass(frozen=True)
+class Board:
+    obj: ObjectSpec
+    field: FieldSpec
+    groups: list[ChoiceGroup]  # the pipelines, for a board of stages
+    group: ChoiceGroup | None
+    group_field: FieldSpec | None  # the field that holds the group (a deal's pipeline)
+    columns: list[BoardColumn]
+    movable: bool  # the user may change the field
+
+
+def board_fields(obj: ObjectSpec, role: str | None) -> list[FieldSpec]:
+    """The fields a board can be drawn on: filterable picklists and metadata lookups."""
+    hidden = hidden_fields(obj, role)
+    fields = []
+    for name, spec in obj.fields.items():
+        if name in hidden or spec.sort_column is None:
+            continue
+        if spec.type == "picklist" or (
+            spec.type == "lookup" and metadata_choices(spec.options.get("target", ""))
+        ):
+            fields.append(spec)
+    return fields
+
+
+def default_board_field(obj: ObjectSpec, role: str | None) -> FieldSpec | None:
+    """The field a board is drawn on when none is asked for: one the user may change, a
+    grouped metadata lookup (a deal's stage, within its pipeline) before other lookups and
+    picklists; None when the object has no field to draw a board on."""
+    locked = read_only_fields(obj, role)
+
+    def preference(spec: FieldSpec) -> tuple:
+        metadata = metadata_choices(spec.options["target"]) if spec.type == "lookup" else None
+        grouped = metadata is not None and metadata.group_field is not None
+        return (spec.api_name in locked, not grouped, spec.type != "lookup")
+
+    fields = sorted(board_fields(obj, role), key=preference)
+    return fields[0] if fields else None
+
+
+def load_board(
+    object_name: str,
+    field_name: str,
+    *,
+    group_id: str | None = None,
+    filters: list[Filter] = (),
+    actor: User,
+) -> Board:
+    """The board of ``object_name`` on ``field_name`` with the records ``actor`` may see;
+    ``filters`` narrow every column; one query per column."""
+    obj = object_for_tenant(object_name)
+    spec = next((f for f in board_fields(obj, actor.role) if f.api_name == field_name), None)
+    if spec is None:
+        raise ValidationFailed(
+            "Choose a picklist field that can be filtered for the board.", field="field"
+        )
+    groups: list[ChoiceGroup] = []
+    group = group_field = None
+    base_filters = list(filters)
+    if spec.type == "picklist":
+        choices = picklist_choices(spec.options)
+    else:
+        metadata = metadata_choices(spec.options["target"])
+        groups = metadata.groups
+        group = next((g for g in groups if g.id == group_id), groups[0] if groups else None)
+        choices = group.choices if group else []
+        if metadata.group_field and group is not None:
+            group_field = obj.fields.get(metadata.group_field)
+            base_filters.append(Filter(metadata.group_field, "eq", group.id))
+    columns = []
+    # Retired picklist values cannot be filtered on (nor chosen): their records show in the
+    # list view only.
+    for choice in [*(c for c in choices if c.active), None]:
+        value_filter = (
+            Filter(spec.api_name, "is_null", "true")
+            if choice is None
+            else Filter(spec.api_name, "eq", choice.id)
+        )
+        records, next_cursor = list_records(
+            obj.api_name,
+            filters=[*base_filters, value_filter],
+            sort="-updated_at",
+            limit=CARDS_PER_COLUMN,
+            actor=actor,
+        )
+        # The column of records without a value only while there are some.
+        if records or choice is not None:
+            columns.append(BoardColumn(choice, records, next_cursor is not None))
+    movable = spec.api_name not in read_only_fields(obj, actor.role)
+    return Board(obj, spec, groups, group, group_field, columns, movable)

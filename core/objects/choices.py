@@ -1,0 +1,135 @@
+"""The options a person picks from for a field: picklist colours, and the choices of lookups
+that point to a tenant's metadata rather than to records (a deal's pipeline and stage).
+
+The registry only knows whether such a metadata id exists (``register_lookup_target``);
+forms, record pages and kanban boards also need the names, their order and their grouping
+(stages belong to a pipeline). The providers of those choices are listed here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import g, has_request_context
+
+from core.objects.types import picklist_values
+
+# Picklist colours the admin forms offer; the stylesheet has a class for each (chip-<name>).
+PALETTE = {
+    "grey": "#667085",
+    "red": "#d92d20",
+    "orange": "#e04f16",
+    "amber": "#dc6803",
+    "green": "#079455",
+    "teal": "#0e9384",
+    "blue": "#1570ef",
+    "indigo": "#444ce7",
+    "purple": "#7a5af8",
+    "pink": "#dd2590",
+}
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def palette_name(color: str | None) -> str | None:
+    """The palette name of ``color`` (a name or one of the palette's hex codes), or None."""
+    if not color:
+        return None
+    color = color.strip().lower()
+    if color in PALETTE:
+        return color
+    return next((name for name, code in PALETTE.items() if code == color), None)
+
+
+def custom_color(color: str | None) -> str | None:
+    """A hex colour outside the palette (set through the API); the script paints it."""
+    if color and palette_name(color) is None and _HEX.match(color.strip()):
+        return color.strip()
+    return None
+
+
+def picklist_colors(options: dict) -> dict[str, str]:
+    return {
+        entry["value"]: entry["color"]
+        for entry in options.get("values", [])
+        if isinstance(entry, dict) and entry.get("color")
+    }
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    title: str
+    color: str | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class ChoiceGroup:
+    id: str | None
+    title: str
+    choices: list[Choice]
+
+
+@dataclass(frozen=True)
+class MetadataChoices:
+    groups: list[ChoiceGroup]
+    # The field of a record that holds the group's id: a deal's stage is one of the stages
+    # of the deal's pipeline (``pipeline_id``).
+    group_field: str | None = None
+
+    def titles(self) -> dict[str, str]:
+        return {choice.id: choice.title for group in self.groups for choice in group.choices}
+
+
+def picklist_choices(options: dict) -> list[Choice]:
+    colors = picklist_colors(options)
+    active = set(picklist_values(options))
+    return [
+        Choice(value, value, colors.get(value), value in active)
+        for value in picklist_values(options, include_inactive=True)
+    ]
+
+
+def _pipelines() -> MetadataChoices:
+    from core.deals.services import list_pipelines
+
+    pipelines = sorted(list_pipelines(), key=lambda p: not p.is_default)
+    return MetadataChoices([ChoiceGroup(None, "", [Choice(str(p.id), p.name) for p in pipelines])])
+
+
+def _pipeline_stages() -> MetadataChoices:
+    from core.deals.services import list_pipelines, stages_by_pipeline
+
+    pipelines = sorted(list_pipelines(), key=lambda p: not p.is_default)
+    stages = stages_by_pipeline([p.id for p in pipelines])
+    kind_colors = {"won": "green", "lost": "red"}
+    groups = [
+        ChoiceGroup(
+            str(pipeline.id),
+            pipeline.name,
+            [Choice(str(s.id), s.name, kind_colors.get(s.kind)) for s in stages[pipeline.id]],
+        )
+        for pipeline in pipelines
+    ]
+    return MetadataChoices(groups, group_field="pipeline_id")
+
+
+_PROVIDERS: dict[str, Callable[[], MetadataChoices]] = {
+    "pipelines": _pipelines,
+    "pipeline_stages": _pipeline_stages,
+}
+
+
+def metadata_choices(target: str) -> MetadataChoices | None:
+    """The choices of a metadata lookup target (cached for the request), or None."""
+    provider = _PROVIDERS.get(target)
+    if provider is None:
+        return None
+    if not has_request_context():
+        return provider()
+    cache = g.setdefault("trellis_metadata_choices", {})
+    if target not in cache:
+        cache[target] = provider()
+    return cache[target]

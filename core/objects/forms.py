@@ -1,0 +1,283 @@
+"""HTML forms of records, written once for every object: which input each field type gets,
+how a submitted form becomes the values the record services take, and back.
+
+A form carries the *raw* value of each field (what the person typed: strings, a list for a
+multi-select, a dict of parts for an address, a bool for a checkbox), so that a form shown
+again after an error keeps exactly what was typed. ``service_values`` turns raw values into
+the input of ``create_record`` / ``update_record``, whose ``FieldType.clean`` does all the
+checking. Date-times are typed in the workspace's time zone (``datetime-local`` inputs
+have none) and sent to the service with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from werkzeug.datastructures import MultiDict
+
+from core.objects.records import Filter, hidden_fields, read_only_fields
+from core.objects.registry import FieldSpec, ObjectSpec
+from core.objects.types import ADDRESS_PARTS
+
+# The HTML input of each field type (types not listed are calculated and never edited).
+INPUTS = {
+    "text": "text",
+    "long_text": "textarea",
+    "rich_text": "textarea",
+    "number": "number",
+    "currency": "number",
+    "percent": "number",
+    "date": "date",
+    "datetime": "datetime-local",
+    "boolean": "checkbox",
+    "picklist": "select",
+    "multi_picklist": "multi",
+    "email": "email",
+    "phone": "tel",
+    "url": "url",
+    "lookup": "lookup",
+    "user": "user",
+    "address": "address",
+}
+# Types that make poor table columns by default (they are long or structured).
+WIDE_TYPES = frozenset({"long_text", "rich_text", "address"})
+ADDRESS_LABELS = {
+    "street": "Street",
+    "city": "City",
+    "state": "State or region",
+    "postal_code": "Postal code",
+    "country": "Country",
+}
+
+
+def workspace_zone(settings: dict | None) -> ZoneInfo:
+    """The workspace's time zone (``settings["timezone"]``), UTC when unset or unknown."""
+    name = (settings or {}).get("timezone") or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def form_fields(obj: ObjectSpec, role: str | None) -> list[FieldSpec]:
+    """The fields ``role`` may fill in on a form, in layout order: standard, then custom."""
+    locked = read_only_fields(obj, role)
+    fields = [spec for name, spec in obj.fields.items() if name not in locked]
+    return sorted(fields, key=lambda spec: (spec.custom, spec.position))
+
+
+def visible_fields(obj: ObjectSpec, role: str | None) -> list[FieldSpec]:
+    hidden = hidden_fields(obj, role)
+    fields = [spec for name, spec in obj.fields.items() if name not in hidden]
+    return sorted(fields, key=lambda spec: (spec.custom, spec.position))
+
+
+def sections(fields: list[FieldSpec]) -> list[tuple[str, list[FieldSpec]]]:
+    """Fields grouped for display: "Details" (standard), then "Custom fields"."""
+    groups = [
+        ("Details", [spec for spec in fields if not spec.custom]),
+        ("Custom fields", [spec for spec in fields if spec.custom]),
+    ]
+    return [(title, specs) for title, specs in groups if specs]
+
+
+# Form -> raw values -> service values ------------------------------------------------------
+
+
+def raw_from_form(fields: list[FieldSpec], form: MultiDict) -> dict[str, object]:
+    """What the person submitted for ``fields``, as typed (see the module docstring)."""
+    raw: dict[str, object] = {}
+    for spec in fields:
+        kind = INPUTS.get(spec.type)
+        name = spec.api_name
+        if kind == "checkbox":
+            raw[name] = form.get(name) in ("on", "true", "1", "yes")
+        elif kind == "multi":
+            raw[name] = [value for value in form.getlist(name) if value]
+        elif kind == "address":
+            raw[name] = {part: form.get(f"{name}.{part}", "").strip() for part in ADDRESS_PARTS}
+        elif kind is not None:
+            raw[name] = form.get(name, "")
+    return raw
+
+
+def service_values(
+    fields: list[FieldSpec], raw: dict[str, object], zone: ZoneInfo
+) -> dict[str, object]:
+    """The values to give the record service for the raw values of ``fields``."""
+    values: dict[str, object] = {}
+    for spec in fields:
+        if spec.api_name not in raw:
+            continue
+        value = raw[spec.api_name]
+        kind = INPUTS.get(spec.type)
+        if kind == "address":
+            value = {part: text for part, text in value.items() if text} or None
+        elif kind == "multi":
+            value = value or None
+        elif kind == "datetime-local":
+            value = _with_zone(value, zone)
+        values[spec.api_name] = value
+    return values
+
+
+def _with_zone(text: str, zone: ZoneInfo) -> str:
+    """``2026-01-31T09:00`` typed in the workspace's zone, as an ISO date-time with offset."""
+    text = (text or "").strip()
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text  # the service explains what it expects
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.isoformat()
+
+
+# Stored values -> raw values (for a form that edits a record) ------------------------------
+
+
+def raw_from_row(fields: list[FieldSpec], row: dict, zone: ZoneInfo) -> dict[str, object]:
+    """The raw form values of a record (``to_api``'s row) for ``fields``."""
+    raw: dict[str, object] = {}
+    for spec in fields:
+        value = row.get(spec.api_name)
+        kind = INPUTS.get(spec.type)
+        if kind == "checkbox":
+            raw[spec.api_name] = bool(value)
+        elif kind == "multi":
+            raw[spec.api_name] = list(value or [])
+        elif kind == "address":
+            raw[spec.api_name] = {part: (value or {}).get(part, "") for part in ADDRESS_PARTS}
+        elif kind == "datetime-local":
+            raw[spec.api_name] = local_datetime(value, zone, for_input=True)
+        else:
+            raw[spec.api_name] = "" if value is None else str(value)
+    return raw
+
+
+def default_raw(fields: list[FieldSpec], zone: ZoneInfo) -> dict[str, object]:
+    """The raw values of an empty form: each field's default, if it has one."""
+    return raw_from_row(fields, {spec.api_name: spec.default for spec in fields}, zone)
+
+
+def local_datetime(value: str | None, zone: ZoneInfo, *, for_input: bool = False) -> str:
+    """A stored UTC date-time in the workspace's zone (``YYYY-MM-DDTHH:MM`` for inputs)."""
+    if not value:
+        return ""
+    moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(zone)
+    return moment.strftime("%Y-%m-%dT%H:%M" if for_input else "%d %b %Y, %H:%M")
+
+
+# List filters in the query string ---------------------------------------------------------
+
+# The operators a person picks from, with the service's operator each one stands for.
+OPERATOR_LABELS = {
+    "eq": "is",
+    "ne": "is not",
+    "contains": "contains",
+    "gt": "is more than",
+    "gte": "is at least",
+    "lt": "is less than",
+    "lte": "is at most",
+    "in": "is one of (a, b, …)",
+    "empty": "is empty",
+    "not_empty": "is not empty",
+}
+
+
+@dataclass(frozen=True)
+class FilterRow:
+    """One row of the filter form: ``?f=industry&op=eq&v=Retail`` (repeatable)."""
+
+    field: str
+    op: str
+    value: str
+
+    def to_filter(self) -> Filter:
+        if self.op == "empty":
+            return Filter(self.field, "is_null", "true")
+        if self.op == "not_empty":
+            return Filter(self.field, "is_null", "false")
+        return Filter(self.field, self.op, self.value)
+
+
+def filter_rows(args: MultiDict) -> list[FilterRow]:
+    fields, ops, values = args.getlist("f"), args.getlist("op"), args.getlist("v")
+    rows = []
+    for index, name in enumerate(fields):
+        if not name:
+            continue
+        op = ops[index] if index < len(ops) and ops[index] else "eq"
+        value = values[index] if index < len(values) else ""
+        rows.append(FilterRow(name, op, value.strip()))
+    return rows
+
+
+def default_columns(obj: ObjectSpec, fields: list[FieldSpec], count: int = 5) -> list[str]:
+    """The first fields that make good columns, leaving out the text fields that the record's
+    title is made of (a company's name, a contact's first and last name)."""
+    title_parts = {
+        name for name in obj.search_fields if name in obj.fields and obj.fields[name].type == "text"
+    }
+    names = [
+        spec.api_name
+        for spec in fields
+        if spec.type not in WIDE_TYPES and spec.api_name not in title_parts
+    ]
+    return names[:count]
+
+
+def title_sort_field(obj: ObjectSpec) -> str | None:
+    """The sortable field that orders records by their title (a contact's last name)."""
+    candidates = [
+        obj.fields[name]
+        for name in obj.search_fields
+        if name in obj.fields and obj.fields[name].type == "text"
+    ]
+    candidates.sort(key=lambda spec: not spec.required)
+    for spec in candidates:
+        if spec.sort_column:
+            return spec.api_name
+    return None
+
+
+# Values shown on pages ----------------------------------------------------------------------
+
+
+def local_moment(moment: dt.datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%d %b %Y, %H:%M") if moment else ""
+
+
+def _number_text(value) -> str:
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number.normalize():,f}"
+
+
+def display_text(spec: FieldSpec, value, zone: ZoneInfo) -> str:
+    """A stored value as a person reads it (links and colours are the template's)."""
+    if value is None or value == "" or value == []:
+        return ""
+    kind = spec.type
+    if kind == "boolean":
+        return "Yes" if value else "No"
+    if kind == "currency":
+        amount = f"{Decimal(str(value)):,.2f}"
+        return f"{amount} {spec.options['currency']}" if spec.options.get("currency") else amount
+    if kind == "percent":
+        return f"{_number_text(value)} %"
+    if kind in ("number", "formula", "rollup") and isinstance(value, int | float | Decimal):
+        return _number_text(value)
+    if kind == "date":
+        return dt.date.fromisoformat(value).strftime("%d %b %Y")
+    if kind == "datetime":
+        return local_datetime(value, zone)
+    if kind == "multi_picklist":
+        return ", ".join(value)
+    if kind == "address":
+        return ", ".join(value[part] for part in ADDRESS_PARTS if value.get(part))
+    return str(value)

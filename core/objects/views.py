@@ -1,0 +1,608 @@
+"""The web UI of the object engine, written once for every object: list views (columns,
+sort, filters, pages), kanban boards, record pages with inline edit, record forms, the
+recycle bin, search before create and global search.
+
+Everything comes from the registry, so standard, plugin and custom objects get the same
+pages. Views parse the request, call the record services with the signed-in user (which
+enforce object rights, field access and record visibility), and render. A user's mistake
+is shown on the form with a 4xx status; the request boundary then rolls back, so nothing
+is half written. Pages work without JavaScript; ``records.js`` only enhances them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import parse_qsl, urlencode
+
+from flask import (
+    Blueprint,
+    flash,
+    g,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+
+from core.objects import choices, forms
+from core.objects.boards import board_fields, default_board_field, load_board
+from core.objects.menu import objects_in_menu
+from core.objects.records import (
+    DEFAULT_PAGE_SIZE,
+    RESTORE_DAYS,
+    create_record,
+    delete_record,
+    get_record,
+    list_records,
+    restore_record,
+    to_api,
+    to_api_many,
+    update_record,
+)
+from core.objects.registry import ObjectSpec, object_for_tenant
+from core.objects.related import (
+    is_record_lookup,
+    load_record_page,
+    lookup_options,
+    lookup_titles,
+)
+from core.search.duplicates import checks_duplicates, duplicate_fields, find_duplicates
+from core.search.services import search_object, search_records
+from saas.auth.permissions import require_right, rights_of
+from saas.errors import Forbidden, NotFound, UserError, ValidationFailed
+from saas.web import member_required
+
+bp = Blueprint("records", __name__, template_folder="templates")
+
+PAGE_SIZE = DEFAULT_PAGE_SIZE
+COLUMNS_KEY = "list_columns"  # the session's {object: [column, ...]}
+PSEUDO_COLUMNS = {"created_at": "Created", "updated_at": "Last updated"}
+# The cursors of the pages before this one ("0" is the first page), for "Previous".
+TRAIL_SEPARATOR, FIRST_PAGE, MAX_TRAIL = "~", "0", 50
+SUGGESTIONS_PER_OBJECT = 5
+
+
+# Shared by the pages -------------------------------------------------------------------
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict:
+    def object_menu():
+        if "trellis_object_menu" not in g:
+            g.trellis_object_menu = objects_in_menu(current_user)
+        return g.trellis_object_menu
+
+    return {"object_menu": object_menu}
+
+
+@bp.app_template_global()
+def url_with(**changes) -> str:
+    """The current page's address with some query parameters changed (None removes one)."""
+    args = request.args.copy()
+    for key, value in changes.items():
+        args.poplist(key)
+        if isinstance(value, list | tuple):
+            args.setlist(key, list(value))
+        elif value is not None:
+            args[key] = value
+    query = urlencode(list(args.items(multi=True)))
+    return request.path + (f"?{query}" if query else "")
+
+
+@bp.app_template_global()
+def filter_query() -> str:
+    """The filters of the current page as a query string (for the list and board links)."""
+    return urlencode([(k, v) for k, v in request.args.items(multi=True) if k in ("f", "op", "v")])
+
+
+@bp.app_template_global()
+def remove_filter_url(index: int) -> str:
+    """The current page without its ``index``-th filter row."""
+    rows = [row for i, row in enumerate(forms.filter_rows(request.args)) if i != index]
+    return url_with(
+        f=[row.field for row in rows],
+        op=[row.op for row in rows],
+        v=[row.value for row in rows],
+        cursor=None,
+        trail=None,
+    )
+
+
+@bp.app_template_global()
+def display_text(spec, value) -> str:
+    return forms.display_text(spec, value, _zone())
+
+
+@bp.app_template_global()
+def input_kind(spec) -> str | None:
+    return forms.INPUTS.get(spec.type)
+
+
+@bp.app_template_global()
+def number_step(spec) -> str:
+    if spec.type == "currency":
+        return "0.01"
+    scale = spec.options.get("scale")
+    return "any" if scale is None else str(Decimal(1).scaleb(-int(scale)))
+
+
+@bp.app_template_global("picklist_choices")
+def _picklist_choices(spec) -> list:
+    return choices.picklist_choices(spec.options)
+
+
+@bp.app_template_global()
+def picklist_color(spec, value) -> str | None:
+    return choices.picklist_colors(spec.options).get(value)
+
+
+bp.add_app_template_global(choices.palette_name, "palette_name")
+bp.add_app_template_global(choices.custom_color, "custom_color")
+bp.add_app_template_global(is_record_lookup, "is_record_lookup")
+bp.add_app_template_global(forms.ADDRESS_LABELS, "address_labels")
+
+
+@bp.app_template_filter("localtime")
+def _localtime(moment) -> str:
+    return forms.local_moment(moment, _zone())
+
+
+def _zone():
+    return forms.workspace_zone(g.tenant.settings if g.get("tenant") else None)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == (
+        "application/json"
+    )
+
+
+def _safe_next(default: str) -> str:
+    """Where to go after a form: a path of this site given as ``next``, or ``default``."""
+    target = request.form.get("next") or request.args.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _record_url(obj: ObjectSpec, record_id) -> str:
+    return url_for("records.show", object_name=obj.api_name, record_id=record_id)
+
+
+def _columns(obj: ObjectSpec, fields: list) -> list[str]:
+    """The list columns the user chose for ``obj`` (kept in the session), or the default."""
+    allowed = {spec.api_name for spec in fields} | set(PSEUDO_COLUMNS)
+    chosen = [
+        name for name in session.get(COLUMNS_KEY, {}).get(obj.api_name, []) if name in allowed
+    ]
+    return chosen or [*forms.default_columns(obj, fields), "updated_at"]
+
+
+def _trail() -> list[str]:
+    raw = request.args.get("trail", "")
+    return [part for part in raw.split(TRAIL_SEPARATOR) if part][-MAX_TRAIL:]
+
+
+def _pages(cursor: str | None, next_cursor: str | None) -> dict:
+    """The links of the previous and next pages, keeping every other parameter."""
+    trail = _trail()
+    pages = {"number": len(trail) + 1 if cursor else 1, "previous": None, "next": None}
+    if cursor:
+        before = trail[-1] if trail else FIRST_PAGE
+        pages["previous"] = url_with(
+            cursor=None if before == FIRST_PAGE else before,
+            trail=TRAIL_SEPARATOR.join(trail[:-1]) or None,
+        )
+    if next_cursor:
+        pages["next"] = url_with(
+            cursor=next_cursor, trail=TRAIL_SEPARATOR.join([*trail, cursor or FIRST_PAGE])
+        )
+    return pages
+
+
+def _filters(obj: ObjectSpec, fields: list) -> dict:
+    """The filter rows of the query string, and the fields one can filter on."""
+    return {
+        "rows": forms.filter_rows(request.args),
+        "fields": [spec for spec in fields if spec.sort_column],
+        "operators": forms.OPERATOR_LABELS,
+    }
+
+
+# List view, board, recycle bin ---------------------------------------------------------
+
+
+@bp.get("/o/<object_name>")
+@member_required
+def index(object_name: str):
+    obj = object_for_tenant(object_name)
+    fields = forms.visible_fields(obj, current_user.role)
+    columns = _columns(obj, fields)
+    filters = _filters(obj, fields)
+    cursor = request.args.get("cursor") or None
+    sort = request.args.get("sort") or None
+    error = None
+    try:
+        records, next_cursor = list_records(
+            obj.api_name,
+            filters=[row.to_filter() for row in filters["rows"]],
+            sort=sort,
+            cursor=cursor,
+            limit=PAGE_SIZE,
+            actor=current_user,
+        )
+    except ValidationFailed as exc:
+        records, next_cursor, error = [], None, exc
+    rows = to_api_many(obj, records, role=current_user.role, fields=columns)
+    return render_template(
+        "records/list.html",
+        obj=obj,
+        records=list(zip(records, rows, strict=True)),
+        titles=lookup_titles(obj, rows, actor=current_user, fields=columns),
+        fields=fields,
+        columns=columns,
+        pseudo_columns=PSEUDO_COLUMNS,
+        filters=filters,
+        sort=sort,
+        title_sort=forms.title_sort_field(obj),
+        error=error,
+        pages=_pages(cursor, next_cursor),
+        rights=rights_of(current_user.role, obj.api_name),
+        has_board=bool(board_fields(obj, current_user.role)),
+    ), (422 if error else 200)
+
+
+@bp.post("/o/<object_name>/columns")
+@member_required
+def choose_columns(object_name: str):
+    obj = object_for_tenant(object_name)
+    fields = forms.visible_fields(obj, current_user.role)
+    allowed = [spec.api_name for spec in fields] + list(PSEUDO_COLUMNS)
+    wanted = set(request.form.getlist("columns"))
+    chosen = [name for name in allowed if name in wanted]
+    saved = dict(session.get(COLUMNS_KEY, {}))
+    if chosen and request.form.get("reset") is None:
+        saved[obj.api_name] = chosen
+    else:
+        saved.pop(obj.api_name, None)
+    session[COLUMNS_KEY] = saved
+    query = [
+        (key, value)
+        for key, value in parse_qsl(request.form.get("query", ""), keep_blank_values=True)
+        if key not in ("cursor", "trail")
+    ]
+    target = url_for("records.index", object_name=obj.api_name)
+    return redirect(target + (f"?{urlencode(query)}" if query else ""), 303)
+
+
+@bp.get("/o/<object_name>/board")
+@member_required
+def board(object_name: str):
+    obj = object_for_tenant(object_name)
+    role = current_user.role
+    fields = forms.visible_fields(obj, role)
+    filters = _filters(obj, fields)
+    field_name = request.args.get("field")
+    if not field_name:
+        default = default_board_field(obj, role)
+        field_name = default.api_name if default else None
+    context = {
+        "obj": obj,
+        "choosable": board_fields(obj, role),
+        "filters": filters,
+        "rights": rights_of(role, obj.api_name),
+        "board": None,
+        "error": None,
+    }
+    if field_name is None:
+        return render_template("records/board.html", **context)
+    try:
+        loaded = load_board(
+            obj.api_name,
+            field_name,
+            group_id=request.args.get("group"),
+            filters=[row.to_filter() for row in filters["rows"]],
+            actor=current_user,
+        )
+    except ValidationFailed as exc:
+        return render_template("records/board.html", **(context | {"error": exc})), 422
+    records = [record for column in loaded.columns for record in column.records]
+    card_fields = [c for c in _columns(obj, fields) if c != field_name and c in obj.fields][:3]
+    rows = to_api_many(obj, records, role=role, fields=card_fields)
+    return render_template(
+        "records/board.html",
+        **context
+        | {
+            "board": loaded,
+            "movable": loaded.movable and context["rights"]["update"],
+            "rows": {row["id"]: row for row in rows},
+            "card_fields": [obj.fields[name] for name in card_fields],
+            "titles": lookup_titles(obj, rows, actor=current_user, fields=card_fields),
+        },
+    )
+
+
+@bp.get("/o/<object_name>/bin")
+@member_required
+def recycle_bin(object_name: str):
+    obj = object_for_tenant(object_name)
+    cursor = request.args.get("cursor") or None
+    records, next_cursor = list_records(
+        obj.api_name,
+        deleted=True,
+        sort="-updated_at",
+        cursor=cursor,
+        limit=PAGE_SIZE,
+        actor=current_user,
+    )
+    return render_template(
+        "records/bin.html",
+        obj=obj,
+        records=records,
+        restore_days=RESTORE_DAYS,
+        pages=_pages(cursor, next_cursor),
+        rights=rights_of(current_user.role, obj.api_name),
+    )
+
+
+@bp.post("/o/<object_name>/<record_id>/restore")
+@member_required
+def restore(object_name: str, record_id: str):
+    obj = object_for_tenant(object_name)
+    record = restore_record(obj.api_name, record_id, actor=current_user)
+    flash(f"{obj.title(record)} is restored.", "success")
+    return redirect(_record_url(obj, record.id), 303)
+
+
+# Record page, inline edit, delete ------------------------------------------------------
+
+
+@bp.get("/o/<object_name>/<record_id>")
+@member_required
+def show(object_name: str, record_id: str):
+    obj = object_for_tenant(object_name)
+    return _record_page(obj, record_id)
+
+
+def _record_page(obj: ObjectSpec, record_id, *, failed: dict | None = None, status: int = 200):
+    """The record page; ``failed`` is an inline edit that was refused, shown open with its
+    messages and what was typed."""
+    role = current_user.role
+    page = load_record_page(obj.api_name, record_id, actor=current_user)
+    rights = rights_of(role, obj.api_name)
+    editable = forms.form_fields(obj, role) if rights["update"] else []
+    values = forms.raw_from_row(editable, page.row, _zone())
+    if failed:
+        values.update(failed["raw"])
+    return render_template(
+        "records/show.html",
+        obj=obj,
+        page=page,
+        sections=forms.sections(forms.visible_fields(obj, role)),
+        editable={spec.api_name for spec in editable},
+        values=values,
+        options=lookup_options(editable, values, actor=current_user),
+        rights=rights,
+        failed=failed,
+    ), status
+
+
+@bp.post("/o/<object_name>/<record_id>/fields/<field_name>")
+@member_required
+def update_one_field(object_name: str, record_id: str, field_name: str):
+    """Inline edit of one field, and a card moved on a board (form post or fetch)."""
+    obj = object_for_tenant(object_name)
+    spec = next(
+        (s for s in forms.form_fields(obj, current_user.role) if s.api_name == field_name), None
+    )
+    if spec is None:
+        visible = {s.api_name for s in forms.visible_fields(obj, current_user.role)}
+        if field_name in visible:
+            raise Forbidden("You cannot change this field.")
+        raise NotFound(f"{obj.label} has no field {field_name!r}.")
+    raw = forms.raw_from_form([spec], request.form)
+    try:
+        record = update_record(
+            obj.api_name,
+            record_id,
+            forms.service_values([spec], raw, _zone()),
+            actor=current_user,
+            expected_version=request.form.get("version") or None,
+        )
+    except UserError as error:
+        if _wants_json():
+            body = {
+                "error": error.code,
+                "message": error.message,
+                "messages": _messages(obj, error, field_name),
+            }
+            return jsonify(body), error.status
+        if isinstance(error, Forbidden | NotFound):
+            raise
+        failed = {"field": field_name, "raw": raw, "message": error.message}
+        failed["messages"] = _messages(obj, error, field_name)
+        return _record_page(obj, record_id, failed=failed, status=error.status)
+    if _wants_json():
+        return jsonify(_displays(obj, record))
+    flash(f"{spec.label} saved.", "success")
+    return redirect(_safe_next(_record_url(obj, record.id)), 303)
+
+
+def _messages(obj: ObjectSpec, error: UserError, field_name: str) -> list[str]:
+    """The error's messages for one field's form, naming any other field they concern."""
+    messages = []
+    for name, texts in (error.errors or {}).items():
+        label = obj.fields[name].label if name in obj.fields else name
+        messages += [text if name == field_name else f"{label}: {text}" for text in texts]
+    return messages or [error.message]
+
+
+def _displays(obj: ObjectSpec, record) -> dict:
+    """The record's new version and every visible field's HTML, for the page to refresh."""
+    row = to_api(obj, record, role=current_user.role)
+    titles = lookup_titles(obj, [row], actor=current_user)
+    display = get_template_attribute("records/_macros.html", "display")
+    html = {
+        name: str(display(obj.fields[name], row[name], titles))
+        for name in row
+        if name in obj.fields
+    }
+    return {"id": row["id"], "version": record.version, "html": html}
+
+
+@bp.post("/o/<object_name>/<record_id>/delete")
+@member_required
+def delete(object_name: str, record_id: str):
+    obj = object_for_tenant(object_name)
+    delete_record(obj.api_name, record_id, actor=current_user)
+    flash(
+        f"The {obj.label.lower()} is in the recycle bin; you can restore it for "
+        f"{RESTORE_DAYS} days.",
+        "success",
+    )
+    return redirect(url_for("records.index", object_name=obj.api_name), 303)
+
+
+# Forms ---------------------------------------------------------------------------------
+
+
+def _form_page(
+    obj: ObjectSpec,
+    fields: list,
+    raw: dict,
+    *,
+    record=None,
+    version=None,
+    error: UserError | None = None,
+    duplicates=(),
+    status: int = 200,
+):
+    return render_template(
+        "records/form.html",
+        obj=obj,
+        record=record,
+        version=version,
+        sections=forms.sections(fields),
+        values=raw,
+        errors=(error.errors if error else {}) or {},
+        error=error,
+        options=lookup_options(fields, raw, actor=current_user),
+        duplicates=duplicates,
+        duplicate_fields=duplicate_fields(obj, current_user.role) if record is None else [],
+        zone=_zone(),
+    ), status
+
+
+@bp.route("/o/<object_name>/new", methods=["GET", "POST"])
+@member_required
+def create(object_name: str):
+    obj = object_for_tenant(object_name)
+    require_right(current_user, obj.api_name, "create", obj.label_plural.lower())
+    fields = forms.form_fields(obj, current_user.role)
+    if request.method == "GET":
+        raw = forms.default_raw(fields, _zone())
+        # Links such as "New contact" on a company's page pre-fill the lookup.
+        given = forms.raw_from_form(fields, request.args)
+        raw.update({name: value for name, value in given.items() if name in request.args})
+        return _form_page(obj, fields, raw)
+    raw = forms.raw_from_form(fields, request.form)
+    values = forms.service_values(fields, raw, _zone())
+    if checks_duplicates(obj) and not request.form.get("create_anyway"):
+        duplicates = find_duplicates(obj.api_name, values, actor=current_user)
+        if duplicates:
+            return _form_page(obj, fields, raw, duplicates=duplicates, status=409)
+    try:
+        record = create_record(obj.api_name, values, actor=current_user)
+    except UserError as error:
+        if isinstance(error, Forbidden):
+            raise
+        return _form_page(obj, fields, raw, error=error, status=error.status)
+    flash(f"{obj.label} {obj.title(record)} created.", "success")
+    return redirect(_record_url(obj, record.id), 303)
+
+
+@bp.route("/o/<object_name>/<record_id>/edit", methods=["GET", "POST"])
+@member_required
+def edit(object_name: str, record_id: str):
+    obj = object_for_tenant(object_name)
+    record = get_record(obj.api_name, record_id, actor=current_user, action="update")
+    fields = forms.form_fields(obj, current_user.role)
+    if request.method == "GET":
+        row = to_api(obj, record, role=current_user.role)
+        raw = forms.raw_from_row(fields, row, _zone())
+        return _form_page(obj, fields, raw, record=record, version=record.version)
+    raw = forms.raw_from_form(fields, request.form)
+    version = request.form.get("version") or None
+    try:
+        record = update_record(
+            obj.api_name,
+            record.id,
+            forms.service_values(fields, raw, _zone()),
+            actor=current_user,
+            expected_version=version,
+        )
+    except UserError as error:
+        if isinstance(error, Forbidden | NotFound):
+            raise
+        return _form_page(
+            obj, fields, raw, record=record, version=version, error=error, status=error.status
+        )
+    flash(f"{obj.title(record)} saved.", "success")
+    return redirect(_record_url(obj, record.id), 303)
+
+
+# JSON for the scripts: duplicates, lookup search, global search --------------------------
+
+
+@bp.get("/o/<object_name>/duplicates")
+@member_required
+def duplicates(object_name: str):
+    """Likely duplicates of the record being typed (search before create)."""
+    obj = object_for_tenant(object_name)
+    values = {name: request.args.get(name, "") for name in duplicate_fields(obj, current_user.role)}
+    records = find_duplicates(obj.api_name, values, actor=current_user)
+    return jsonify(
+        matches=[
+            {"id": str(r.id), "title": obj.title(r), "url": _record_url(obj, r.id)} for r in records
+        ]
+    )
+
+
+@bp.get("/o/<object_name>/lookup")
+@member_required
+def lookup(object_name: str):
+    """Records of ``object_name`` matching ``q``, for a lookup field's search box."""
+    obj = object_for_tenant(object_name)
+    records = search_object(obj.api_name, request.args.get("q", ""), actor=current_user)
+    return jsonify(results=[{"id": str(r.id), "title": obj.title(r)} for r in records])
+
+
+@bp.get("/search")
+@member_required
+def search():
+    query = request.args.get("q", "").strip()[:200]
+    groups = search_records(query, actor=current_user) if query else []
+    return render_template("records/search.html", query=query, groups=groups)
+
+
+@bp.get("/search/suggest")
+@member_required
+def suggest():
+    query = request.args.get("q", "").strip()[:200]
+    groups = search_records(query, actor=current_user, per_object=SUGGESTIONS_PER_OBJECT)
+    return jsonify(
+        query=query,
+        results=[
+            {
+                "object": group.obj.label_plural,
+                "title": group.obj.title(record),
+                "url": _record_url(group.obj, record.id),
+            }
+            for group in groups
+            for record in group.records
+        ],
+    )
