@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
 from saas.auth import api_tokens
@@ -17,18 +17,20 @@ bp = Blueprint("tokens", __name__, url_prefix="/settings/tokens")
 @member_required
 def index():
     form = ApiTokenForm()
-    new_token = None
     status = 200
     if form.validate_on_submit():
         try:
-            token, new_token = api_tokens.create_api_token(user=current_user, name=form.name.data)
+            _token, secret = api_tokens.create_api_token(user=current_user, name=form.name.data)
         except UserError as error:
             report_user_error(form, error)
         else:
-            form = ApiTokenForm(formdata=None)
-            status = 201
+            # Post/redirect/get: a reload must not create a second token. The secret rides in
+            # the (signed) session to the next page only, which shows it once.
+            session["new_api_token"] = secret
+            return redirect(url_for("tokens.index"), 303)
     if form.errors:
         status = 422
+    new_token = session.pop("new_api_token", None) if status == 200 else None
     return render_template(
         "settings/tokens.html",
         form=form,
