@@ -7,21 +7,26 @@ Every record table carries, besides its own columns:
   custom field marked filterable is given a free slot of its kind, and its value is mirrored
   there, so it filters and sorts as fast as a native indexed column (Salesforce's flex
   columns / custom indexes). No DDL is ever run for a tenant.
+
+Number slots are double precision, not numeric: PostgreSQL's numeric comparisons are not
+LEAKPROOF, so under row-level security it may not use them in an index condition and reads
+the tenant's whole index instead; float8's comparisons are. The exact value stays in
+``custom``; the slot only filters and sorts (numbers are below 1e15, so integers and
+amounts with cents up to about 1e13 keep their order and equality there).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
     Date,
+    Double,
     ForeignKeyConstraint,
     Index,
     Integer,
-    Numeric,
     String,
     UniqueConstraint,
 )
@@ -55,12 +60,12 @@ class RecordMixin(TenantScoped):
     s_text_6: Mapped[str | None] = mapped_column(String(255))
     s_text_7: Mapped[str | None] = mapped_column(String(255))
     s_text_8: Mapped[str | None] = mapped_column(String(255))
-    s_number_1: Mapped[Decimal | None] = mapped_column(Numeric(20, 4))
-    s_number_2: Mapped[Decimal | None] = mapped_column(Numeric(20, 4))
-    s_number_3: Mapped[Decimal | None] = mapped_column(Numeric(20, 4))
-    s_number_4: Mapped[Decimal | None] = mapped_column(Numeric(20, 4))
-    s_number_5: Mapped[Decimal | None] = mapped_column(Numeric(20, 4))
-    s_number_6: Mapped[Decimal | None] = mapped_column(Numeric(20, 4))
+    s_number_1: Mapped[float | None] = mapped_column(Double)
+    s_number_2: Mapped[float | None] = mapped_column(Double)
+    s_number_3: Mapped[float | None] = mapped_column(Double)
+    s_number_4: Mapped[float | None] = mapped_column(Double)
+    s_number_5: Mapped[float | None] = mapped_column(Double)
+    s_number_6: Mapped[float | None] = mapped_column(Double)
     s_date_1: Mapped[dt.date | None] = mapped_column(Date())
     s_date_2: Mapped[dt.date | None] = mapped_column(Date())
     s_date_3: Mapped[dt.date | None] = mapped_column(Date())

@@ -163,7 +163,8 @@ class NumberType(FieldType):
         return schema
 
     def slot_value(self, stored):
-        return None if stored is None else Decimal(str(stored))
+        # A float: number slots are double precision (see core.objects.models).
+        return None if stored is None else float(Decimal(str(stored)))
 
     def to_column(self, stored):
         if stored is None or isinstance(stored, int):
