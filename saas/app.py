@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from core.home.views import bp as home_bp
     from core.leads.api import bp as leads_api_bp
     from core.objects.api import bp as objects_api_bp
+    from core.objects.export_views import bp as exports_bp
     from core.objects.views import bp as records_bp
     from saas.api import bp as api_bp
     from saas.auth.sso import bp as sso_bp
@@ -93,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_sso_bp,
         admin_objects_bp,
         records_bp,
+        exports_bp,
         api_bp,
         objects_api_bp,
         deals_api_bp,

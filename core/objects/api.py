@@ -28,6 +28,18 @@ MAX_BULK = 200
 _FILTER = re.compile(r"^filter\[([a-z][a-z0-9_]*)\](?:\[([a-z_]+)\])?$")
 
 
+def filters_from_query(args) -> list[Filter]:
+    """``filter[field]=v`` and ``filter[field][op]=v`` of a query string."""
+    filters = []
+    for key, value in args.items(multi=True):
+        match = _FILTER.match(key)
+        if match:
+            filters.append(Filter(match.group(1), match.group(2) or "eq", value))
+        elif key.startswith("filter"):
+            raise ValidationFailed(f"Write filters as filter[field] or filter[field][op]: {key}")
+    return filters
+
+
 def _role() -> str:
     return g.api_user.role
 
@@ -89,13 +101,7 @@ def _if_match():
 @token_required
 def list_objects(object_name: str):
     obj = object_for_tenant(object_name)
-    filters = []
-    for key, value in request.args.items(multi=True):
-        match = _FILTER.match(key)
-        if match:
-            filters.append(Filter(match.group(1), match.group(2) or "eq", value))
-        elif key.startswith("filter"):
-            raise ValidationFailed(f"Write filters as filter[field] or filter[field][op]: {key}")
+    filters = filters_from_query(request.args)
     try:
         limit = int(request.args.get("limit", record_service.DEFAULT_PAGE_SIZE))
     except ValueError:
