@@ -212,6 +212,10 @@ def get_record(
 # Validation -----------------------------------------------------------------------------
 
 
+def _nullable(obj: ObjectSpec, spec: FieldSpec) -> bool:
+    return obj.model.__table__.c[spec.column].nullable
+
+
 def clean_input(
     obj: ObjectSpec, values: dict, *, actor: User | None, record=None
 ) -> dict[str, object]:
@@ -239,6 +243,12 @@ def clean_input(
             cleaned[name] = spec.field_type.clean(raw, spec.options)
         except FieldValueError as exc:
             errors[name].append(str(exc))
+            continue
+        if cleaned[name] is None and spec.column and not spec.required and not _nullable(obj, spec):
+            if spec.type == "boolean":
+                cleaned[name] = False  # a checkbox left empty
+            else:
+                errors[name].append("This field cannot be empty.")
     creating = record is None
     if creating:
         for name, spec in obj.fields.items():

@@ -199,6 +199,26 @@ class CurrencyType(NumberType):
     def from_column(self, value):
         return None if value is None else str(Decimal(str(value)).quantize(Decimal("0.01")))
 
+    def json_schema(self, options):
+        # Answered as a string with two decimals ("19.99"); accepted as that, as a number,
+        # or as {"amount": ..., "currency": ...}.
+        number = super().json_schema(options)
+        return {
+            "anyOf": [
+                {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"},
+                number,
+                {
+                    "type": "object",
+                    "properties": {
+                        "amount": {"anyOf": [{"type": "string"}, number, {"type": "null"}]},
+                        "currency": {"type": "string"},
+                    },
+                    "additionalProperties": False,
+                },
+            ],
+            "description": "An amount, answered as a string with two decimals.",
+        }
+
 
 class PercentType(NumberType):
     name = "percent"

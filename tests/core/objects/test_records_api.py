@@ -225,3 +225,11 @@ def test_other_tenant_cannot_see_or_touch_records(api, other_api):
     assert other_api.delete(path).status_code == 404
     assert other_api.get(COMPANIES).get_json()["data"] == []
     assert api.get(path).get_json()["name"] == "Acme Only"
+
+
+def test_null_for_a_column_that_cannot_be_empty_is_a_field_error_not_a_crash(api):
+    # Found by the contract test: a null checkbox reached a NOT NULL column (500).
+    created = api.post(
+        "/api/v1/objects/activities", json={"type": "note", "subject": "Hi", "done": None}
+    )
+    assert created.status_code == 201 and created.get_json()["done"] is False
