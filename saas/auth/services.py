@@ -214,9 +214,21 @@ def reset_password(*, token: str, password: str) -> User:
 
 
 def invite_user(
-    *, email: str, name: str, role: str, invited_by: User, tenant: Tenant, accept_url_for
+    *,
+    email: str,
+    name: str,
+    role: str,
+    invited_by: User,
+    tenant: Tenant,
+    accept_url_for,
+    extra_seat_accepted: bool = False,
 ) -> User:
-    """Create a pending user and e-mail them a link to choose a password."""
+    """Create a pending user and e-mail them a link to choose a password.
+
+    When the user needs a seat beyond those paid for, the admin must accept its price first
+    (``extra_seat_accepted``); otherwise ``ExtraSeatNeedsConfirmation`` carries the quote.
+    """
+    billing.confirm_extra_seat(role, accepted=extra_seat_accepted)
     user = create_user(email=email, name=name, role=role)
     user.invited_at = utcnow()
     token = issue_user_token(

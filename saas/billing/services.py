@@ -495,6 +495,14 @@ def seat_quote(role: str) -> SeatQuote:
     )
 
 
+def confirm_extra_seat(role: str, *, accepted: bool) -> None:
+    """Refuse a user who needs a seat beyond those paid for until the admin accepted its
+    price (the invitation form shows the quote and asks)."""
+    quote = seat_quote(role)
+    if quote.needs_confirmation and not accepted:
+        raise ExtraSeatNeedsConfirmation(quote)
+
+
 def require_seat_for(role: str) -> None:
     """Refuse a new billable user where the plan cannot take one (Free is full, or the
     workspace is read-only). Paid plans take any number: the seat is billed."""
@@ -703,6 +711,46 @@ def refresh_payment_method(account: BillingAccount) -> None:
         account.payment_method = get_backend().payment_method(account)
     except BillingUnavailable:
         log.warning("payment method of tenant %s not refreshed", account.for_tenant)
+
+
+def simulate_payment_failure(tenant_id: uuid.UUID, *, days_ago: int = 0) -> BillingSummary:
+    """Offline backend: the renewal charge is declined ``days_ago`` days ago (dunning demo)."""
+    from tenants.scoping import tenant_scope
+
+    backend = get_backend()
+    if not hasattr(backend, "fail_payment"):
+        raise Conflict("Only the offline backend simulates payments; Stripe has test cards.")
+    with tenant_scope(tenant_id):
+        account = get_account(tenant_id, for_update=True)
+        _require_subscription(account)
+        since = clock.now() - dt.timedelta(days=days_ago)
+        state = backend.fail_payment(account, since=since)
+        summary = apply_subscription_state(account, state)
+        invoice = db.session.scalar(
+            select(BillingInvoice)
+            .where(BillingInvoice.status == "open")
+            .order_by(BillingInvoice.issued_at.desc())
+        )
+        if invoice is not None:
+            notify_payment_failed(account, _invoice_state(account, invoice))
+        return summary
+
+
+def _invoice_state(account: BillingAccount, row: BillingInvoice) -> InvoiceState:
+    return InvoiceState(
+        ref=row.invoice_ref,
+        customer_ref=account.customer_ref or "",
+        subscription_ref=account.subscription_ref,
+        number=row.number,
+        status=row.status,
+        amount_due=row.amount_due,
+        amount_paid=row.amount_paid,
+        currency=row.currency,
+        issued_at=row.issued_at,
+        period_end=row.period_end,
+        hosted_url=row.hosted_url,
+        pdf_url=row.pdf_url,
+    )
 
 
 # Reconciliation ----------------------------------------------------------------------------

@@ -117,6 +117,36 @@ class StripeBackend:
             self._prices[key] = data[0]["id"]
         return self._prices[key]
 
+    def ensure_prices(self) -> list[str]:
+        """Create the product and per-seat prices of every paid plan that Stripe lacks
+        (found by lookup key, so running it again changes nothing)."""
+        done = []
+        for plan in all_plans().values():
+            for interval, amount in plan.prices.items():
+                key = lookup_key(plan.key, interval)
+                found = self._call(
+                    "find the plan's price",
+                    self.client.v1.prices.list,
+                    {"lookup_keys": [key], "active": True, "limit": 1},
+                )
+                if found.get("data"):
+                    done.append(f"{key}: {found['data'][0]['id']} (exists)")
+                    continue
+                price = self._call(
+                    "create the plan's price",
+                    self.client.v1.prices.create,
+                    {
+                        "currency": "usd",
+                        "unit_amount": amount,
+                        "recurring": {"interval": interval, "usage_type": "licensed"},
+                        "lookup_key": key,
+                        "product_data": {"name": f"Trellis {plan.name} (per seat)"},
+                    },
+                    {"idempotency_key": f"trellis-price-{key}-{amount}"},
+                )
+                done.append(f"{key}: {price['id']} (created)")
+        return done
+
     def _plan_of_price(self, price: dict) -> tuple[str | None, str | None]:
         for candidate in (price.get("lookup_key"), price.get("id")):
             match = LOOKUP_KEY.match(candidate or "")
