@@ -61,7 +61,7 @@ DEFAULT_PLANS: dict[str, dict] = {
 }
 
 FEATURE_LABELS = {
-    "contacts": "Contacts and companies",
+    "contacts": "Contacts",
     "companies": "Companies",
     "deals": "Deals and pipelines",
     "leads": "Leads",
