@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from saas.auth.models import User
 from saas.auth.roles import ADMIN, EDITING_ROLES
@@ -153,7 +154,12 @@ def get_account(tenant_id: uuid.UUID | None = None, *, for_update: bool = False)
     account = db.session.scalar(query)
     if account is None:
         tenant = db.session.get(Tenant, tenant_id)
-        account = start_trial(tenant, plan=trial_plan() if tenant.plan == "free" else tenant.plan)
+        plan = trial_plan() if tenant.plan == "free" else tenant.plan
+        try:
+            with db.session.begin_nested():
+                account = start_trial(tenant, plan=plan)
+        except IntegrityError:  # another request opened it at the same moment
+            account = db.session.scalar(query)
     return account
 
 

@@ -200,3 +200,13 @@ def test_operator_console_lists_plan_seats_status_and_mrr(app, tenant, client):
     finally:
         app.config["TRELLIS_OPERATOR_TOKEN"] = None
     assert app.test_client().get("/operator/").status_code == 404
+
+
+def test_a_viewer_is_free_reads_and_changes_nothing(app, tenant, login_as):
+    add_user(app, tenant, email="vic@acme.example.com", role="viewer", password="viewer pass 1")
+    viewer = login_as(tenant, "vic@acme.example.com", "viewer pass 1")
+    assert viewer.get("/o/companies").status_code == 200
+    page = viewer.get("/o/companies").get_data(as_text=True)
+    assert "New company" not in page
+    assert viewer.post("/o/companies/new", data={"name": "Nope"}).status_code == 403
+    assert account_of(app, tenant)["seats_used"] == 1
