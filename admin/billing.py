@@ -72,7 +72,8 @@ def _page(plan_form: PlanForm | None = None, status: int = 200):
         invoices=billing.list_invoices(),
         plans=paid_plans(),
         feature_labels=FEATURE_LABELS,
-        plan_form=plan_form or PlanForm(formdata=None, plan=summary.plan.key),
+        plan_form=plan_form
+        or PlanForm(formdata=None, plan=summary.plan.key, interval=summary.interval),
         keyed=KeyedForm(formdata=None),
         confirm=ConfirmForm(),
         money=format_money,

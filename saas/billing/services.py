@@ -333,8 +333,7 @@ def read_only_message(summary: BillingSummary) -> str:
     why = READ_ONLY_REASONS.get(summary.read_only_reason or "", "of its billing")
     return (
         f"This workspace is read-only because {why}. Nothing was deleted and you can still "
-        "view and export everything; an admin can restore editing on the Billing page "
-        "(Admin → Billing)."
+        "view and export everything; an admin can restore editing on the Billing page."
     )
 
 
