@@ -154,7 +154,7 @@ def test_seat_updates_are_coalesced_to_one_per_minute(stripe_app, standin, tenan
         pending = db.session.scalars(select(OutboxJob)).all()
         assert len(pending) == 1  # coalesced into one job
         wait = pending[0].run_after - dt.datetime.now(dt.UTC)
-        assert dt.timedelta(seconds=50) < wait <= dt.timedelta(seconds=60)
+        assert dt.timedelta(seconds=30) < wait <= dt.timedelta(seconds=60)
     assert _stripe_quantity(standin, stripe_app, tenant) == 2
 
 
