@@ -67,6 +67,9 @@ class StripeStandIn:
         self.lost = 0
         self.random = random.Random(7)
         self.quantity_updates: list[tuple[float, str]] = []
+        # What localstripe cannot do by itself (a renewal whose charge is declined): fields
+        # laid over its answers for a subscription or an invoice id, as Stripe would report.
+        self.overrides: dict[str, dict] = {}
         self._lock = threading.Lock()
         self.server = make_server("127.0.0.1", free_port(), self, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -229,8 +232,18 @@ class StripeStandIn:
                     self.lost += 1
             if lose:  # applied upstream, but the caller never hears back
                 return Response("", status=502, headers={"Stripe-Should-Retry": "true"})
+        content = upstream.content
+        if self.overrides and upstream.status_code == 200:
+            content = json.dumps(self._overlay(upstream.json()))
         return Response(
-            upstream.content,
+            content,
             status=upstream.status_code,
             content_type=upstream.headers.get("Content-Type", "application/json"),
         )
+
+    def _overlay(self, body: dict) -> dict:
+        if body.get("object") == "list":
+            body["data"] = [self._overlay(item) for item in body.get("data") or []]
+        elif body.get("id") in self.overrides:
+            body.update(self.overrides[body["id"]])
+        return body

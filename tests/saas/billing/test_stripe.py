@@ -315,10 +315,10 @@ def test_replay_of_1000_events_shuffled_and_duplicated_reaches_the_in_order_stat
         db.session.rollback()
 
 
-def test_dunning_from_stripe_events_to_read_only_and_back(stripe_app, standin, app):
+def test_dunning_from_stripe_events_to_read_only_and_back(stripe_app, standin, app, billing_clock):
     """A declined renewal makes the subscription past due (localstripe does not renew, so
-    the backend's reading of the subscription says past due, as Stripe would); after the
-    grace period the workspace is read-only; paying restores it at once."""
+    the stand-in reports the declined invoice as Stripe would); the admins are told; after
+    the grace period the workspace is read-only; paying restores it at once."""
     tenant = make_tenant(app, "dunning")
     client = _subscribe(stripe_app, standin, tenant)
     with stripe_app.app_context():
@@ -326,33 +326,28 @@ def test_dunning_from_stripe_events_to_read_only_and_back(stripe_app, standin, a
         sub_ref, customer = account.subscription_ref, account.customer_ref
         db.session.rollback()
     invoice_ref = standin.upstream_call("GET", f"/v1/invoices?customer={customer}")["data"][0]["id"]
-    failed_invoice = _event("invoice.payment_failed", {"id": invoice_ref, "customer": customer})
-    past_due = _event("customer.subscription.updated", {"id": sub_ref, "customer": customer})
-    # Stripe's side: the subscription is past due (localstripe does not renew by itself).
-    from saas.billing.backends import stripe as stripe_backend
-
-    real_state = stripe_backend.StripeBackend._state
-
-    def past_due_state(self, sub):
-        state = real_state(self, sub)
-        if sub.get("id") == sub_ref and past_due_flag["on"]:
-            return state.__class__(
-                **{**state.__dict__, "status": "past_due", "past_due_since": since["at"]}
-            )
-        return state
-
-    past_due_flag = {"on": True}
-    since = {"at": dt.datetime.now(dt.UTC) - dt.timedelta(days=8)}
-    stripe_backend.StripeBackend._state = past_due_state
+    standin.overrides[sub_ref] = {"status": "past_due", "latest_invoice": invoice_ref}
+    standin.overrides[invoice_ref] = {"status": "open", "amount_paid": 0, "amount_due": 1500}
     try:
-        assert _deliver(stripe_app, past_due).status_code == 200
-        assert _deliver(stripe_app, failed_invoice).status_code == 200
+        failed = _event("invoice.payment_failed", {"id": invoice_ref, "customer": customer})
+        assert _deliver(stripe_app, failed).get_json()["outcome"] == "handled"
+        with stripe_app.app_context(), tenant_scope(tenant["id"]):
+            from saas.mail import OutboxEmail
+
+            subjects = db.session.scalars(select(OutboxEmail.subject)).all()
+            assert any(s.startswith("Payment failed") for s in subjects), subjects
+            db.session.rollback()
+        assert "A payment failed" in client.get("/").get_data(as_text=True)
+        assert client.post("/o/companies/new", data={"name": "Still ok"}).status_code == 303
+
+        billing_clock.advance(days=8)  # the grace period is over
         refused = client.post("/o/companies/new", data={"name": "Blocked"})
         assert refused.status_code == 402 and "read-only" in refused.get_data(as_text=True)
         assert client.get("/o/companies").status_code == 200
-        past_due_flag["on"] = False  # the customer paid in the portal
+
+        del standin.overrides[sub_ref], standin.overrides[invoice_ref]  # paid in the portal
         paid = _event("invoice.paid", {"id": invoice_ref, "customer": customer})
         assert _deliver(stripe_app, paid).status_code == 200
     finally:
-        stripe_backend.StripeBackend._state = real_state
+        standin.overrides.clear()
     assert client.post("/o/companies/new", data={"name": "Allowed"}).status_code == 303
