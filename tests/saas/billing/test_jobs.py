@@ -114,3 +114,19 @@ def test_cli_reconcile_enqueues_every_tenant(app, tenant):
     assert result.exit_code == 0 and "2 tenant(s)" in result.output
     missing = app.test_cli_runner().invoke(args=["billing", "reconcile", "--tenant", "nope"])
     assert missing.exit_code == 2 and "No tenant 'nope'" in missing.output
+
+
+def test_admins_hear_three_days_before_the_trial_ends(app, tenant, billing_clock):
+    from tests.saas.billing.conftest import emails_to
+
+    billing_clock.advance(days=10)
+    with app.app_context(), tenant_scope(tenant["id"]):
+        services.reconcile_tenant()
+        db.session.commit()
+    assert emails_to(app, tenant, "trial ends") == []
+    billing_clock.advance(days=2)
+    for _ in range(2):  # the nightly run twice: one e-mail
+        with app.app_context(), tenant_scope(tenant["id"]):
+            services.reconcile_tenant()
+            db.session.commit()
+    assert emails_to(app, tenant, "trial ends") == [tenant["admin_email"]]

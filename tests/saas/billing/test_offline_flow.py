@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from saas.auth import api_tokens
 from saas.auth.models import User
-from saas.billing.models import BillingInvoice
+from saas.billing.models import BillingInvoice, OperatorAuditEntry
 from saas.db import db
 from tenants.scoping import tenant_scope
 from tests.conftest import add_user, make_tenant
@@ -197,6 +197,14 @@ def test_operator_console_lists_plan_seats_status_and_mrr(app, tenant, client):
         # Acme's trial of Pro continues in a paid Starter subscription: MRR counts it only
         # once the trial is over.
         assert "trialing" in page
+        bearer = {"Authorization": "Bearer operator-secret-token"}
+        assert app.test_client().get("/operator/", headers=bearer).status_code == 200
+        on_tenant_host = app.test_client().get("/operator/", base_url=tenant["host"])
+        assert on_tenant_host.status_code == 404
+        with app.app_context():
+            actions = db.session.scalars(select(OperatorAuditEntry.action)).all()
+            assert sorted(actions) == ["sign_in", "sign_in_failed"]
+            db.session.rollback()
     finally:
         app.config["TRELLIS_OPERATOR_TOKEN"] = None
     assert app.test_client().get("/operator/").status_code == 404
