@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from saas.auth import services as accounts
 from saas.auth.roles import ROLE_LABELS
+from saas.billing import services as billing
 from saas.db import db
 from saas.errors import UserError
 from saas.forms import ConfirmForm, InviteForm, RoleForm
@@ -19,9 +20,11 @@ def _accept_url(token: str) -> str:
     return url_for("auth.accept_invitation", token=token, _external=True)
 
 
-def _page(invite_form: InviteForm, status: int = 200):
+def _page(invite_form: InviteForm, status: int = 200, seat_quote=None):
     return render_template(
         "admin/users.html",
+        seats=billing.current_summary(),
+        seat_quote=seat_quote,
         users=accounts.list_users(),
         invite_form=invite_form,
         confirm=ConfirmForm(),
@@ -48,7 +51,11 @@ def invite():
                 invited_by=current_user,
                 tenant=g.tenant,
                 accept_url_for=_accept_url,
+                extra_seat_accepted=request.form.get("add_seat") == "yes",
             )
+        except billing.ExtraSeatNeedsConfirmation as error:
+            db.session.rollback()
+            return _page(form, error.status, seat_quote=error.quote)
         except UserError as error:
             db.session.rollback()
             report_user_error(form, error)

@@ -41,6 +41,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     _register_blueprints(app)
     _register_boundary(app)
+
+    from saas import billing
+
+    billing.init_app(app)  # the read-only wall of a workspace whose billing lapsed
     _register_error_pages(app)
 
     from saas.cli import register_commands
@@ -60,13 +64,16 @@ def _import_models() -> None:
     import core.objects.models  # noqa: F401
     import saas.auth.models  # noqa: F401
     import saas.auth.permissions  # noqa: F401
+    import saas.billing.models  # noqa: F401
     import saas.jobs.models  # noqa: F401
     import saas.mail  # noqa: F401
     import tenants.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
+    from admin.billing import bp as admin_billing_bp
     from admin.objects import bp as admin_objects_bp
+    from admin.operator import bp as operator_bp
     from admin.sso import bp as admin_sso_bp
     from admin.users import bp as admin_users_bp
     from core.activities.api import bp as activities_api_bp
@@ -80,6 +87,8 @@ def _register_blueprints(app: Flask) -> None:
     from saas.auth.sso import bp as sso_bp
     from saas.auth.tokens_views import bp as tokens_bp
     from saas.auth.views import bp as auth_bp
+    from saas.billing.views import api_bp as billing_api_bp
+    from saas.billing.views import bp as billing_bp
     from saas.health import bp as health_bp
     from tenants.views import bp as signup_bp
 
@@ -93,6 +102,10 @@ def _register_blueprints(app: Flask) -> None:
         admin_users_bp,
         admin_sso_bp,
         admin_objects_bp,
+        admin_billing_bp,
+        operator_bp,
+        billing_bp,
+        billing_api_bp,
         records_bp,
         exports_bp,
         api_bp,
@@ -102,7 +115,15 @@ def _register_blueprints(app: Flask) -> None:
         activities_api_bp,
     ):
         app.register_blueprint(blueprint)
-    for blueprint in (api_bp, objects_api_bp, deals_api_bp, leads_api_bp, activities_api_bp):
+    for blueprint in (
+        api_bp,
+        objects_api_bp,
+        deals_api_bp,
+        leads_api_bp,
+        activities_api_bp,
+        billing_bp,
+        billing_api_bp,
+    ):
         csrf.exempt(blueprint)
 
 

@@ -189,7 +189,8 @@ def worker(burst: bool) -> None:
 @click.command("scheduler")
 @with_appcontext
 def scheduler() -> None:
-    """Enqueue periodic work: the outbox sweep every 30 seconds (needs REDIS_URL)."""
+    """Enqueue periodic work: the outbox sweep every 30 seconds and the nightly billing
+    reconciliation (needs REDIS_URL)."""
     from redis import Redis
     from rq.cron import CronScheduler
 
@@ -198,7 +199,66 @@ def scheduler() -> None:
         raise click.UsageError("Set REDIS_URL to run the scheduler.")
     cron = CronScheduler(connection=Redis.from_url(url))
     cron.register(sweep_outbox_task, "trellis", interval=30)
+    # Nightly at 03:17 UTC: each tenant's billing reconciled by its own job.
+    cron.register(nightly_reconciliation_task, "trellis", cron="17 3 * * *")
     cron.start()
+
+
+@click.group("billing")
+def billing_group() -> None:
+    """Plans, seats and subscriptions."""
+
+
+def _tenant_or_fail(slug: str):
+    from saas.errors import NotFound
+    from tenants.provisioning import get_tenant_by_slug
+
+    tenant = get_tenant_by_slug(slug)
+    if tenant is None:
+        raise NotFound(f"No tenant {slug!r}.", field="tenant")
+    return tenant
+
+
+@billing_group.command("reconcile")
+@click.option("--tenant", "slug", default=None, help="Only this tenant (default: all).")
+@_boundary
+def billing_reconcile(slug: str | None) -> None:
+    """Enqueue the reconciliation of every tenant (or one) with the payment provider."""
+    from saas.billing.jobs import enqueue_reconciliation, reconcile_billing_job
+    from saas.jobs import enqueue
+
+    if slug:
+        tenant = _tenant_or_fail(slug)
+        enqueue(reconcile_billing_job, tenant.id)
+        click.echo(f"Reconciliation of {slug} enqueued.")
+    else:
+        click.echo(f"Reconciliation of {enqueue_reconciliation()} tenant(s) enqueued.")
+
+
+@billing_group.command("simulate-payment-failure")
+@click.option("--tenant", "slug", required=True)
+@click.option("--days-ago", default=0, type=int, help="When the charge failed.")
+@_boundary
+def billing_simulate_failure(slug: str, days_ago: int) -> None:
+    """Offline backend only: decline the renewal charge of a tenant (to try dunning)."""
+    from saas.billing import services
+
+    tenant = _tenant_or_fail(slug)
+    summary = services.simulate_payment_failure(tenant.id, days_ago=days_ago)
+    click.echo(f"{slug} is now {summary.status}.")
+
+
+@billing_group.command("stripe-setup")
+@_boundary
+def billing_stripe_setup() -> None:
+    """Create (or find) the Stripe product and prices of every paid plan, by lookup key."""
+    from saas.billing.backends import get_backend
+
+    backend = get_backend()
+    if backend.name != "stripe":
+        raise click.UsageError("Set BILLING_BACKEND=stripe and STRIPE_API_KEY first.")
+    for line in backend.ensure_prices():
+        click.echo(line)
 
 
 def sweep_outbox_task() -> int:
@@ -210,6 +270,22 @@ def sweep_outbox_task() -> int:
         return dispatch_outbox()
 
 
+def nightly_reconciliation_task() -> int:
+    """Periodic RQ task: enqueue one reconciliation job per tenant."""
+    from saas.billing.jobs import nightly_reconciliation_task as run
+
+    return run()
+
+
 def register_commands(app: Flask) -> None:
-    for command in (db_group, tenant_group, token_group, demo, mail_group, worker, scheduler):
+    for command in (
+        db_group,
+        tenant_group,
+        token_group,
+        demo,
+        mail_group,
+        worker,
+        scheduler,
+        billing_group,
+    ):
         app.cli.add_command(command)

@@ -6,6 +6,7 @@ SQLite in ``instance/``, in-process jobs, console e-mail and offline billing.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -31,6 +32,16 @@ def _secret_key() -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _json_setting(name: str) -> dict | None:
+    """A JSON object from the environment variable ``name`` (or the file it names)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    if not value.startswith("{"):
+        value = Path(value).read_text()
+    return json.loads(value)
 
 
 def load_config() -> dict:
@@ -78,4 +89,22 @@ def load_config() -> dict:
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", "1")),
         "ARGON2_PARALLELISM": 1,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Billing (docs/billing.md): offline by default, Stripe when given a key.
+        "BILLING_BACKEND": os.environ.get(
+            "BILLING_BACKEND", "stripe" if os.environ.get("STRIPE_API_KEY") else "offline"
+        ),
+        "BILLING_PLANS": _json_setting("TRELLIS_BILLING_PLANS"),
+        "BILLING_TRIAL_DAYS": int(os.environ.get("BILLING_TRIAL_DAYS", "14")),
+        "BILLING_TRIAL_PLAN": os.environ.get("BILLING_TRIAL_PLAN", "pro"),
+        "BILLING_GRACE_DAYS": int(os.environ.get("BILLING_GRACE_DAYS", "7")),
+        # At most one quantity update per subscription per this many seconds.
+        "BILLING_SEAT_SYNC_SECONDS": int(os.environ.get("BILLING_SEAT_SYNC_SECONDS", "60")),
+        "STRIPE_API_KEY": os.environ.get("STRIPE_API_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,
+        # {"starter:month": "price_...", ...}; without it prices are found by lookup key.
+        "STRIPE_PRICES": _json_setting("STRIPE_PRICES"),
+        "STRIPE_MAX_NETWORK_RETRIES": int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2")),
+        # The platform operator console (/operator/) is off unless this is set.
+        "TRELLIS_OPERATOR_TOKEN": os.environ.get("TRELLIS_OPERATOR_TOKEN") or None,
     }

@@ -12,6 +12,7 @@ from saas.auth import services as accounts
 from saas.auth.models import User
 from saas.auth.passwords import hash_password
 from saas.auth.roles import ADMIN
+from saas.billing import services as billing
 from saas.db import db
 from saas.errors import Conflict, ValidationFailed
 from tenants.models import Tenant
@@ -77,13 +78,14 @@ def create_tenant(
     admin_name: str,
     admin_password: str | None = None,
     admin_password_hash: str | None = None,
-    plan: str = "free",
+    plan: str | None = None,
 ) -> tuple[Tenant, User]:
     """Create a tenant, its first admin and its defaults (the "Sales" pipeline). Flushes;
     the caller commits.
 
     Every input is checked before anything is written, so bad input writes nothing.
-    Pass ``admin_password_hash`` to hash outside the transaction.
+    Pass ``admin_password_hash`` to hash outside the transaction. ``plan`` is the plan the
+    workspace starts on: by default a trial of the configured paid plan, without a card.
     """
     slug = (slug or "").strip().lower()
     problem = slug_problem(slug)
@@ -92,6 +94,7 @@ def create_tenant(
     name = clean_company_name(name)
     admin_email = accounts.normalize_email(admin_email)
     admin_name = accounts.clean_name(admin_name)
+    plan = billing.signup_plan(plan)
     if admin_password_hash is None:
         # Hash before the first write: the ~50 ms of Argon2 hold no row or unique entry.
         admin_password_hash = hash_password(accounts.check_new_password(admin_password or ""))
@@ -110,6 +113,7 @@ def create_tenant(
             password_hash=admin_password_hash,
         )
         create_default_pipeline()
+        billing.start_trial(tenant, plan=plan)
     return tenant, admin
 
 

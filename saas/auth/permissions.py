@@ -15,7 +15,7 @@ from sqlalchemy import Boolean, ForeignKeyConstraint, String, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.auth.models import User
-from saas.auth.roles import ADMIN, ROLES
+from saas.auth.roles import ADMIN, ROLES, VIEWER
 from saas.db import db
 from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tenants.scoping import TenantScoped, require_tenant_id
@@ -70,14 +70,18 @@ def rights_of(role: str, object_name: str) -> dict:
         )
     )
     if row is None:
-        return {**{action: True for action in ACTIONS}, "visibility": "all"}
-    return {
-        "create": row.can_create,
-        "read": row.can_read,
-        "update": row.can_update,
-        "delete": row.can_delete,
-        "visibility": row.visibility,
-    }
+        rights = {**{action: True for action in ACTIONS}, "visibility": "all"}
+    else:
+        rights = {
+            "create": row.can_create,
+            "read": row.can_read,
+            "update": row.can_update,
+            "delete": row.can_delete,
+            "visibility": row.visibility,
+        }
+    if role == VIEWER:  # a free seat: reads, never writes, whatever the setting says
+        rights.update(create=False, update=False, delete=False)
+    return rights
 
 
 def require_right(user: User | None, object_name: str, action: str, label: str) -> dict:

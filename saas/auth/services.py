@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from saas.auth import throttle
 from saas.auth.models import User, UserToken
 from saas.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
-from saas.auth.roles import ADMIN, ROLES
+from saas.auth.roles import ADMIN, EDITING_ROLES, ROLES
+from saas.billing import services as billing
 from saas.db import db, utcnow
 from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from saas.mail import queue_email
@@ -95,9 +96,11 @@ def create_user(
     if password is not None:
         check_new_password(password)
         password_hash = hash_password(password)
+    billing.require_seat_for(role)
     user = User(email=email, name=name, role=role, password_hash=password_hash or None)
     db.session.add(user)
     db.session.flush()
+    billing.seats_changed()
     return user
 
 
@@ -211,9 +214,21 @@ def reset_password(*, token: str, password: str) -> User:
 
 
 def invite_user(
-    *, email: str, name: str, role: str, invited_by: User, tenant: Tenant, accept_url_for
+    *,
+    email: str,
+    name: str,
+    role: str,
+    invited_by: User,
+    tenant: Tenant,
+    accept_url_for,
+    extra_seat_accepted: bool = False,
 ) -> User:
-    """Create a pending user and e-mail them a link to choose a password."""
+    """Create a pending user and e-mail them a link to choose a password.
+
+    When the user needs a seat beyond those paid for, the admin must accept its price first
+    (``extra_seat_accepted``); otherwise ``ExtraSeatNeedsConfirmation`` carries the quote.
+    """
+    billing.confirm_extra_seat(role, accepted=extra_seat_accepted)
     user = create_user(email=email, name=name, role=role)
     user.invited_at = utcnow()
     token = issue_user_token(
@@ -273,16 +288,23 @@ def deactivate_user(*, user: User, by: User) -> None:
         raise Conflict("A workspace needs at least one active admin.")
     user.is_active = False
     db.session.flush()
+    billing.seats_changed()
 
 
 def reactivate_user(*, user: User) -> None:
+    if not user.is_active:
+        billing.require_seat_for(user.role)
     user.is_active = True
     db.session.flush()
+    billing.seats_changed()
 
 
 def change_role(*, user: User, role: str, by: User) -> None:
     check_role(role)
     if user.role == ADMIN and role != ADMIN and user.is_active and _active_admin_count() <= 1:
         raise Conflict("A workspace needs at least one active admin.")
+    if user.is_active and role in EDITING_ROLES and user.role not in EDITING_ROLES:
+        billing.require_seat_for(role)
     user.role = role
     db.session.flush()
+    billing.seats_changed()

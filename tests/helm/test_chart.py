@@ -64,6 +64,7 @@ SCENARIOS = {
     "everything-on": {
         **MINIMAL,
         "worker": {"enabled": True},
+        "scheduler": {"enabled": True},
         "imagePullSecrets": [{"name": "regcred"}],
         "serviceAccountName": "trellis",
         "config": {"smtpUsername": "mailer", "extraEnv": {"SESSION_LIFETIME_SECONDS": 86400}},
@@ -82,10 +83,7 @@ SCENARIOS = {
 }
 
 # Environment variables the chart sets that the app does not read yet, and why.
-NOT_READ_BY_THE_APP_YET = {
-    "STRIPE_API_KEY": "billing is not built yet",
-    "STRIPE_WEBHOOK_SECRET": "billing is not built yet",
-}
+NOT_READ_BY_THE_APP_YET: dict[str, str] = {}
 
 
 def _require(module: str):
@@ -243,8 +241,32 @@ def test_schema_accepts_the_chart_defaults_and_the_scenarios(chart):
             {**MINIMAL, "web": {"podDisruptionBudget": {"minAvailable": 1}}},
             "set exactly one of minAvailable and maxUnavailable",
         ),
+        (
+            {
+                **MINIMAL,
+                "secrets": {**SECRET_VALUES, "stripeApiKey": ""},
+                "config": {"billing": {"backend": "stripe"}},
+            },
+            "secrets.stripeApiKey (STRIPE_API_KEY) is required when config.billing.backend",
+        ),
+        (
+            {
+                **MINIMAL,
+                "secrets": {**SECRET_VALUES, "redisUrl": ""},
+                "scheduler": {"enabled": True},
+            },
+            "secrets.redisUrl (REDIS_URL) is required when scheduler.enabled",
+        ),
     ],
-    ids=["no-base-domain", "no-secrets", "no-owner-url", "worker-without-redis", "pdb-both"],
+    ids=[
+        "no-base-domain",
+        "no-secrets",
+        "no-owner-url",
+        "worker-without-redis",
+        "pdb-both",
+        "stripe-without-key",
+        "scheduler-without-redis",
+    ],
 )
 def test_missing_required_values_are_refused(helm, render_text, values, message):
     with pytest.raises(helm.HelmRenderError, match=re.escape(message)):
@@ -460,6 +482,23 @@ def test_the_ingress_tls_secret_and_class_are_configurable(render):
 # --- Worker ---------------------------------------------------------------------------
 
 
+def test_the_scheduler_is_one_replica_never_rolled(render):
+    assert find(render(MINIMAL), "Deployment", "trellis-scheduler") == []
+    objects = render(SCENARIOS["everything-on"])
+    scheduler = one(objects, "Deployment", "trellis-scheduler")
+    assert scheduler["spec"]["replicas"] == 1
+    assert scheduler["spec"]["strategy"] == {"type": "Recreate"}
+    assert container(scheduler)["command"] == ["trellis", "scheduler"]
+    assert env_of(scheduler)["REDIS_URL"]["valueFrom"]["secretKeyRef"]["name"] == "trellis"
+
+
+def test_stripe_billing_passes_the_backend_and_the_key(render):
+    objects = render({**MINIMAL, "config": {"billing": {"backend": "stripe"}}})
+    assert one(objects, "ConfigMap", "trellis")["data"]["BILLING_BACKEND"] == "stripe"
+    web = one(objects, "Deployment", "trellis-web")
+    assert env_of(web)["STRIPE_API_KEY"]["valueFrom"]["secretKeyRef"]["key"] == "STRIPE_API_KEY"
+
+
 def test_the_worker_deployment_appears_only_when_enabled(render):
     assert find(render(MINIMAL), "Deployment", "trellis-worker") == []
     objects = render({**MINIMAL, "worker": {"enabled": True, "replicaCount": 3}})
@@ -488,6 +527,11 @@ def test_the_configmap_holds_the_non_secret_settings(render):
         "TRELLIS_PROXY_COUNT": "1",
         "SESSION_COOKIE_SECURE": "true",
         "TRELLIS_INSTANCE_DIR": "/tmp/trellis",
+        "BILLING_BACKEND": "offline",
+        "BILLING_TRIAL_DAYS": "14",
+        "BILLING_TRIAL_PLAN": "pro",
+        "BILLING_GRACE_DAYS": "7",
+        "BILLING_SEAT_SYNC_SECONDS": "60",
     }
     web = container(one(objects, "Deployment", "trellis-web"))
     assert web["envFrom"] == [{"configMapRef": {"name": "trellis"}}]

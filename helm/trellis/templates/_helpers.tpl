@@ -89,6 +89,17 @@ SMTP_STARTTLS: {{ .Values.config.smtpStarttls | toString | quote }}
 TRELLIS_PROXY_COUNT: {{ .Values.config.proxyCount | toString | quote }}
 SESSION_COOKIE_SECURE: {{ .Values.config.sessionCookieSecure | toString | quote }}
 TRELLIS_INSTANCE_DIR: "/tmp/trellis"
+BILLING_BACKEND: {{ .Values.config.billing.backend | quote }}
+BILLING_TRIAL_DAYS: {{ .Values.config.billing.trialDays | toString | quote }}
+BILLING_TRIAL_PLAN: {{ .Values.config.billing.trialPlan | quote }}
+BILLING_GRACE_DAYS: {{ .Values.config.billing.graceDays | toString | quote }}
+BILLING_SEAT_SYNC_SECONDS: {{ .Values.config.billing.seatSyncSeconds | toString | quote }}
+{{- with .Values.config.billing.stripeApiBase }}
+STRIPE_API_BASE: {{ . | quote }}
+{{- end }}
+{{- with .Values.config.billing.stripePrices }}
+STRIPE_PRICES: {{ . | quote }}
+{{- end }}
 {{- range $name, $value := .Values.config.extraEnv }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}
@@ -107,6 +118,7 @@ secretKey: {env: SECRET_KEY, required: true, pods: true}
 smtpPassword: {env: SMTP_PASSWORD, required: false, pods: true}
 stripeApiKey: {env: STRIPE_API_KEY, required: false, pods: true}
 stripeWebhookSecret: {env: STRIPE_WEBHOOK_SECRET, required: false, pods: true}
+operatorToken: {env: TRELLIS_OPERATOR_TOKEN, required: false, pods: true}
 {{- end }}
 
 {{/* The Secret the web and worker pods read: the existing one, or the chart's. */}}
@@ -132,6 +144,12 @@ by every template that references the secrets, so the message is the same wherev
 {{- end }}
 {{- if and $.Values.worker.enabled (not $.Values.secrets.redisUrl) }}
 {{- fail "secrets.redisUrl (REDIS_URL) is required when worker.enabled" }}
+{{- end }}
+{{- if and $.Values.scheduler.enabled (not $.Values.secrets.redisUrl) }}
+{{- fail "secrets.redisUrl (REDIS_URL) is required when scheduler.enabled" }}
+{{- end }}
+{{- if and (eq $.Values.config.billing.backend "stripe") (not $.Values.secrets.stripeApiKey) }}
+{{- fail "secrets.stripeApiKey (STRIPE_API_KEY) is required when config.billing.backend is stripe" }}
 {{- end }}
 {{- end }}
 {{- end }}
