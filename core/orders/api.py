@@ -16,10 +16,10 @@ from saas.errors import Forbidden, ValidationFailed
 bp = Blueprint("orders_api", __name__, url_prefix="/api/v1")
 
 
-@bp.route("/quotes/<record_id>/convert", methods=["POST"])
+@bp.route("/objects/quotes/<quote_id>/convert", methods=["POST"])
 @token_required
-def convert_quote(record_id: str):
-    order = services.convert_quote_to_order(record_id, actor=g.api_user)
+def convert_quote(quote_id: str):
+    order = services.convert_quote_to_order(quote_id, actor=g.api_user)
     payload = to_api(object_for_tenant("orders"), order, role=g.api_user.role)
     warnings = record_warnings()
     if warnings:

@@ -9,7 +9,7 @@ what was typed and a message per line (422), and nothing is written.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -36,13 +36,6 @@ LINE_INPUTS = (
 )
 BLANK_ROWS = 3
 MAX_PRODUCT_CHOICES = 500
-SALES_OBJECTS = ("quotes", "orders")
-
-
-def _sales_object(object_name: str):
-    if object_name not in SALES_OBJECTS:
-        abort(404)
-    return object_for_tenant(object_name)
 
 
 @bp.app_template_global()
@@ -101,10 +94,19 @@ def _typed_rows() -> tuple[list[dict], list[dict]]:
     return typed, kept
 
 
-@bp.post("/o/<object_name>/<record_id>/lines")
+@bp.post("/o/quotes/<quote_id>/lines")
 @member_required
-def save_lines(object_name: str, record_id: str):
-    obj = _sales_object(object_name)
+def save_quote_lines(quote_id: str):
+    return _save_lines(object_for_tenant("quotes"), quote_id)
+
+
+@bp.post("/o/orders/<order_id>/lines")
+@member_required
+def save_order_lines(order_id: str):
+    return _save_lines(object_for_tenant("orders"), order_id)
+
+
+def _save_lines(obj, record_id: str):
     typed, lines = _typed_rows()
     try:
         record = update_record(
@@ -140,19 +142,18 @@ def _line_errors(error: UserError) -> dict:
     return result
 
 
-@bp.post("/o/quotes/<record_id>/convert")
+@bp.post("/o/quotes/<quote_id>/convert")
 @member_required
-def convert_quote(record_id: str):
+def convert_quote(quote_id: str):
     quote_obj = object_for_tenant("quotes")
     try:
-        order = services.convert_quote_to_order(record_id, actor=current_user)
+        order = services.convert_quote_to_order(quote_id, actor=current_user)
     except UserError as error:
         if isinstance(error, Forbidden | NotFound):
             raise
         db.session.rollback()
-        failed = {"field": "status", "raw": {}, "message": error.message, "messages": []}
-        failed["field"] = "_convert"
-        return _record_page(quote_obj, record_id, failed=failed, status=error.status)
+        failed = {"field": "_convert", "raw": {}, "message": error.message, "messages": []}
+        return _record_page(quote_obj, quote_id, failed=failed, status=error.status)
     flash(f"Order {order.name} created from the quote.", "success")
     flash_warnings()
     return redirect(url_for("records.show", object_name="orders", record_id=order.id), 303)

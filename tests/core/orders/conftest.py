@@ -18,21 +18,21 @@ def created(response) -> dict:
 
 
 @pytest.fixture
-def widget(api) -> dict:
+def widget(api) -> dict:  # noqa: F811  (the imported fixture)
     return created(
         api.post(PRODUCTS, json={"name": "Widget", "code": "WID-1", "unit_price": "10.00"})
     )
 
 
 @pytest.fixture
-def gadget(api) -> dict:
+def gadget(api) -> dict:  # noqa: F811  (the imported fixture)
     return created(
         api.post(PRODUCTS, json={"name": "Gadget", "code": "GAD-1", "unit_price": "99.99"})
     )
 
 
 @pytest.fixture
-def customer(api) -> dict:
+def customer(api) -> dict:  # noqa: F811  (the imported fixture)
     return created(api.post(COMPANIES, json={"name": "Initech", "credit_limit": "1000"}))
 
 
