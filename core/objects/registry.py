@@ -103,8 +103,8 @@ class ObjectSpec:
     before_write: Callable[[object | None, dict, object | None], None] | None = None
     # Child rows written with the record (quote and order lines): see ChildCollection.
     children: dict[str, ChildCollection] = field(default_factory=dict)
-    # A template the record page includes after the fields (it gets ``obj``, ``page``,
-    # ``rights``), for what fields cannot show, such as a lines editor.
+    # A template the record page includes below its fields and related lists, full width
+    # (it gets ``obj``, ``page``, ``rights``), for what fields cannot show: quote lines.
     page_template: str | None = None
 
     def field(self, name: str) -> FieldSpec:

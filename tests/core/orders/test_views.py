@@ -87,7 +87,7 @@ def test_a_confirmed_order_shows_its_lines_read_only(app, tenant, client):
         {"name": "O", "status": "confirmed", "lines": [{"product_id": widget, "quantity": 3}]},
     )
     html = client.get(f"/o/orders/{order_id}").get_data(as_text=True)
-    assert "Save lines" not in html and "cannot change" in html and "30.00" in html
+    assert "Save lines" not in html and "can no longer change" in html and "30.00" in html
     refused = client.post(f"/o/orders/{order_id}/lines", data=_lines_form([]))
     assert refused.status_code == 422
     assert len(fetch(app, tenant, "orders", order_id)["lines"]) == 1
