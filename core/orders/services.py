@@ -15,6 +15,8 @@ Statuses:
   cancelled from any status before paid; a confirmed order may go back to draft (to
   change its lines; confirming it again re-runs the credit check). Lines, price book,
   discount and tax change only in draft. Paid and cancelled are final.
+- the credit check runs when an order is created (unless as paid or cancelled), when it
+  is confirmed, and when an open order is given another customer.
 """
 
 from __future__ import annotations
@@ -282,9 +284,17 @@ def apply_order_rules(record: Order | None, cleaned: dict, actor: User | None) -
             cleaned["quote_id"] = str(converting["quote_id"])
     editable = record is None or record.status in ORDER_EDITABLE
     _apply_document_rules(OrderLine, record, cleaned, actor, editable=editable, what="order")
-    creating_open = record is None and status not in ("paid", "cancelled")
+    open_order = status not in ("paid", "cancelled")
+    creating_open = record is None and open_order
     confirming = record is not None and status == "confirmed" and record.status == "draft"
-    if creating_open or confirming:
+    stored_customer = str(record.company_id) if record is not None and record.company_id else None
+    new_customer = (
+        record is not None
+        and open_order
+        and "company_id" in cleaned
+        and cleaned["company_id"] != stored_customer
+    )
+    if creating_open or confirming or new_customer:
         _credit_check(record, cleaned)
 
 

@@ -146,3 +146,33 @@ def test_converting_a_quote_over_the_limit_is_blocked_too(app, tenant, api, cust
     assert refused.status_code == 422 and refused.get_json()["error"] == "credit_limit_exceeded"
     assert api.get(ORDERS).get_json()["data"] == []
     assert api.get(f"/api/v1/objects/quotes/{quote['id']}").get_json()["order_id"] is None
+
+
+def test_moving_an_open_order_to_another_customer_is_checked_too(
+    app, tenant, api, customer, widget
+):
+    set_credit_check(app, tenant, "block")
+    small = created(api.post(COMPANIES, json={"name": "Small Co", "credit_limit": "50"}))
+    order = created(_order(api, customer, widget, 10, status="confirmed"))
+    refused = api.patch(f"{ORDERS}/{order['id']}", json={"company_id": small["id"]})
+    assert refused.status_code == 422 and refused.get_json()["error"] == "credit_limit_exceeded"
+    assert api.get(f"{ORDERS}/{order['id']}").get_json()["company_id"] == customer["id"]
+    renamed = api.patch(f"{ORDERS}/{order['id']}", json={"name": "Renamed"})
+    assert renamed.status_code == 200
+
+
+def test_bulk_orders_are_all_or_nothing_under_the_credit_check(app, tenant, api, customer, widget):
+    set_credit_check(app, tenant, "block")
+    line = [{"product_id": widget["id"], "quantity": 60}]
+    response = api.post(
+        f"{ORDERS}/bulk",
+        json={
+            "records": [
+                {"name": "One", "company_id": customer["id"], "status": "confirmed", "lines": line},
+                {"name": "Two", "company_id": customer["id"], "status": "confirmed", "lines": line},
+            ]
+        },
+    )
+    assert response.status_code == 422
+    assert response.get_json()["records"]["1"]["company_id"][0].startswith("Order refused")
+    assert api.get(ORDERS).get_json()["data"] == []
