@@ -62,6 +62,8 @@ def _import_models() -> None:
     import core.deals.models  # noqa: F401
     import core.leads.models  # noqa: F401
     import core.objects.models  # noqa: F401
+    import core.orders.models  # noqa: F401
+    import core.products.models  # noqa: F401
     import saas.auth.models  # noqa: F401
     import saas.auth.permissions  # noqa: F401
     import saas.billing.models  # noqa: F401
@@ -83,6 +85,8 @@ def _register_blueprints(app: Flask) -> None:
     from core.objects.api import bp as objects_api_bp
     from core.objects.export_views import bp as exports_bp
     from core.objects.views import bp as records_bp
+    from core.orders.api import bp as orders_api_bp
+    from core.orders.views import bp as orders_bp
     from saas.api import bp as api_bp
     from saas.auth.sso import bp as sso_bp
     from saas.auth.tokens_views import bp as tokens_bp
@@ -113,6 +117,8 @@ def _register_blueprints(app: Flask) -> None:
         deals_api_bp,
         leads_api_bp,
         activities_api_bp,
+        orders_bp,
+        orders_api_bp,
     ):
         app.register_blueprint(blueprint)
     for blueprint in (
@@ -123,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
         activities_api_bp,
         billing_bp,
         billing_api_bp,
+        orders_api_bp,
     ):
         csrf.exempt(blueprint)
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.deals.services import create_default_pipeline
+from core.products.services import create_standard_price_book
 from saas.auth import services as accounts
 from saas.auth.models import User
 from saas.auth.passwords import hash_password
@@ -80,7 +81,8 @@ def create_tenant(
     admin_password_hash: str | None = None,
     plan: str | None = None,
 ) -> tuple[Tenant, User]:
-    """Create a tenant, its first admin and its defaults (the "Sales" pipeline). Flushes;
+    """Create a tenant, its first admin and its defaults (the "Sales" pipeline, the
+    standard price book in the workspace's currency). Flushes;
     the caller commits.
 
     Every input is checked before anything is written, so bad input writes nothing.
@@ -114,6 +116,7 @@ def create_tenant(
         )
         create_default_pipeline()
         billing.start_trial(tenant, plan=plan)
+        create_standard_price_book()
     return tenant, admin
 
 

@@ -81,6 +81,9 @@ def _expand(obj: ObjectSpec, rows: list[dict]) -> None:
 
 
 def _with_etag(payload: dict, status: int = 200):
+    warnings = record_service.record_warnings()
+    if warnings:
+        payload = payload | {"warnings": warnings}
     response = jsonify(payload)
     response.status_code = status
     response.headers["ETag"] = f'W/"{payload["version"]}"'

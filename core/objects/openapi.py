@@ -46,6 +46,19 @@ def _record_schema(obj: ObjectSpec, role: str | None, *, for_input: bool) -> dic
         properties[name] = schema
         if spec.required and for_input:
             required.append(name)
+    for name, child in obj.children.items():
+        properties[name] = {
+            "type": "array",
+            "title": child.label,
+            "items": child.json_schema,
+            "description": "The whole list: on create and update, it replaces the stored one.",
+        }
+    if not for_input and obj.children:
+        properties["warnings"] = {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Only in the answer to a write that went ahead with a warning.",
+        }
     schema = {"type": "object", "properties": properties}
     if for_input:
         schema["additionalProperties"] = False

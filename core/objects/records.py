@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask import g, has_request_context
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -90,6 +91,11 @@ def to_api_many(
         for name in wanted
         if obj.fields[name].type == "rollup"
     }
+    children = {
+        name: child.read(records)
+        for name, child in obj.children.items()
+        if fields is None or name in fields
+    }
     rows = []
     for record in records:
         row = {
@@ -115,6 +121,8 @@ def to_api_many(
                 row[name] = rollups[name].get(record.id)
             else:
                 row[name] = values[name]
+        for name, by_record in children.items():
+            row[name] = by_record.get(record.id, [])
         rows.append(row)
     return rows
 
@@ -229,6 +237,13 @@ def clean_input(
     for name, raw in values.items():
         if name in SYSTEM_FIELDS or name == "object":
             continue
+        if name in obj.children:
+            try:
+                cleaned[name] = obj.children[name].clean(raw, record, actor)
+            except ValidationFailed as exc:
+                for key, messages in (exc.errors or {name: [exc.message]}).items():
+                    errors[key or name].extend(messages)
+            continue
         spec = obj.fields.get(name)
         if spec is None or name in hidden:
             errors[name].append("There is no such field.")
@@ -261,7 +276,7 @@ def clean_input(
         if missing:
             errors[name].append("This field is required.")
     for name, value in cleaned.items():
-        if value is None or name in errors:
+        if value is None or name in errors or name in obj.children:
             continue
         spec = obj.fields[name]
         if spec.type in ("lookup", "user") and not _reference_exists(spec, value, actor):
@@ -313,6 +328,8 @@ def _apply(obj: ObjectSpec, record, cleaned: dict) -> dict[str, list]:
     changes = {}
     custom = dict(record.custom or {})
     for name, value in cleaned.items():
+        if name in obj.children:
+            continue
         spec = obj.fields[name]
         old = _stored_value(spec, record)
         if old == value:
@@ -332,6 +349,32 @@ def _apply(obj: ObjectSpec, record, cleaned: dict) -> dict[str, list]:
                 setattr(record, f"s_{spec.slot}", slot_value)
     record.custom = custom
     return changes
+
+
+def _write_children(obj: ObjectSpec, record, cleaned: dict, actor: User | None) -> dict:
+    """Store the child rows given with the write; {name: [old, new]} of those that changed."""
+    changes = {}
+    for name, child in obj.children.items():
+        if name in cleaned:
+            changed = child.write(record, cleaned[name], actor)
+            if changed is not None:
+                changes[name] = changed
+    return changes
+
+
+def warn(message: str) -> None:
+    """Tell the person writing a record something they should know though the write goes
+    ahead (an order over the customer's credit limit): the API adds it to the response's
+    ``warnings``, the web pages show it with the success message."""
+    if has_request_context():
+        g.setdefault("trellis_record_warnings", []).append(message)
+
+
+def record_warnings() -> list[str]:
+    """The warnings of this request's writes, once (they are cleared)."""
+    if not has_request_context():
+        return []
+    return g.pop("trellis_record_warnings", [])
 
 
 def _audit(obj: ObjectSpec, record, action: str, actor: User | None, changes: dict) -> None:
@@ -361,6 +404,7 @@ def create_record(object_name: str, values: dict, *, actor: User | None):
     record.created_by_id = actor.id if actor else None
     db.session.add(record)
     db.session.flush()
+    changes |= _write_children(obj, record, cleaned, actor)
     _audit(obj, record, "create", actor, changes)
     db.session.flush()
     return record
@@ -378,7 +422,9 @@ def update_record(
     cleaned = clean_input(obj, values, actor=actor, record=record)
     if obj.before_write is not None:
         obj.before_write(record, cleaned, actor)
-    changes = _apply(obj, record, cleaned)
+    # Children first: their statements would flush the changed record early.
+    child_changes = _write_children(obj, record, cleaned, actor)
+    changes = _apply(obj, record, cleaned) | child_changes
     if changes:
         record.updated_at = utcnow()
         try:

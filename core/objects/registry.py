@@ -60,6 +60,29 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class ChildCollection:
+    """Rows of a child table that belong to a record and are written with it, such as the
+    lines of a quote. The record carries them as one property (``name``), a list of
+    objects, on every read and on create / update (the given list replaces the old one).
+
+    - ``clean(raw, record, actor)``: the checked rows (``record`` is None on create), or a
+      ValidationFailed whose ``errors`` name the rows (``lines[2].quantity``); the cleaned
+      list reaches the object's ``before_write`` as ``cleaned[name]``.
+    - ``write(record, rows, actor)``: store the rows after the record is flushed; returns
+      the [old, new] pair that the record's audit entry keeps for them, or None if equal.
+    - ``read(records)``: {record id: [row, ...]} for the API, in one query.
+    - ``json_schema``: the JSON schema of one row, for the OpenAPI document.
+    """
+
+    name: str
+    label: str
+    clean: Callable[[object, object | None, object | None], list]
+    write: Callable[[object, list, object | None], list | None]
+    read: Callable[[list], dict]
+    json_schema: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ObjectSpec:
     api_name: str  # plural snake case: "companies"
     label: str
@@ -78,6 +101,11 @@ class ObjectSpec:
     # may add or change entries of ``cleaned`` (derived and ``system`` fields included) and
     # raises a UserError to refuse the write. Example: core/deals/services.py.
     before_write: Callable[[object | None, dict, object | None], None] | None = None
+    # Child rows written with the record (quote and order lines): see ChildCollection.
+    children: dict[str, ChildCollection] = field(default_factory=dict)
+    # A template the record page includes below its fields and related lists, full width
+    # (it gets ``obj``, ``page``, ``rights``), for what fields cannot show: quote lines.
+    page_template: str | None = None
 
     def field(self, name: str) -> FieldSpec:
         return self.fields[name]
@@ -91,7 +119,18 @@ _LOOKUP_TARGETS: dict[str, Callable[[uuid.UUID], bool]] = {}
 
 # Core's objects in the order people meet them, whatever the import order (menus and
 # listings follow the registry's order); other standard objects follow as registered.
-_CORE_ORDER = ("companies", "contacts", "leads", "deals", "activities")
+_CORE_ORDER = (
+    "companies",
+    "contacts",
+    "leads",
+    "deals",
+    "activities",
+    "products",
+    "price_books",
+    "price_book_entries",
+    "quotes",
+    "orders",
+)
 
 
 def register_object(spec: ObjectSpec) -> ObjectSpec:
@@ -124,6 +163,8 @@ def standard_objects() -> dict[str, ObjectSpec]:
     import core.contacts.models  # noqa: F401  (registers)
     import core.deals.models  # noqa: F401  (registers)
     import core.leads.models  # noqa: F401  (registers)
+    import core.orders.models  # noqa: F401  (registers)
+    import core.products.models  # noqa: F401  (registers)
 
     return _STANDARD
 

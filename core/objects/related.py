@@ -251,6 +251,12 @@ def load_record_page(object_name: str, record_id, *, actor: User) -> RecordPage:
             if name in hidden:
                 continue
             spec = obj.fields.get(name)
+            if spec is None and name in obj.children:
+                # Child rows are audited as lists of one-line summaries.
+                label = obj.children[name].label
+                old, new = ("; ".join(map(str, value or [])) or "—" for value in (old, new))
+                changes.append(Change(None, label, old, new))
+                continue
             changes.append(Change(spec, spec.label if spec else name, old, new))
             old_and_new += [{name: old}, {name: new}]
         actor_name = users.get(str(entry.actor_id)) if entry.actor_id else None

@@ -38,6 +38,7 @@ from core.objects.records import (
     delete_record,
     get_record,
     list_records,
+    record_warnings,
     restore_record,
     to_api,
     to_api_many,
@@ -167,6 +168,12 @@ def _safe_next(default: str) -> str:
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return default
+
+
+def flash_warnings() -> None:
+    """Show what the record services warned about while saving (see records.warn)."""
+    for message in record_warnings():
+        flash(message, "warning")
 
 
 def _record_url(obj: ObjectSpec, record_id) -> str:
@@ -427,8 +434,9 @@ def update_one_field(object_name: str, record_id: str, field_name: str):
         failed["messages"] = _messages(obj, error, field_name)
         return _record_page(obj, record_id, failed=failed, status=error.status)
     if _wants_json():
-        return jsonify(_displays(obj, record))
+        return jsonify(_displays(obj, record) | {"warnings": record_warnings()})
     flash(f"{spec.label} saved.", "success")
+    flash_warnings()
     return redirect(_safe_next(_record_url(obj, record.id)), 303)
 
 
@@ -522,6 +530,7 @@ def create(object_name: str):
             raise
         return _form_page(obj, fields, raw, error=error, status=error.status)
     flash(f"{obj.label} {obj.title(record)} created.", "success")
+    flash_warnings()
     return redirect(_record_url(obj, record.id), 303)
 
 
@@ -552,6 +561,7 @@ def edit(object_name: str, record_id: str):
             obj, fields, raw, record=record, version=version, error=error, status=error.status
         )
     flash(f"{obj.title(record)} saved.", "success")
+    flash_warnings()
     return redirect(_record_url(obj, record.id), 303)
 
 

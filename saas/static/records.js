@@ -123,6 +123,15 @@
       document.querySelectorAll(`[data-display="${name}"]`).forEach((node) => { node.innerHTML = html; paint(node); });
     });
     document.querySelectorAll("input[name=version]").forEach((input) => { input.value = data.version; });
+    // A change that went ahead with a warning (an order over its customer's credit limit).
+    if (data.warnings && data.warnings.length) {
+      let flashes = document.querySelector("main .flashes");
+      if (!flashes) {
+        flashes = el("div", { className: "flashes", role: "status" });
+        document.querySelector("main").prepend(flashes);
+      }
+      data.warnings.forEach((text) => flashes.append(el("p", { className: "flash flash-warning" }, text)));
+    }
   };
   const inlineEdit = () => {
     document.querySelectorAll("form[data-inline-edit] [data-cancel]").forEach((button) => {

@@ -20,7 +20,14 @@ from tests.conftest import TenantClient, add_user
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # URL parameters whose sample is an id of tenant A's: tenant B must get a 403/404/405.
-A_SPECIFIC_ARGUMENTS = {"record_id", "field_name", "pipeline_id", "stage_id"}
+A_SPECIFIC_ARGUMENTS = {
+    "record_id",
+    "field_name",
+    "pipeline_id",
+    "stage_id",
+    "quote_id",
+    "order_id",
+}
 
 
 @pytest.fixture
@@ -75,6 +82,20 @@ def world(app, tenant, other_tenant):
                 },
                 actor=admin,
             )
+            product = records.create_record(
+                "products",
+                {"name": "Acme Secret Product", "code": "ACME-SECRET", "unit_price": "7"},
+                actor=admin,
+            )
+            secret_line = [{"product_id": str(product.id), "quantity": 3}]
+            quote = records.create_record(
+                "quotes",
+                {"name": "Acme Secret Quote", "status": "accepted", "lines": secret_line},
+                actor=admin,
+            )
+            order = records.create_record(
+                "orders", {"name": "Acme Secret Order", "lines": secret_line}, actor=admin
+            )
             provider = SsoProvider(
                 name="Acme IdP",
                 issuer="https://idp.acme.example.com",
@@ -97,6 +118,8 @@ def world(app, tenant, other_tenant):
                 "vault_id": vault.id,
                 "pipeline_id": pipeline.id,
                 "stage_id": stage.id,
+                "quote_id": quote.id,
+                "order_id": order.id,
             }
             db.session.commit()
         with tenant_scope(other_tenant["id"]):
@@ -123,6 +146,9 @@ def world(app, tenant, other_tenant):
         "Acme Secret Deal",
         "Acme Secret Lead",
         "Acme secret call",
+        "Acme Secret Product",
+        "Acme Secret Quote",
+        "Acme Secret Order",
         # (A's object and field names are not listed: a 404 may echo what the caller asked.)
     ]
     return world
@@ -142,6 +168,8 @@ def _samples(world, *, standard: bool = False) -> dict[str, str]:
         "role": "member",
         "pipeline_id": str(world["pipeline_id"]),
         "stage_id": str(world["stage_id"]),
+        "quote_id": str(world["quote_id"]),
+        "order_id": str(world["order_id"]),
     }
 
 
@@ -211,6 +239,14 @@ def _assert_a_unchanged(app, tenant, world):
         assert [len(deals.list_stages(p.id)) for p in pipelines] == [6, 1]
         lead = db.session.scalar(select(Lead))
         assert lead.status == "new" and lead.version == 1
+        for name in ("quotes", "orders"):
+            sale = records.get_record(name, world[f"{name[:-1]}_id"], actor=None)
+            assert sale.version == 1 and sale.total == 21
+        quote = records.get_record("quotes", world["quote_id"], actor=None)
+        assert quote.status == "accepted" and quote.order_id is None
+        from core.orders import services as sales
+
+        assert sales.credit_check_mode() == "warn"
 
 
 def test_b_admin_on_its_own_host_gets_404_or_403_for_a_ids(app, tenant, other_tenant, world):

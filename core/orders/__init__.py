@@ -1,0 +1,1 @@
+"""Quotes and orders with their lines, totals, status lifecycle and the credit check."""

@@ -1,0 +1,324 @@
+"""Quotes and orders (standard objects of the engine) and their lines (child tables).
+
+A quote and an order share one shape: a header linked to a customer (company), a contact
+and a deal, priced from a price book, with lines, a header discount, a tax rate and totals
+that the server computes (``core.orders.pricing``). The lines are rows of their own,
+tenant-scoped and keyed to their header, written with the header through the engine's
+``ChildCollection`` (the record's ``lines`` property); their changes are audited on the
+header. Statuses and their rules, the credit check and the conversion of an accepted quote
+into an order are in ``core.orders.services``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from core.companies.models import picklist
+from core.objects.models import RecordMixin, record_table_args
+from core.objects.registry import ChildCollection, FieldSpec, ObjectSpec, register_object
+from core.products.models import CURRENCY_OPTIONS
+from saas.db import db
+from tenants.scoping import TenantScoped
+
+QUOTE_STATUSES = ("draft", "sent", "accepted", "declined", "expired")
+ORDER_STATUSES = ("draft", "confirmed", "fulfilled", "invoiced", "paid", "cancelled")
+CREDIT_CHECK_RESULTS = ("within_limit", "over_limit", "no_limit", "not_checked")
+
+
+class SalesDocumentMixin(RecordMixin):
+    """The header columns a quote and an order share."""
+
+    name: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    company_id: Mapped[uuid.UUID | None] = mapped_column()
+    contact_id: Mapped[uuid.UUID | None] = mapped_column()
+    deal_id: Mapped[uuid.UUID | None] = mapped_column()
+    price_book_id: Mapped[uuid.UUID] = mapped_column()
+    currency: Mapped[str] = mapped_column(String(3))
+    discount_percent: Mapped[Decimal | None] = mapped_column(Numeric(7, 4))
+    tax_rate: Mapped[Decimal | None] = mapped_column(Numeric(7, 4))
+    subtotal: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0.00"))
+    discount_amount: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0.00"))
+    tax_amount: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0.00"))
+    total: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0.00"))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+def _header_keys(table: str) -> tuple:
+    return (
+        ForeignKeyConstraint(["tenant_id", "company_id"], ["companies.tenant_id", "companies.id"]),
+        ForeignKeyConstraint(["tenant_id", "contact_id"], ["contacts.tenant_id", "contacts.id"]),
+        ForeignKeyConstraint(["tenant_id", "deal_id"], ["deals.tenant_id", "deals.id"]),
+        ForeignKeyConstraint(
+            ["tenant_id", "price_book_id"], ["price_books.tenant_id", "price_books.id"]
+        ),
+        Index(f"ix_{table}_company_status", "tenant_id", "company_id", "status"),
+        Index(f"ix_{table}_contact", "tenant_id", "contact_id"),
+        Index(f"ix_{table}_deal", "tenant_id", "deal_id"),
+        Index(f"ix_{table}_status", "tenant_id", "status"),
+    )
+
+
+class Order(SalesDocumentMixin, db.Model):
+    __tablename__ = "orders"
+    __table_args__ = record_table_args(
+        "orders",
+        *_header_keys("orders"),
+        CheckConstraint(
+            "status IN ('draft', 'confirmed', 'fulfilled', 'invoiced', 'paid', 'cancelled')",
+            name="status",
+        ),
+        Index("ix_orders_quote", "tenant_id", "quote_id"),
+    )
+
+    order_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The quote it was converted from (no database key: quotes and orders point to each
+    # other, and either may be in the recycle bin).
+    quote_id: Mapped[uuid.UUID | None] = mapped_column()
+    credit_check: Mapped[str | None] = mapped_column(String(20))
+    credit_note: Mapped[str | None] = mapped_column(String(500))
+
+
+class Quote(SalesDocumentMixin, db.Model):
+    __tablename__ = "quotes"
+    __table_args__ = record_table_args(
+        "quotes",
+        *_header_keys("quotes"),
+        CheckConstraint(
+            "status IN ('draft', 'sent', 'accepted', 'declined', 'expired')", name="status"
+        ),
+        Index("ix_quotes_order", "tenant_id", "order_id"),
+    )
+
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    order_id: Mapped[uuid.UUID | None] = mapped_column()
+
+
+class LineMixin(TenantScoped):
+    """A line of a quote or an order; ``header_id`` is its quote or order."""
+
+    header_id: Mapped[uuid.UUID] = mapped_column()
+    position: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[uuid.UUID | None] = mapped_column()
+    description: Mapped[str] = mapped_column(String(500))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(18, 4))
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    discount_percent: Mapped[Decimal | None] = mapped_column(Numeric(7, 4))
+    discount_amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    line_total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        header = cls.header_table
+        return (
+            ForeignKeyConstraint(
+                ["tenant_id", "header_id"],
+                [f"{header}.tenant_id", f"{header}.id"],
+                ondelete="CASCADE",
+            ),
+            ForeignKeyConstraint(
+                ["tenant_id", "product_id"], ["products.tenant_id", "products.id"]
+            ),
+            Index(f"ix_{cls.__tablename__}_header", "tenant_id", "header_id", "position"),
+            Index(f"ix_{cls.__tablename__}_product", "tenant_id", "product_id"),
+            CheckConstraint("quantity > 0", name="quantity_positive"),
+            CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+        )
+
+
+class QuoteLine(LineMixin, db.Model):
+    __tablename__ = "quote_lines"
+    header_table = "quotes"
+
+
+class OrderLine(LineMixin, db.Model):
+    __tablename__ = "order_lines"
+    header_table = "orders"
+
+
+def _lines(line_model):
+    def clean(raw, record, actor):
+        from core.orders import lines
+
+        return lines.clean_lines(raw, record)
+
+    def write(record, rows, actor):
+        from core.orders import lines
+
+        return lines.write_lines(line_model, record, rows)
+
+    def read(records):
+        from core.orders import lines
+
+        return lines.read_lines(line_model, records)
+
+    from core.orders.lines import LINE_SCHEMA
+
+    return {
+        "lines": ChildCollection(
+            name="lines",
+            label="Lines",
+            clean=clean,
+            write=write,
+            read=read,
+            json_schema=LINE_SCHEMA,
+        )
+    }
+
+
+def _rules(name: str):
+    def before_write(record, cleaned: dict, actor) -> None:
+        from core.orders import services
+
+        getattr(services, name)(record, cleaned, actor)
+
+    return before_write
+
+
+def _money(name: str, label: str, help_text: str) -> FieldSpec:
+    return FieldSpec(name, label, "currency", column=name, system=True, help_text=help_text)
+
+
+def _header_fields(statuses: tuple[str, ...], *extra: FieldSpec) -> dict[str, FieldSpec]:
+    fields = (
+        FieldSpec("name", "Name", "text", required=True, column="name"),
+        FieldSpec(
+            "status",
+            "Status",
+            "picklist",
+            picklist(statuses),
+            column="status",
+            help_text="Draft when left empty.",
+        ),
+        FieldSpec("company_id", "Customer", "lookup", {"target": "companies"}, column="company_id"),
+        FieldSpec("contact_id", "Contact", "lookup", {"target": "contacts"}, column="contact_id"),
+        FieldSpec("deal_id", "Deal", "lookup", {"target": "deals"}, column="deal_id"),
+        *extra,
+        FieldSpec(
+            "price_book_id",
+            "Price book",
+            "lookup",
+            {"target": "price_books"},
+            column="price_book_id",
+            help_text="The standard price book when left empty; lines take their prices from it.",
+        ),
+        FieldSpec(
+            "currency",
+            "Currency",
+            "text",
+            CURRENCY_OPTIONS,
+            column="currency",
+            system=True,
+            help_text="The price book's currency.",
+        ),
+        FieldSpec(
+            "discount_percent",
+            "Discount (%)",
+            "percent",
+            {"min": 0, "max": 100, "scale": 2},
+            column="discount_percent",
+            help_text="Taken off the subtotal of the lines.",
+        ),
+        FieldSpec(
+            "tax_rate",
+            "Tax rate (%)",
+            "percent",
+            {"min": 0, "max": 100, "scale": 2},
+            column="tax_rate",
+            help_text="Applied to the subtotal after the discount.",
+        ),
+        _money("subtotal", "Subtotal", "The sum of the line totals."),
+        _money("discount_amount", "Discount", "The subtotal times the discount, rounded."),
+        _money("tax_amount", "Tax", "(Subtotal - discount) times the tax rate, rounded."),
+        _money("total", "Total", "Subtotal - discount + tax."),
+        FieldSpec("notes", "Notes", "long_text", column="notes", filterable=False),
+        FieldSpec("owner_id", "Owner", "user", column="owner_id"),
+    )
+    return {f.api_name: f for f in fields}
+
+
+QUOTE = register_object(
+    ObjectSpec(
+        api_name="quotes",
+        label="Quote",
+        label_plural="Quotes",
+        model=Quote,
+        title=lambda record: record.name,
+        search_fields=("name",),
+        before_write=_rules("apply_quote_rules"),
+        children=_lines(QuoteLine),
+        page_template="orders/lines.html",
+        fields=_header_fields(
+            QUOTE_STATUSES,
+            FieldSpec("valid_until", "Valid until", "date", column="valid_until"),
+            FieldSpec(
+                "order_id",
+                "Order",
+                "lookup",
+                {"target": "orders"},
+                column="order_id",
+                system=True,
+                help_text="The order this quote was converted into.",
+            ),
+        ),
+    )
+)
+
+ORDER = register_object(
+    ObjectSpec(
+        api_name="orders",
+        label="Order",
+        label_plural="Orders",
+        model=Order,
+        title=lambda record: record.name,
+        search_fields=("name",),
+        before_write=_rules("apply_order_rules"),
+        children=_lines(OrderLine),
+        page_template="orders/lines.html",
+        fields=_header_fields(
+            ORDER_STATUSES,
+            FieldSpec(
+                "order_date",
+                "Order date",
+                "date",
+                column="order_date",
+                help_text="Today when left empty.",
+            ),
+            FieldSpec(
+                "quote_id",
+                "Quote",
+                "lookup",
+                {"target": "quotes"},
+                column="quote_id",
+                system=True,
+                help_text="The quote this order was converted from.",
+            ),
+            FieldSpec(
+                "credit_check",
+                "Credit check",
+                "picklist",
+                picklist(CREDIT_CHECK_RESULTS),
+                column="credit_check",
+                system=True,
+                help_text="The result of the last credit check (on create and on confirm).",
+            ),
+            FieldSpec(
+                "credit_note", "Credit check note", "text", column="credit_note", system=True
+            ),
+        ),
+    )
+)

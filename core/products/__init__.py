@@ -1,0 +1,1 @@
+"""Products, price books and their entries: what a tenant sells, and at which price."""
