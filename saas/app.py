@@ -53,11 +53,14 @@ def _import_models() -> None:
     """Import every model module so the metadata is complete (migrations, alembic check)."""
     import core.activities.models  # noqa: F401
     import core.audit.models  # noqa: F401
+    import core.campaigns.models  # noqa: F401
     import core.companies.models  # noqa: F401
     import core.contacts.models  # noqa: F401
     import core.deals.models  # noqa: F401
     import core.leads.models  # noqa: F401
     import core.objects.models  # noqa: F401
+    import core.relationships.models  # noqa: F401
+    import core.tickets.models  # noqa: F401
     import saas.auth.models  # noqa: F401
     import saas.auth.permissions  # noqa: F401
     import saas.jobs.models  # noqa: F401
@@ -70,11 +73,14 @@ def _register_blueprints(app: Flask) -> None:
     from admin.sso import bp as admin_sso_bp
     from admin.users import bp as admin_users_bp
     from core.activities.api import bp as activities_api_bp
+    from core.campaigns.api import bp as campaigns_api_bp
     from core.deals.api import bp as deals_api_bp
     from core.home.views import bp as home_bp
     from core.leads.api import bp as leads_api_bp
     from core.objects.api import bp as objects_api_bp
     from core.objects.views import bp as records_bp
+    from core.relationships.api import bp as relationships_api_bp
+    from core.tickets.api import bp as tickets_api_bp
     from saas.api import bp as api_bp
     from saas.auth.sso import bp as sso_bp
     from saas.auth.tokens_views import bp as tokens_bp
@@ -98,9 +104,21 @@ def _register_blueprints(app: Flask) -> None:
         deals_api_bp,
         leads_api_bp,
         activities_api_bp,
+        tickets_api_bp,
+        campaigns_api_bp,
+        relationships_api_bp,
     ):
         app.register_blueprint(blueprint)
-    for blueprint in (api_bp, objects_api_bp, deals_api_bp, leads_api_bp, activities_api_bp):
+    for blueprint in (
+        api_bp,
+        objects_api_bp,
+        deals_api_bp,
+        leads_api_bp,
+        activities_api_bp,
+        tickets_api_bp,
+        campaigns_api_bp,
+        relationships_api_bp,
+    ):
         csrf.exempt(blueprint)
 
 

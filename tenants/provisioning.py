@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.deals.services import create_default_pipeline
+from core.relationships.services import create_default_relationship_types
+from core.tickets.services import create_default_sla_targets
 from saas.auth import services as accounts
 from saas.auth.models import User
 from saas.auth.passwords import hash_password
@@ -79,8 +81,8 @@ def create_tenant(
     admin_password_hash: str | None = None,
     plan: str = "free",
 ) -> tuple[Tenant, User]:
-    """Create a tenant, its first admin and its defaults (the "Sales" pipeline). Flushes;
-    the caller commits.
+    """Create a tenant, its first admin and its defaults (the "Sales" pipeline, SLA targets,
+    relationship types). Flushes; the caller commits.
 
     Every input is checked before anything is written, so bad input writes nothing.
     Pass ``admin_password_hash`` to hash outside the transaction.
@@ -110,6 +112,8 @@ def create_tenant(
             password_hash=admin_password_hash,
         )
         create_default_pipeline()
+        create_default_sla_targets()
+        create_default_relationship_types()
     return tenant, admin
 
 

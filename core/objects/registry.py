@@ -91,7 +91,17 @@ _LOOKUP_TARGETS: dict[str, Callable[[uuid.UUID], bool]] = {}
 
 # Core's objects in the order people meet them, whatever the import order (menus and
 # listings follow the registry's order); other standard objects follow as registered.
-_CORE_ORDER = ("companies", "contacts", "leads", "deals", "activities")
+_CORE_ORDER = (
+    "companies",
+    "contacts",
+    "leads",
+    "deals",
+    "activities",
+    "tickets",
+    "campaigns",
+    "campaign_members",
+    "relationships",
+)
 
 
 def register_object(spec: ObjectSpec) -> ObjectSpec:
@@ -120,10 +130,13 @@ def metadata_lookup_target(name: str) -> Callable[[uuid.UUID], bool] | None:
 
 def standard_objects() -> dict[str, ObjectSpec]:
     import core.activities.models  # noqa: F401  (registers)
+    import core.campaigns.models  # noqa: F401  (registers)
     import core.companies.models  # noqa: F401  (registers)
     import core.contacts.models  # noqa: F401  (registers)
     import core.deals.models  # noqa: F401  (registers)
     import core.leads.models  # noqa: F401  (registers)
+    import core.relationships.models  # noqa: F401  (registers)
+    import core.tickets.models  # noqa: F401  (registers)
 
     return _STANDARD
 

@@ -20,7 +20,14 @@ from tests.conftest import TenantClient, add_user
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # URL parameters whose sample is an id of tenant A's: tenant B must get a 403/404/405.
-A_SPECIFIC_ARGUMENTS = {"record_id", "field_name", "pipeline_id", "stage_id"}
+A_SPECIFIC_ARGUMENTS = {
+    "record_id",
+    "field_name",
+    "pipeline_id",
+    "stage_id",
+    "campaign_id",
+    "type_id",
+}
 
 
 @pytest.fixture
@@ -75,6 +82,21 @@ def world(app, tenant, other_tenant):
                 },
                 actor=admin,
             )
+            records.create_record(
+                "tickets", {"subject": "Acme secret outage", "priority": "urgent"}, actor=admin
+            )
+            campaign = records.create_record(
+                "campaigns", {"name": "Acme Secret Launch", "cost": "990"}, actor=admin
+            )
+            from core.relationships import services as relationships
+
+            rel_type = relationships.create_relationship_type(
+                values={
+                    "name": "Acme Secret Alliance",
+                    "forward_label": "allied with",
+                    "reverse_label": "allied with",
+                }
+            )
             provider = SsoProvider(
                 name="Acme IdP",
                 issuer="https://idp.acme.example.com",
@@ -97,6 +119,8 @@ def world(app, tenant, other_tenant):
                 "vault_id": vault.id,
                 "pipeline_id": pipeline.id,
                 "stage_id": stage.id,
+                "campaign_id": campaign.id,
+                "type_id": rel_type.id,
             }
             db.session.commit()
         with tenant_scope(other_tenant["id"]):
@@ -123,6 +147,9 @@ def world(app, tenant, other_tenant):
         "Acme Secret Deal",
         "Acme Secret Lead",
         "Acme secret call",
+        "Acme secret outage",
+        "Acme Secret Launch",
+        "Acme Secret Alliance",
         # (A's object and field names are not listed: a 404 may echo what the caller asked.)
     ]
     return world
@@ -142,6 +169,9 @@ def _samples(world, *, standard: bool = False) -> dict[str, str]:
         "role": "member",
         "pipeline_id": str(world["pipeline_id"]),
         "stage_id": str(world["stage_id"]),
+        "priority": "urgent",
+        "campaign_id": str(world["campaign_id"]),
+        "type_id": str(world["type_id"]),
     }
 
 
@@ -211,6 +241,17 @@ def _assert_a_unchanged(app, tenant, world):
         assert [len(deals.list_stages(p.id)) for p in pipelines] == [6, 1]
         lead = db.session.scalar(select(Lead))
         assert lead.status == "new" and lead.version == 1
+        from core.relationships import services as relationships
+        from core.tickets import services as tickets
+
+        rel_type = relationships.get_relationship_type(world["type_id"])
+        assert rel_type.name == "Acme Secret Alliance"
+        assert tickets.sla_targets()["urgent"] == {
+            "first_response_minutes": 60,
+            "resolution_minutes": 240,
+        }
+        campaign = records.get_record("campaigns", world["campaign_id"], actor=None)
+        assert campaign.version == 1 and campaign.deleted_at is None
 
 
 def test_b_admin_on_its_own_host_gets_404_or_403_for_a_ids(app, tenant, other_tenant, world):
