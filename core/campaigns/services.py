@@ -5,6 +5,7 @@ commit; campaigns and members are written through the generic record services.
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -60,8 +61,8 @@ def apply_member_rules(record: CampaignMember | None, cleaned: dict, actor: User
     field, person = ("contact_id", contact_id) if contact_id else ("lead_id", lead_id)
     column = getattr(CampaignMember, field)
     query = select(func.count()).where(
-        CampaignMember.campaign_id == campaign_id,
-        column == person,
+        CampaignMember.campaign_id == uuid.UUID(campaign_id),
+        column == uuid.UUID(person),
         CampaignMember.deleted_at.is_(None),
     )
     if record is not None:
