@@ -70,6 +70,7 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from admin.objects import bp as admin_objects_bp
+    from admin.service import bp as admin_service_bp
     from admin.sso import bp as admin_sso_bp
     from admin.users import bp as admin_users_bp
     from core.activities.api import bp as activities_api_bp
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_users_bp,
         admin_sso_bp,
         admin_objects_bp,
+        admin_service_bp,
         records_bp,
         api_bp,
         objects_api_bp,
