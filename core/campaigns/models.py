@@ -20,7 +20,6 @@ from core.companies.models import picklist
 from core.objects.models import RecordMixin, record_table_args
 from core.objects.registry import FieldSpec, ObjectSpec, register_object
 from saas.db import UTCDateTime, db
-from tenants.scoping import require_tenant_id
 
 CAMPAIGN_TYPES = (
     "email",
@@ -77,14 +76,16 @@ class CampaignMember(RecordMixin, db.Model):
 
 
 def _member_title(member: CampaignMember) -> str:
-    from core.contacts.models import Contact
-    from core.leads.models import Lead
+    """The member as both the campaign's and the person's pages show it ("Ada Berg — Spring
+    fair (responded)"), naming only what the reader may see."""
+    from core.objects.records import visible_title
 
     if member.contact_id is not None:
-        person = db.session.get(Contact, (require_tenant_id(), member.contact_id))
+        person = visible_title("contacts", member.contact_id, hidden="A contact you cannot see")
     else:
-        person = db.session.get(Lead, (require_tenant_id(), member.lead_id))
-    return person.full_name if person is not None else "Member"
+        person = visible_title("leads", member.lead_id, hidden="A lead you cannot see")
+    campaign = visible_title("campaigns", member.campaign_id, hidden="a campaign you cannot see")
+    return f"{person} — {campaign} ({member.status})"
 
 
 def _campaign_rules(record, cleaned: dict, actor) -> None:

@@ -176,6 +176,30 @@ def _visible(obj: ObjectSpec, actor: User | None, action: str):
     return visibility_condition(obj.model, actor, rights["visibility"], rights["party_roles"])
 
 
+def current_actor() -> User | None:
+    """Who is reading in this request (a token's user or the signed-in person); None outside
+    a request, where the system itself reads. For titles that name other records."""
+    from flask import g, has_request_context
+    from flask_login import current_user
+
+    if not has_request_context():
+        return None
+    user = g.get("api_user")
+    if user is None and current_user and current_user.is_authenticated:
+        user = current_user._get_current_object()
+    return user
+
+
+def visible_title(object_name: str, record_id, *, hidden: str) -> str:
+    """The title of a record if the current reader may see it, else ``hidden``."""
+    obj = object_for_tenant(object_name)
+    try:
+        found = get_records_by_ids(object_name, [record_id], actor=current_actor())
+    except Forbidden:
+        return hidden
+    return obj.title(found[0]) if found else hidden
+
+
 def get_records_by_ids(object_name: str, ids, *, actor: User | None) -> list:
     """The live records among ``ids`` that ``actor`` may see (others are absent), in one query."""
     obj = object_for_tenant(object_name)

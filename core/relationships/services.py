@@ -251,15 +251,14 @@ def _party_of(record: Relationship, end: str) -> tuple[str, uuid.UUID]:
 
 
 def relationship_sentence(record: Relationship) -> str:
-    """ "Acme Group parent of Acme GmbH": the relationship read from its ``from`` side."""
-    tenant_id = require_tenant_id()
-    rel_type = db.session.get(RelationshipType, (tenant_id, record.type_id))
+    """The relationship read from its ``from`` side ("Acme Group parent of Acme GmbH"),
+    naming only the parties the reader may see ("a company you cannot see" for others)."""
+    rel_type = db.session.get(RelationshipType, (require_tenant_id(), record.type_id))
     names = []
     for end in ("from", "to"):
         obj, key = _party_of(record, end)
-        spec = object_for_tenant(obj)
-        party = db.session.get(spec.model, (tenant_id, key))
-        names.append(spec.title(party) if party is not None else "?")
+        label = object_for_tenant(obj).label.lower()
+        names.append(records.visible_title(obj, key, hidden=f"a {label} you cannot see"))
     return f"{names[0]} {rel_type.forward_label if rel_type else 'related to'} {names[1]}"
 
 

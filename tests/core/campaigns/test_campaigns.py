@@ -154,3 +154,18 @@ def test_members_show_on_the_campaign_and_the_contact_pages(client, api, spring,
     assert "Campaign members" in page and "Ada Lovelace" in page
     contact_page = client.get(f"/o/contacts/{people['ada']['id']}").get_data(as_text=True)
     assert "Campaign members" in contact_page
+
+
+def test_member_titles_hide_what_the_reader_may_not_see(app, tenant, api, client, spring, people):
+    from tests.conftest import TenantClient, add_user
+
+    _create(api, MEMBERS, campaign_id=spring["id"], contact_id=people["ada"]["id"])
+    page = client.get(f"/o/contacts/{people['ada']['id']}").get_data(as_text=True)
+    assert "Ada Lovelace — Spring fair (planned)" in page
+    add_user(app, tenant, email="rep@acme.example.com", password="member password 3")
+    api.put("/api/v1/permissions/member/campaigns", json={"visibility": "own"})
+    web = TenantClient(app, tenant)
+    web.login("rep@acme.example.com", "member password 3")
+    seen = web.get(f"/o/contacts/{people['ada']['id']}").get_data(as_text=True)
+    assert "Ada Lovelace — a campaign you cannot see (planned)" in seen
+    assert "Spring fair" not in seen

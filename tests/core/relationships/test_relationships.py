@@ -220,3 +220,27 @@ def test_the_other_party_is_named_only_when_visible(app, tenant, api, member_api
     assert seen["data"][0]["label"] == "subsidiary of"
     assert seen["data"][0]["other"]["title"] is None  # Acme Group is not the member's
     assert "Acme Group" not in str(seen)
+
+
+def test_titles_name_only_the_parties_the_reader_may_see(app, tenant, api, types, parties):
+    from tests.conftest import TenantClient, add_user
+    from tests.core.objects.conftest import Api, token_for
+
+    user_id = add_user(app, tenant, email="rep@acme.example.com", password="member password 3")
+    rep_api = Api(app, token_for(app, tenant, user_id))
+    api.put("/api/v1/permissions/member/companies", json={"visibility": "own"})
+    mine = rep_api.post("/api/v1/objects/companies", json={"name": "Rep Co"}).get_json()
+    _create(
+        api,
+        RELATIONSHIPS,
+        type_id=types["Parent company"]["id"],
+        from_company_id=parties["group"]["id"],
+        to_company_id=mine["id"],
+    )
+    web = TenantClient(app, tenant)
+    web.login("rep@acme.example.com", "member password 3")
+    page = web.get(f"/o/companies/{mine['id']}").get_data(as_text=True)
+    assert "a company you cannot see parent of Rep Co" in page
+    assert "Acme Group" not in page
+    admin_page = api.get(f"/api/v1/objects/companies/{mine['id']}/relationships").get_json()
+    assert admin_page["data"][0]["other"]["title"] == "Acme Group"
