@@ -244,3 +244,33 @@ def test_titles_name_only_the_parties_the_reader_may_see(app, tenant, api, types
     assert "Acme Group" not in page
     admin_page = api.get(f"/api/v1/objects/companies/{mine['id']}/relationships").get_json()
     assert admin_page["data"][0]["other"]["title"] == "Acme Group"
+
+
+def test_the_web_form_records_a_relationship_and_explains_a_wrong_pair(client, api, types, parties):
+    group = parties["group"]["id"]
+    form = client.get(f"/o/relationships/new?from_company_id={group}").get_data(as_text=True)
+    assert "Parent company (parent of / subsidiary of)" in form
+    csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
+    wrong = client.post(
+        "/o/relationships/new",
+        data={
+            "csrf_token": csrf,
+            "type_id": types["Parent company"]["id"],
+            "from_company_id": group,
+            "to_contact_id": parties["ada"]["id"],
+        },
+    )
+    assert wrong.status_code == 422
+    assert "links a company here" in wrong.get_data(as_text=True)
+    right = client.post(
+        "/o/relationships/new",
+        data={
+            "csrf_token": csrf,
+            "type_id": types["Parent company"]["id"],
+            "from_company_id": group,
+            "to_company_id": parties["gmbh"]["id"],
+        },
+    )
+    assert right.status_code in (302, 303)
+    page = client.get(f"/o/companies/{parties['gmbh']['id']}").get_data(as_text=True)
+    assert "Acme Group parent of Acme GmbH" in page

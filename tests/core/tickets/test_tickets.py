@@ -224,3 +224,21 @@ def test_targets_default_for_workspaces_without_rows(app, tenant):
             "resolution_minutes": 300,
         }
         db.session.rollback()
+
+
+def test_ticket_pages_show_the_sla_and_refuse_a_resolution_less_close(client, api):
+    ticket = _create(api, subject="Router keeps rebooting", priority="high")
+    page = client.get(f"/o/tickets/{ticket['id']}").get_data(as_text=True)
+    assert "First response due" in page and "Resolution due" in page and "running" in page
+    assert client.get("/o/tickets/board").status_code == 200
+    form = client.get("/o/tickets/new").get_data(as_text=True)
+    assert 'name="subject"' in form and 'name="resolution_due_at"' not in form
+    # Inline edit of the status to closed without a resolution: a readable error, no change.
+    csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
+    refused = client.post(
+        f"/o/tickets/{ticket['id']}/fields/status",
+        data={"csrf_token": csrf, "status": "closed", "version": ticket["version"]},
+    )
+    assert refused.status_code == 422
+    assert "Say how the ticket was resolved." in refused.get_data(as_text=True)
+    assert api.get(f"{TICKETS}/{ticket['id']}").get_json()["status"] == "new"
