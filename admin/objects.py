@@ -5,7 +5,8 @@
   custom fields. A type change shows what the conversion will do first and asks to confirm;
   a refusal lists the records whose values do not fit.
 - ``/admin/permissions``: per role and object, the create / read / update / delete rights
-  and which records the role sees.
+  and which records the role sees (on companies and contacts, optionally only those with
+  some party roles).
 - ``/admin/teams``: teams, and who is in which.
 
 Every change goes through the schema and permission services; a refusal is shown on the
@@ -18,6 +19,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from werkzeug.datastructures import MultiDict
 
 from admin import field_forms
+from core.companies.models import PARTY_ROLES
 from core.objects import schema
 from core.objects.registry import ObjectSpec, object_for_tenant, objects_for_tenant
 from core.objects.types import FIELD_TYPES
@@ -233,10 +235,19 @@ def permissions_page():
             changed = _save_rights(request.form)
         except UserError as error:
             flash(error.message, "error")
-            return render_template("admin/permissions.html", matrix=_rights_matrix()), error.status
+            return _permissions_page(), error.status
         flash("Permissions saved." if changed else "Nothing changed.", "success")
         return redirect(url_for("admin_objects.permissions_page"), 303)
-    return render_template("admin/permissions.html", matrix=_rights_matrix())
+    return _permissions_page()
+
+
+def _permissions_page() -> str:
+    return render_template(
+        "admin/permissions.html",
+        matrix=_rights_matrix(),
+        party_objects=permissions.PARTY_OBJECTS,
+        party_roles=PARTY_ROLES,
+    )
 
 
 def _save_rights(form: MultiDict) -> int:
@@ -247,6 +258,9 @@ def _save_rights(form: MultiDict) -> int:
             prefix = f"{role}.{obj.api_name}"
             wanted = {action: f"{prefix}.{action}" in form for action in permissions.ACTIONS}
             wanted["visibility"] = form.get(f"{prefix}.visibility", current["visibility"])
+            wanted["party_roles"] = current["party_roles"]
+            if obj.api_name in permissions.PARTY_OBJECTS:
+                wanted["party_roles"] = form.getlist(f"{prefix}.party_roles") or None
             if wanted != current:
                 permissions.set_rights(role=role, object_name=obj.api_name, rights=wanted)
                 changed += 1

@@ -57,6 +57,7 @@ def _import_models() -> None:
     """Import every model module so the metadata is complete (migrations, alembic check)."""
     import core.activities.models  # noqa: F401
     import core.audit.models  # noqa: F401
+    import core.campaigns.models  # noqa: F401
     import core.companies.models  # noqa: F401
     import core.contacts.models  # noqa: F401
     import core.deals.models  # noqa: F401
@@ -64,6 +65,8 @@ def _import_models() -> None:
     import core.objects.models  # noqa: F401
     import core.orders.models  # noqa: F401
     import core.products.models  # noqa: F401
+    import core.relationships.models  # noqa: F401
+    import core.tickets.models  # noqa: F401
     import saas.auth.models  # noqa: F401
     import saas.auth.permissions  # noqa: F401
     import saas.billing.models  # noqa: F401
@@ -76,9 +79,11 @@ def _register_blueprints(app: Flask) -> None:
     from admin.billing import bp as admin_billing_bp
     from admin.objects import bp as admin_objects_bp
     from admin.operator import bp as operator_bp
+    from admin.service import bp as admin_service_bp
     from admin.sso import bp as admin_sso_bp
     from admin.users import bp as admin_users_bp
     from core.activities.api import bp as activities_api_bp
+    from core.campaigns.api import bp as campaigns_api_bp
     from core.deals.api import bp as deals_api_bp
     from core.home.views import bp as home_bp
     from core.leads.api import bp as leads_api_bp
@@ -87,6 +92,8 @@ def _register_blueprints(app: Flask) -> None:
     from core.objects.views import bp as records_bp
     from core.orders.api import bp as orders_api_bp
     from core.orders.views import bp as orders_bp
+    from core.relationships.api import bp as relationships_api_bp
+    from core.tickets.api import bp as tickets_api_bp
     from saas.api import bp as api_bp
     from saas.auth.sso import bp as sso_bp
     from saas.auth.tokens_views import bp as tokens_bp
@@ -110,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
         operator_bp,
         billing_bp,
         billing_api_bp,
+        admin_service_bp,
         records_bp,
         exports_bp,
         api_bp,
@@ -119,6 +127,9 @@ def _register_blueprints(app: Flask) -> None:
         activities_api_bp,
         orders_bp,
         orders_api_bp,
+        tickets_api_bp,
+        campaigns_api_bp,
+        relationships_api_bp,
     ):
         app.register_blueprint(blueprint)
     for blueprint in (
@@ -130,6 +141,9 @@ def _register_blueprints(app: Flask) -> None:
         billing_bp,
         billing_api_bp,
         orders_api_bp,
+        tickets_api_bp,
+        campaigns_api_bp,
+        relationships_api_bp,
     ):
         csrf.exempt(blueprint)
 

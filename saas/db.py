@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, DateTime, MetaData, event
+from sqlalchemy import JSON, Boolean, DateTime, MetaData, String, event, literal
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -39,6 +41,41 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
         return value
+
+
+class json_array_has_any(FunctionElement):  # noqa: N801  (an SQL expression, named as one)
+    """True when the JSON array of strings in ``column`` holds any of ``values``.
+
+    PostgreSQL uses JSONB's ``?|`` (served by a GIN index when there is one); SQLite looks
+    through ``json_each``. Values are bound parameters, never spliced into the SQL.
+    """
+
+    type = Boolean()
+    inherit_cache = True
+    name = "json_array_has_any"
+
+    def __init__(self, column, values) -> None:
+        if not values:
+            raise ValueError("json_array_has_any needs at least one value")
+        super().__init__(column, *(literal(str(value), String) for value in values))
+
+
+@compiles(json_array_has_any)
+def _has_any_sqlite(element, compiler, **kw) -> str:
+    column, *values = list(element.clauses)
+    listed = ", ".join(compiler.process(value, **kw) for value in values)
+    # Only compiled column names and bound-parameter placeholders are formatted in.
+    return (
+        f"EXISTS (SELECT 1 FROM json_each({compiler.process(column, **kw)}) "  # noqa: S608
+        f"WHERE json_each.value IN ({listed}))"
+    )
+
+
+@compiles(json_array_has_any, "postgresql")
+def _has_any_postgresql(element, compiler, **kw) -> str:
+    column, *values = list(element.clauses)
+    listed = ", ".join(compiler.process(value, **kw) for value in values)
+    return f"({compiler.process(column, **kw)} ?| CAST(ARRAY[{listed}] AS TEXT[]))"
 
 
 def utcnow() -> dt.datetime:

@@ -9,6 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from core.deals.services import create_default_pipeline
 from core.products.services import create_standard_price_book
+from core.relationships.services import create_default_relationship_types
+from core.tickets.services import create_default_sla_targets
 from saas.auth import services as accounts
 from saas.auth.models import User
 from saas.auth.passwords import hash_password
@@ -82,8 +84,8 @@ def create_tenant(
     plan: str | None = None,
 ) -> tuple[Tenant, User]:
     """Create a tenant, its first admin and its defaults (the "Sales" pipeline, the
-    standard price book in the workspace's currency). Flushes;
-    the caller commits.
+    standard price book in the workspace's currency, SLA targets, relationship types).
+    Flushes; the caller commits.
 
     Every input is checked before anything is written, so bad input writes nothing.
     Pass ``admin_password_hash`` to hash outside the transaction. ``plan`` is the plan the
@@ -117,6 +119,8 @@ def create_tenant(
         create_default_pipeline()
         billing.start_trial(tenant, plan=plan)
         create_standard_price_book()
+        create_default_sla_targets()
+        create_default_relationship_types()
     return tenant, admin
 
 

@@ -109,7 +109,7 @@ COMPANY = register_object(
                     "multi_picklist",
                     picklist(PARTY_ROLES),
                     column="roles",
-                    filterable=False,
+                    help_text="Party roles: filter with 'has' (e.g. roles = customer).",
                 ),
                 FieldSpec(
                     "description",

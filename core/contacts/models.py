@@ -90,7 +90,7 @@ CONTACT = register_object(
                     "multi_picklist",
                     picklist(PARTY_ROLES),
                     column="roles",
-                    filterable=False,
+                    help_text="Party roles: filter with 'has' (e.g. roles = customer).",
                 ),
                 FieldSpec(
                     "description",

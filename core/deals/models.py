@@ -89,6 +89,8 @@ class Deal(RecordMixin, db.Model):
         Index("ix_deals_company", "tenant_id", "company_id"),
         Index("ix_deals_contact", "tenant_id", "contact_id"),
         Index("ix_deals_close_date", "tenant_id", "close_date"),
+        ForeignKeyConstraint(["tenant_id", "campaign_id"], ["campaigns.tenant_id", "campaigns.id"]),
+        Index("ix_deals_campaign", "tenant_id", "campaign_id", "status"),
     )
 
     name: Mapped[str] = mapped_column(String(255))
@@ -102,6 +104,7 @@ class Deal(RecordMixin, db.Model):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     company_id: Mapped[uuid.UUID | None] = mapped_column()
     contact_id: Mapped[uuid.UUID | None] = mapped_column()
+    campaign_id: Mapped[uuid.UUID | None] = mapped_column()
     description: Mapped[str | None] = mapped_column(Text)
 
 
@@ -190,6 +193,14 @@ DEAL = register_object(
                 ),
                 FieldSpec(
                     "contact_id", "Contact", "lookup", {"target": "contacts"}, column="contact_id"
+                ),
+                FieldSpec(
+                    "campaign_id",
+                    "Campaign",
+                    "lookup",
+                    {"target": "campaigns"},
+                    column="campaign_id",
+                    help_text="The campaign this deal came from; its amount counts there once won.",
                 ),
                 FieldSpec(
                     "description",

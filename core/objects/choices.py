@@ -116,9 +116,20 @@ def _pipeline_stages() -> MetadataChoices:
     return MetadataChoices(groups, group_field="pipeline_id")
 
 
+def _relationship_types() -> MetadataChoices:
+    from core.relationships.services import list_relationship_types
+
+    choices = [
+        Choice(str(t.id), f"{t.name} ({t.forward_label} / {t.reverse_label})")
+        for t in list_relationship_types()
+    ]
+    return MetadataChoices([ChoiceGroup(None, "", choices)])
+
+
 _PROVIDERS: dict[str, Callable[[], MetadataChoices]] = {
     "pipelines": _pipelines,
     "pipeline_stages": _pipeline_stages,
+    "relationship_types": _relationship_types,
 }
 
 

@@ -12,6 +12,7 @@ import binascii
 import contextlib
 import datetime as dt
 import json
+import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from core.objects.registry import (
 from core.objects.types import FieldValueError
 from saas.auth.models import User
 from saas.auth.permissions import require_right, visibility_condition
-from saas.db import db, utcnow
+from saas.db import db, json_array_has_any, utcnow
 from saas.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from tenants.scoping import require_tenant_id
 
@@ -151,6 +152,11 @@ def _rollup_values(obj: ObjectSpec, spec: FieldSpec, records: list) -> dict:
         .where(related.model.deleted_at.is_(None))
         .group_by(via_column)
     )
+    # Standard objects may summarise a subset: {"where": {"status": "won"}} (equality, or
+    # any of a list of values), e.g. the revenue of a campaign's won deals.
+    for name, wanted in (options.get("where") or {}).items():
+        op, value = ("in", ",".join(wanted)) if isinstance(wanted, list) else ("eq", wanted)
+        query = query.where(_condition(related, Filter(name, op, value)))
     if related.custom_object_id is not None:
         query = query.where(related.model.object_id == related.custom_object_id)
     result = {}
@@ -175,7 +181,31 @@ def records_query(obj: ObjectSpec):
 def _visible(obj: ObjectSpec, actor: User | None, action: str):
     """The rights check for ``action``, and the visibility clause of ``actor`` (or None)."""
     rights = require_right(actor, obj.api_name, action, obj.label_plural.lower())
-    return visibility_condition(obj.model, actor, rights["visibility"])
+    return visibility_condition(obj.model, actor, rights["visibility"], rights["party_roles"])
+
+
+def current_actor() -> User | None:
+    """Who is reading in this request (a token's user or the signed-in person); None outside
+    a request, where the system itself reads. For titles that name other records."""
+    from flask import g, has_request_context
+    from flask_login import current_user
+
+    if not has_request_context():
+        return None
+    user = g.get("api_user")
+    if user is None and current_user and current_user.is_authenticated:
+        user = current_user._get_current_object()
+    return user
+
+
+def visible_title(object_name: str, record_id, *, hidden: str) -> str:
+    """The title of a record if the current reader may see it, else ``hidden``."""
+    obj = object_for_tenant(object_name)
+    try:
+        found = get_records_by_ids(object_name, [record_id], actor=current_actor())
+    except Forbidden:
+        return hidden
+    return obj.title(found[0]) if found else hidden
 
 
 def get_records_by_ids(object_name: str, ids, *, actor: User | None) -> list:
@@ -475,7 +505,31 @@ def record_history(object_name: str, record_id, *, actor: User | None) -> list[A
 # Listing --------------------------------------------------------------------------------
 
 
+# "now", "now+2h", "now-30m", "today", "today+7d": a moment relative to the time of the
+# query, so that a saved filter such as "SLA due before now" stays true as time passes.
+_RELATIVE = re.compile(r"^(now|today)(?:([+-])(\d{1,6})([mhdw]))?$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def _relative_moment(spec: FieldSpec, raw) -> str | None:
+    """The stored form of a relative date/time filter value, or None when it is not one."""
+    if spec.type not in ("date", "datetime") or not isinstance(raw, str):
+        return None
+    match = _RELATIVE.match(raw.strip().lower().replace(" ", ""))
+    if match is None:
+        return None
+    base, sign, amount, unit = match.groups()
+    moment = utcnow()
+    if base == "today":
+        moment = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    if amount:
+        delta = dt.timedelta(**{_UNITS[unit]: int(amount)})
+        moment = moment + delta if sign == "+" else moment - delta
+    return moment.date().isoformat() if spec.type == "date" else moment.isoformat()
+
+
 def _filter_value(spec: FieldSpec, raw: str):
+    raw = _relative_moment(spec, raw) or raw
     value = spec.field_type.clean(raw, spec.options)
     if value is None:
         return None
@@ -495,6 +549,8 @@ def _condition(obj: ObjectSpec, flt: Filter):
         raise ValidationFailed(
             f"Unknown operator {flt.op!r}; use one of {', '.join(OPERATORS)}.", field=flt.field
         )
+    if spec.type == "multi_picklist" and flt.op in ("eq", "in", "contains", "ne"):
+        return _has_value_condition(spec, column, flt)
     try:
         if flt.op == "is_null":
             flag = str(flt.value).lower()
@@ -521,6 +577,20 @@ def _condition(obj: ObjectSpec, flt: Filter):
         "gte": column.__ge__,
     }
     return comparisons[flt.op](value)
+
+
+def _has_value_condition(spec: FieldSpec, column, flt: Filter):
+    """A multi-picklist holds a value: eq / contains (one value) and in (any of several);
+    ne: holds none of them (records with no value at all included)."""
+    wanted = [part.strip() for part in str(flt.value).split(",") if part.strip()]
+    try:
+        allowed = spec.field_type.clean(wanted, spec.options) if wanted else None
+    except FieldValueError as exc:
+        raise ValidationFailed(str(exc), field=flt.field) from None
+    if not allowed:
+        raise ValidationFailed("Give at least one value.", field=flt.field)
+    held = json_array_has_any(column, allowed)
+    return or_(column.is_(None), ~held) if flt.op == "ne" else held
 
 
 def _encode_cursor(values: list) -> str:

@@ -130,6 +130,10 @@ _CORE_ORDER = (
     "price_book_entries",
     "quotes",
     "orders",
+    "tickets",
+    "campaigns",
+    "campaign_members",
+    "relationships",
 )
 
 
@@ -159,12 +163,15 @@ def metadata_lookup_target(name: str) -> Callable[[uuid.UUID], bool] | None:
 
 def standard_objects() -> dict[str, ObjectSpec]:
     import core.activities.models  # noqa: F401  (registers)
+    import core.campaigns.models  # noqa: F401  (registers)
     import core.companies.models  # noqa: F401  (registers)
     import core.contacts.models  # noqa: F401  (registers)
     import core.deals.models  # noqa: F401  (registers)
     import core.leads.models  # noqa: F401  (registers)
     import core.orders.models  # noqa: F401  (registers)
     import core.products.models  # noqa: F401  (registers)
+    import core.relationships.models  # noqa: F401  (registers)
+    import core.tickets.models  # noqa: F401  (registers)
 
     return _STANDARD
 

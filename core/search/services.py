@@ -53,7 +53,7 @@ def visible_records_query(obj: ObjectSpec, actor: User):
     """The live records of ``obj`` that ``actor`` may read, or Forbidden."""
     rights = require_right(actor, obj.api_name, "read", obj.label_plural.lower())
     query = records_query(obj).where(obj.model.deleted_at.is_(None))
-    condition = visibility_condition(obj.model, actor, rights["visibility"])
+    condition = visibility_condition(obj.model, actor, rights["visibility"], rights["party_roles"])
     return query if condition is None else query.where(condition)
 
 

@@ -5,23 +5,37 @@ sets per object: create / read / update / delete, and which records they see —
 ``own`` (owner is them), their ``team``'s (owner is in their team) or ``all``. Without a
 setting, both roles have every right on all records: a small business starts open and
 closes what it needs to.
+
+On parties (companies and contacts), visibility can also be limited to parties holding one
+of some party roles (``party_roles: ["supplier"]``: purchasing sees suppliers only), on
+top of own / team / all. See docs/decisions/0011-party-roles-in-permissions.md.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, ForeignKeyConstraint, String, UniqueConstraint, or_, select
+from sqlalchemy import (
+    Boolean,
+    ForeignKeyConstraint,
+    String,
+    UniqueConstraint,
+    and_,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.auth.models import User
 from saas.auth.roles import ADMIN, ROLES, VIEWER
-from saas.db import db
+from saas.db import JSONType, db, json_array_has_any
 from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tenants.scoping import TenantScoped, require_tenant_id
 
 ACTIONS = ("create", "read", "update", "delete")
 VISIBILITIES = ("own", "team", "all")
+# The objects whose records carry party roles (a multi-valued ``roles`` column).
+PARTY_OBJECTS = ("companies", "contacts")
 
 
 class Team(TenantScoped, db.Model):
@@ -58,19 +72,22 @@ class ObjectPermission(TenantScoped, db.Model):
     can_update: Mapped[bool] = mapped_column(Boolean, default=True)
     can_delete: Mapped[bool] = mapped_column(Boolean, default=True)
     visibility: Mapped[str] = mapped_column(String(10), default="all")
+    # Parties only: the role sees only records holding one of these party roles (None: any).
+    party_roles: Mapped[list | None] = mapped_column(JSONType)
 
 
 def rights_of(role: str, object_name: str) -> dict:
-    """{"create": bool, ..., "visibility": "own" | "team" | "all"} for a role on an object."""
+    """{"create": bool, ..., "visibility": "own" | "team" | "all", "party_roles": [...] | None}
+    for a role on an object."""
     if role == ADMIN:
-        return {**{action: True for action in ACTIONS}, "visibility": "all"}
+        return {**{action: True for action in ACTIONS}, "visibility": "all", "party_roles": None}
     row = db.session.scalar(
         select(ObjectPermission).where(
             ObjectPermission.role == role, ObjectPermission.object_name == object_name
         )
     )
     if row is None:
-        rights = {**{action: True for action in ACTIONS}, "visibility": "all"}
+        rights = {**{action: True for action in ACTIONS}, "visibility": "all", "party_roles": None}
     else:
         rights = {
             "create": row.can_create,
@@ -78,6 +95,7 @@ def rights_of(role: str, object_name: str) -> dict:
             "update": row.can_update,
             "delete": row.can_delete,
             "visibility": row.visibility,
+            "party_roles": row.party_roles or None,
         }
     if role == VIEWER:  # a free seat: reads, never writes, whatever the setting says
         rights.update(create=False, update=False, delete=False)
@@ -87,7 +105,7 @@ def rights_of(role: str, object_name: str) -> dict:
 def require_right(user: User | None, object_name: str, action: str, label: str) -> dict:
     """The user's rights on the object, or Forbidden when ``action`` is not among them."""
     if user is None:
-        return {**{a: True for a in ACTIONS}, "visibility": "all"}
+        return {**{a: True for a in ACTIONS}, "visibility": "all", "party_roles": None}
     rights = rights_of(user.role, object_name)
     if not rights[action] or (action != "read" and not rights["read"]):
         raise Forbidden(f"Your role cannot {action} {label}.")
@@ -99,23 +117,34 @@ def team_of(user: User) -> uuid.UUID | None:
     return membership.team_id if membership else None
 
 
-def visibility_condition(model, user: User | None, visibility: str):
-    """A WHERE clause limiting ``model``'s records to those ``user`` may see, or None."""
-    if user is None or visibility == "all":
+def visibility_condition(model, user: User | None, visibility: str, party_roles=None):
+    """A WHERE clause limiting ``model``'s records to those ``user`` may see, or None.
+
+    ``party_roles`` (from the user's rights) further limits parties to those holding one of
+    them; it is ignored on objects without party roles.
+    """
+    if user is None:
         return None
+    by_role = None
+    if party_roles and hasattr(model, "roles"):
+        by_role = json_array_has_any(model.roles, party_roles)
+    if visibility == "all":
+        return by_role
     if visibility == "own":
-        return model.owner_id == user.id
-    team_id = team_of(user)
-    if team_id is None:
-        return model.owner_id == user.id
-    teammates = select(TeamMembership.id).where(TeamMembership.team_id == team_id)
-    return or_(model.owner_id == user.id, model.owner_id.in_(teammates))
+        by_owner = model.owner_id == user.id
+    else:
+        team_id = team_of(user)
+        by_owner = model.owner_id == user.id
+        if team_id is not None:
+            teammates = select(TeamMembership.id).where(TeamMembership.team_id == team_id)
+            by_owner = or_(by_owner, model.owner_id.in_(teammates))
+    return by_owner if by_role is None else and_(by_owner, by_role)
 
 
 def set_rights(*, role: str, object_name: str, rights: dict) -> ObjectPermission:
     if role not in ROLES or role == ADMIN:
         raise ValidationFailed("Set rights for the manager or member role.", field="role")
-    unknown = set(rights) - {*ACTIONS, "visibility"}
+    unknown = set(rights) - {*ACTIONS, "visibility", "party_roles"}
     if unknown:
         raise ValidationFailed(f"Unknown rights: {', '.join(sorted(unknown))}.")
     if rights.get("visibility", "all") not in VISIBILITIES:
@@ -123,6 +152,7 @@ def set_rights(*, role: str, object_name: str, rights: dict) -> ObjectPermission
     for action in ACTIONS:
         if action in rights and not isinstance(rights[action], bool):
             raise ValidationFailed("Use true or false.", field=action)
+    party_roles = _clean_party_roles(object_name, rights) if "party_roles" in rights else None
     row = db.session.scalar(
         select(ObjectPermission).where(
             ObjectPermission.role == role, ObjectPermission.object_name == object_name
@@ -135,8 +165,26 @@ def set_rights(*, role: str, object_name: str, rights: dict) -> ObjectPermission
     for action in ACTIONS:
         setattr(row, f"can_{action}", rights.get(action, current[action]))
     row.visibility = rights.get("visibility", current["visibility"])
+    row.party_roles = party_roles if "party_roles" in rights else current["party_roles"]
     db.session.flush()
     return row
+
+
+def _clean_party_roles(object_name: str, rights: dict) -> list[str] | None:
+    from core.companies.models import PARTY_ROLES
+
+    wanted = rights["party_roles"]
+    if wanted in (None, []):
+        return None
+    if object_name not in PARTY_OBJECTS:
+        raise ValidationFailed(
+            "Party roles limit companies and contacts only.", field="party_roles"
+        )
+    if not isinstance(wanted, list) or any(role not in PARTY_ROLES for role in wanted):
+        raise ValidationFailed(
+            f"Give a list of party roles among {', '.join(PARTY_ROLES)}.", field="party_roles"
+        )
+    return [role for role in PARTY_ROLES if role in wanted]
 
 
 def create_team(*, name: str) -> Team:

@@ -27,6 +27,8 @@ A_SPECIFIC_ARGUMENTS = {
     "stage_id",
     "quote_id",
     "order_id",
+    "campaign_id",
+    "type_id",
 }
 
 
@@ -96,6 +98,21 @@ def world(app, tenant, other_tenant):
             order = records.create_record(
                 "orders", {"name": "Acme Secret Order", "lines": secret_line}, actor=admin
             )
+            records.create_record(
+                "tickets", {"subject": "Acme secret outage", "priority": "urgent"}, actor=admin
+            )
+            campaign = records.create_record(
+                "campaigns", {"name": "Acme Secret Launch", "cost": "990"}, actor=admin
+            )
+            from core.relationships import services as relationships
+
+            rel_type = relationships.create_relationship_type(
+                values={
+                    "name": "Acme Secret Alliance",
+                    "forward_label": "allied with",
+                    "reverse_label": "allied with",
+                }
+            )
             provider = SsoProvider(
                 name="Acme IdP",
                 issuer="https://idp.acme.example.com",
@@ -120,6 +137,8 @@ def world(app, tenant, other_tenant):
                 "stage_id": stage.id,
                 "quote_id": quote.id,
                 "order_id": order.id,
+                "campaign_id": campaign.id,
+                "type_id": rel_type.id,
             }
             db.session.commit()
         with tenant_scope(other_tenant["id"]):
@@ -149,6 +168,9 @@ def world(app, tenant, other_tenant):
         "Acme Secret Product",
         "Acme Secret Quote",
         "Acme Secret Order",
+        "Acme secret outage",
+        "Acme Secret Launch",
+        "Acme Secret Alliance",
         # (A's object and field names are not listed: a 404 may echo what the caller asked.)
     ]
     return world
@@ -170,6 +192,9 @@ def _samples(world, *, standard: bool = False) -> dict[str, str]:
         "stage_id": str(world["stage_id"]),
         "quote_id": str(world["quote_id"]),
         "order_id": str(world["order_id"]),
+        "priority": "urgent",
+        "campaign_id": str(world["campaign_id"]),
+        "type_id": str(world["type_id"]),
     }
 
 
@@ -247,6 +272,17 @@ def _assert_a_unchanged(app, tenant, world):
         from core.orders import services as sales
 
         assert sales.credit_check_mode() == "warn"
+        from core.relationships import services as relationships
+        from core.tickets import services as tickets
+
+        rel_type = relationships.get_relationship_type(world["type_id"])
+        assert rel_type.name == "Acme Secret Alliance"
+        assert tickets.sla_targets()["urgent"] == {
+            "first_response_minutes": 60,
+            "resolution_minutes": 240,
+        }
+        campaign = records.get_record("campaigns", world["campaign_id"], actor=None)
+        assert campaign.version == 1 and campaign.deleted_at is None
 
 
 def test_b_admin_on_its_own_host_gets_404_or_403_for_a_ids(app, tenant, other_tenant, world):

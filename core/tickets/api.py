@@ -1,0 +1,41 @@
+"""JSON endpoints for the SLA targets (admins change them, everyone reads them) and the SLA
+overview of open tickets. Tickets themselves use the generic record API."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+
+from core.tickets import services
+from saas.api import token_required
+from saas.auth.roles import ADMIN
+from saas.errors import Forbidden, ValidationFailed
+
+bp = Blueprint("tickets_api", __name__, url_prefix="/api/v1")
+
+
+@bp.route("/sla_targets", methods=["GET"])
+@token_required
+def list_sla_targets():
+    return jsonify(data=services.sla_targets())
+
+
+@bp.route("/sla_targets/<priority>", methods=["PUT", "PATCH"])
+@token_required
+def set_sla_target(priority: str):
+    if g.api_user.role != ADMIN:
+        raise Forbidden("Only admins can change SLA targets.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationFailed("Send a JSON object with Content-Type: application/json.")
+    return jsonify(services.set_sla_target(priority, values=body))
+
+
+@bp.route("/tickets/sla", methods=["GET"])
+@token_required
+def sla_overview():
+    raw = request.args.get("at_risk_minutes", str(services.DEFAULT_AT_RISK_MINUTES))
+    try:
+        minutes = int(raw)
+    except ValueError:
+        raise ValidationFailed("Give a whole number of minutes.", field="at_risk_minutes") from None
+    return jsonify(services.sla_overview(actor=g.api_user, at_risk_minutes=minutes))

@@ -1,0 +1,139 @@
+"""The admin pages for SLA targets, relationship types and party-role rights."""
+
+from __future__ import annotations
+
+from core.tickets import services as tickets
+from saas.db import db
+from tenants.scoping import tenant_scope
+from tests.conftest import add_user
+
+
+def _csrf(page: str) -> str:
+    marker = 'name="csrf_token" value="'
+    start = page.index(marker) + len(marker)
+    return page[start : page.index('"', start)]
+
+
+def _sla_form(client) -> dict:
+    page = client.get("/admin/sla").get_data(as_text=True)
+    form = {"csrf_token": _csrf(page)}
+    for priority, target in {
+        "urgent": (60, 240),
+        "high": (240, 1440),
+        "normal": (480, 4320),
+        "low": (1440, 10080),
+    }.items():
+        form[f"{priority}.first_response_minutes"] = str(target[0])
+        form[f"{priority}.resolution_minutes"] = str(target[1])
+    return form
+
+
+def _targets(app, tenant) -> dict:
+    with app.app_context(), tenant_scope(tenant["id"]):
+        return tickets.sla_targets()
+
+
+def test_admins_edit_sla_targets(app, tenant, client):
+    page = client.get("/admin/sla").get_data(as_text=True)
+    assert "Now 1 h" in page and "Now 3 d" in page
+    form = _sla_form(client) | {"urgent.first_response_minutes": "30"}
+    response = client.post("/admin/sla", data=form)
+    assert response.status_code == 303
+    assert _targets(app, tenant)["urgent"]["first_response_minutes"] == 30
+
+
+def test_a_bad_sla_form_saves_nothing_and_says_why(app, tenant, client):
+    form = _sla_form(client) | {
+        "urgent.first_response_minutes": "15",  # valid on its own
+        "low.resolution_minutes": "ten",
+        "high.resolution_minutes": "5",  # shorter than the first response
+    }
+    response = client.post("/admin/sla", data=form)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Give a whole number of minutes." in page
+    assert "cannot be shorter than the first-response target" in page
+    assert 'value="ten"' in page  # what was typed stays
+    assert _targets(app, tenant)["urgent"]["first_response_minutes"] == 60
+
+
+def test_members_cannot_reach_the_admin_pages(app, tenant, login_as):
+    add_user(app, tenant, email="m@acme.example.com", password="member password 1")
+    member = login_as(tenant, "m@acme.example.com", "member password 1")
+    assert member.get("/admin/sla").status_code in (403, 404)
+    assert member.get("/admin/relationship-types").status_code in (403, 404)
+
+
+def test_admins_add_rename_and_delete_relationship_types(app, tenant, client):
+    page = client.get("/admin/relationship-types").get_data(as_text=True)
+    assert "subsidiary of" in page
+    token = _csrf(page)
+    added = client.post(
+        "/admin/relationship-types",
+        data={
+            "csrf_token": token,
+            "name": "Distribution",
+            "category": "business",
+            "from_object": "companies",
+            "forward_label": "distributor for",
+            "to_object": "",
+            "reverse_label": "distributed by",
+        },
+    )
+    assert added.status_code == 303
+    from core.relationships.services import list_relationship_types
+
+    with app.app_context(), tenant_scope(tenant["id"]):
+        row = next(t for t in list_relationship_types() if t.name == "Distribution")
+        assert (row.from_object, row.to_object) == ("companies", None)
+        type_id = row.id
+    refused = client.post(
+        "/admin/relationship-types",
+        data={"csrf_token": token, "name": "", "category": "other", "forward_label": "x"},
+    )
+    assert refused.status_code == 422
+    assert "Enter 1 to 100 characters." in refused.get_data(as_text=True)
+    renamed = client.post(
+        f"/admin/relationship-types/{type_id}",
+        data={
+            "csrf_token": token,
+            "name": "Distributor",
+            "forward_label": "distributes for",
+            "reverse_label": "distributed by",
+        },
+    )
+    assert renamed.status_code == 303
+    deleted = client.post(f"/admin/relationship-types/{type_id}/delete", data={"csrf_token": token})
+    assert deleted.status_code == 303
+    with app.app_context(), tenant_scope(tenant["id"]):
+        assert "Distributor" not in {t.name for t in list_relationship_types()}
+        db.session.rollback()
+
+
+def test_party_roles_are_set_on_the_permissions_page(app, tenant, client):
+    from saas.auth import permissions
+
+    page = client.get("/admin/permissions").get_data(as_text=True)
+    assert 'name="member.companies.party_roles"' in page
+    assert 'name="member.deals.party_roles"' not in page
+    form = {"csrf_token": _csrf(page)}
+    # Re-send the matrix as it is (everything allowed, all records), plus one party role.
+    with app.app_context(), tenant_scope(tenant["id"]):
+        from core.objects.registry import objects_for_tenant
+
+        names = [obj.api_name for obj in objects_for_tenant()]
+    data = dict(form)
+    for role in ("manager", "member"):
+        for name in names:
+            for action in permissions.ACTIONS:
+                data[f"{role}.{name}.{action}"] = "on"
+            data[f"{role}.{name}.visibility"] = "all"
+    unchanged = client.post("/admin/permissions", data=data, follow_redirects=True)
+    assert "Nothing changed." in unchanged.get_data(as_text=True)
+    data["member.companies.party_roles"] = ["supplier", "partner"]
+    saved = client.post("/admin/permissions", data=data)
+    assert saved.status_code == 303
+    with app.app_context(), tenant_scope(tenant["id"]):
+        rights = permissions.rights_of("member", "companies")
+        assert rights["party_roles"] == ["supplier", "partner"]
+        assert permissions.rights_of("member", "contacts")["party_roles"] is None
