@@ -196,14 +196,6 @@ class CurrencyType(NumberType):
         number = self._number(value, options).quantize(Decimal("0.01"))
         return str(number)
 
-    def json_schema(self, options):
-        # Amounts are answered as strings so that no cent is lost to binary floats.
-        return {
-            "type": ["string", "number"],
-            "pattern": r"^-?\d+(\.\d+)?$",
-            "description": 'Sent as a number or a string; answered as a string ("19.99").',
-        }
-
     def from_column(self, value):
         return None if value is None else str(Decimal(str(value)).quantize(Decimal("0.01")))
 
