@@ -58,6 +58,7 @@ def _import_models() -> None:
     import core.deals.models  # noqa: F401
     import core.leads.models  # noqa: F401
     import core.objects.models  # noqa: F401
+    import core.savedviews.models  # noqa: F401
     import saas.auth.models  # noqa: F401
     import saas.auth.permissions  # noqa: F401
     import saas.jobs.models  # noqa: F401
@@ -75,6 +76,8 @@ def _register_blueprints(app: Flask) -> None:
     from core.leads.api import bp as leads_api_bp
     from core.objects.api import bp as objects_api_bp
     from core.objects.views import bp as records_bp
+    from core.savedviews.api import bp as saved_views_api_bp
+    from core.savedviews.views import bp as saved_views_bp
     from saas.api import bp as api_bp
     from saas.auth.sso import bp as sso_bp
     from saas.auth.tokens_views import bp as tokens_bp
@@ -93,14 +96,23 @@ def _register_blueprints(app: Flask) -> None:
         admin_sso_bp,
         admin_objects_bp,
         records_bp,
+        saved_views_bp,
         api_bp,
         objects_api_bp,
         deals_api_bp,
         leads_api_bp,
         activities_api_bp,
+        saved_views_api_bp,
     ):
         app.register_blueprint(blueprint)
-    for blueprint in (api_bp, objects_api_bp, deals_api_bp, leads_api_bp, activities_api_bp):
+    for blueprint in (
+        api_bp,
+        objects_api_bp,
+        deals_api_bp,
+        leads_api_bp,
+        activities_api_bp,
+        saved_views_api_bp,
+    ):
         csrf.exempt(blueprint)
 
 

@@ -20,7 +20,7 @@ from tests.conftest import TenantClient, add_user
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # URL parameters whose sample is an id of tenant A's: tenant B must get a 403/404/405.
-A_SPECIFIC_ARGUMENTS = {"record_id", "field_name", "pipeline_id", "stage_id"}
+A_SPECIFIC_ARGUMENTS = {"record_id", "field_name", "pipeline_id", "stage_id", "view_id"}
 
 
 @pytest.fixture
@@ -75,6 +75,15 @@ def world(app, tenant, other_tenant):
                 },
                 actor=admin,
             )
+            from core.savedviews import services as saved_views
+
+            view = saved_views.create_view(
+                "acme_vaults",
+                name="Acme Secret View",
+                shared=True,
+                setup={"filters": [{"field": "name", "op": "contains", "value": "Vault"}]},
+                actor=admin,
+            )
             provider = SsoProvider(
                 name="Acme IdP",
                 issuer="https://idp.acme.example.com",
@@ -97,6 +106,7 @@ def world(app, tenant, other_tenant):
                 "vault_id": vault.id,
                 "pipeline_id": pipeline.id,
                 "stage_id": stage.id,
+                "view_id": view.id,
             }
             db.session.commit()
         with tenant_scope(other_tenant["id"]):
@@ -123,6 +133,7 @@ def world(app, tenant, other_tenant):
         "Acme Secret Deal",
         "Acme Secret Lead",
         "Acme secret call",
+        "Acme Secret View",
         # (A's object and field names are not listed: a 404 may echo what the caller asked.)
     ]
     return world
@@ -142,6 +153,7 @@ def _samples(world, *, standard: bool = False) -> dict[str, str]:
         "role": "member",
         "pipeline_id": str(world["pipeline_id"]),
         "stage_id": str(world["stage_id"]),
+        "view_id": str(world["view_id"]),
     }
 
 
@@ -211,6 +223,10 @@ def _assert_a_unchanged(app, tenant, world):
         assert [len(deals.list_stages(p.id)) for p in pipelines] == [6, 1]
         lead = db.session.scalar(select(Lead))
         assert lead.status == "new" and lead.version == 1
+        from core.savedviews.models import SavedView
+
+        view = db.session.get(SavedView, (tenant["id"], world["view_id"]))
+        assert view.name == "Acme Secret View" and view.shared and view.setup["filters"]
 
 
 def test_b_admin_on_its_own_host_gets_404_or_403_for_a_ids(app, tenant, other_tenant, world):
