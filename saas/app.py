@@ -71,9 +71,11 @@ def _register_blueprints(app: Flask) -> None:
     from admin.sso import bp as admin_sso_bp
     from admin.users import bp as admin_users_bp
     from core.activities.api import bp as activities_api_bp
+    from core.activities.views import bp as activities_bp
     from core.deals.api import bp as deals_api_bp
     from core.home.views import bp as home_bp
     from core.leads.api import bp as leads_api_bp
+    from core.leads.views import bp as leads_bp
     from core.objects.api import bp as objects_api_bp
     from core.objects.views import bp as records_bp
     from core.savedviews.api import bp as saved_views_api_bp
@@ -97,6 +99,8 @@ def _register_blueprints(app: Flask) -> None:
         admin_objects_bp,
         records_bp,
         saved_views_bp,
+        activities_bp,
+        leads_bp,
         api_bp,
         objects_api_bp,
         deals_api_bp,

@@ -28,6 +28,8 @@ from flask import (
 )
 from flask_login import current_user
 
+from core.activities.views import QUICK_TYPES, load_timeline
+from core.leads.views import lead_conversion_links
 from core.objects import choices, forms
 from core.objects.boards import board_fields, default_board_field, load_board
 from core.objects.menu import objects_in_menu
@@ -415,14 +417,22 @@ def restore(object_name: str, record_id: str):
 @member_required
 def show(object_name: str, record_id: str):
     obj = object_for_tenant(object_name)
-    return _record_page(obj, record_id)
+    return record_page(obj, record_id)
 
 
-def _record_page(obj: ObjectSpec, record_id, *, failed: dict | None = None, status: int = 200):
+def record_page(
+    obj: ObjectSpec,
+    record_id,
+    *,
+    failed: dict | None = None,
+    activity_form: dict | None = None,
+    status: int = 200,
+):
     """The record page; ``failed`` is an inline edit that was refused, shown open with its
-    messages and what was typed."""
+    messages and what was typed; ``activity_form`` the same for the timeline's quick form."""
     role = current_user.role
     page = load_record_page(obj.api_name, record_id, actor=current_user)
+    timeline = load_timeline(obj, page.record.id, cursor=request.args.get("timeline") or None)
     rights = rights_of(role, obj.api_name)
     editable = forms.form_fields(obj, role) if rights["update"] else []
     values = forms.raw_from_row(editable, page.row, _zone())
@@ -438,6 +448,11 @@ def _record_page(obj: ObjectSpec, record_id, *, failed: dict | None = None, stat
         options=lookup_options(editable, values, actor=current_user),
         rights=rights,
         failed=failed,
+        timeline=timeline,
+        activity_form=activity_form or {"raw": {"type": "call"}, "error": None},
+        quick_types=QUICK_TYPES,
+        activity_fields=object_for_tenant("activities").fields if timeline else {},
+        conversion=lead_conversion_links(obj, page.record, rights),
     ), status
 
 
@@ -475,7 +490,7 @@ def update_one_field(object_name: str, record_id: str, field_name: str):
             raise
         failed = {"field": field_name, "raw": raw, "message": error.message}
         failed["messages"] = _messages(obj, error, field_name)
-        return _record_page(obj, record_id, failed=failed, status=error.status)
+        return record_page(obj, record_id, failed=failed, status=error.status)
     if _wants_json():
         return jsonify(_displays(obj, record))
     flash(f"{spec.label} saved.", "success")
