@@ -31,6 +31,8 @@ MANAGER_ROLES = (ADMIN, MANAGER)
 LIST_SIZE = 8
 TICKET_OBJECT = "tickets"
 FINISHED_TICKET_STATUSES = ("resolved", "closed")
+# The field that says whose a ticket is, first found: the owner is the assignee by default.
+TICKET_ASSIGNEE_FIELDS = ("owner_id", "assignee_id", "assignee")
 AT_RISK = dt.timedelta(hours=4)
 MAX_SCANNED = 200  # records read to count a panel's buckets
 
@@ -294,7 +296,10 @@ def my_tickets_by_sla(actor: User, *, now: dt.datetime | None = None) -> Panel |
     if obj is None or not rights_of(actor.role, obj.api_name)["read"]:
         return None
     now = now or utcnow()
-    filters = [Filter("owner_id", "eq", str(actor.id))]
+    assignee = next((name for name in TICKET_ASSIGNEE_FIELDS if name in obj.fields), None)
+    if assignee is None:
+        return None
+    filters = [Filter(assignee, "eq", str(actor.id))]
     status = obj.fields.get("status")
     if status is not None and status.type == "picklist":
         open_statuses = [
