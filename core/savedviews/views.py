@@ -23,15 +23,23 @@ bp = Blueprint("saved_views", __name__)
 
 
 def view_url(view: SavedView) -> str:
-    """The list (or, for a view grouped on a field, the board) showing the view."""
+    """The list (or, for a view grouped on a field, the board) showing the view.
+
+    Fields retired or hidden from the user since the view was saved are left out, so an
+    old view still opens."""
     setup = view.setup or {}
+    obj = object_for_tenant(view.object_name)
+    usable = {spec.api_name: spec for spec in forms.visible_fields(obj, current_user.role)}
     params: list[tuple[str, str]] = []
     for row in setup.get("filters", []):
-        params += [("f", row["field"]), ("op", row["op"]), ("v", row["value"])]
-    if setup.get("sort"):
-        params.append(("sort", setup["sort"]))
+        spec = usable.get(row["field"])
+        if spec is not None and spec.sort_column:
+            params += [("f", row["field"]), ("op", row["op"]), ("v", row["value"])]
+    sort = setup.get("sort")
+    if sort and (sort.lstrip("-") in services.PSEUDO_COLUMNS or sort.lstrip("-") in usable):
+        params.append(("sort", sort))
     params.append(("view", str(view.id)))
-    if setup.get("board_field"):
+    if setup.get("board_field") and setup["board_field"] in usable:
         params.append(("field", setup["board_field"]))
         endpoint = "records.board"
     else:

@@ -267,3 +267,51 @@ def test_a_view_of_another_object_is_not_found(app, tenant, client, api):
     assert client.get(f"/o/companies?view={view['id']}").status_code == 404
     assert client.get(f"/o/companies/views/{view['id']}").status_code == 404
     assert client.get("/o/companies?view=not-a-uuid").status_code == 404
+
+
+def test_a_view_still_opens_after_one_of_its_fields_is_retired(app, tenant, client, api):
+    seed(app, tenant)
+    run(
+        app,
+        tenant,
+        lambda admin: schema.add_field(
+            "companies", name="zone", label="Zone", type="text", filterable=True
+        ),
+    )
+    view = api.post(
+        "/api/v1/views",
+        json={
+            "object": "companies",
+            "name": "Zoned",
+            "filters": [{"field": "zone", "op": "eq", "value": "North"}, RETAIL],
+            "sort": "-zone",
+            "columns": ["zone", "industry"],
+        },
+    ).json
+    run(app, tenant, lambda admin: schema.retire_field("companies", "zone"))
+    opened = client.get(f"/o/companies/views/{view['id']}")
+    target = opened.headers["Location"]
+    assert "zone" not in target and "f=industry" in target
+    page = client.get(target)
+    assert page.status_code == 200 and rows(text(page)) == ["Shop One", "Shop Two"]
+
+
+def test_the_openapi_document_describes_the_views_endpoints(api):
+    document = api.get("/api/v1/openapi.json").get_json()
+    assert set(document["paths"]["/api/v1/views"]) == {"get", "post"}
+    assert set(document["paths"]["/api/v1/views/{view_id}"]) == {"get", "patch", "delete"}
+    schema = document["components"]["schemas"]["view"]
+    view = api.post("/api/v1/views", json={"object": "companies", "name": "Doc"}).json
+    assert set(view) == set(schema["properties"])
+    assert set(schema["required"]) <= set(view)
+    accepted = set(document["components"]["schemas"]["view_input"]["properties"])
+    assert accepted == {
+        "object",
+        "name",
+        "shared",
+        "is_default",
+        "filters",
+        "sort",
+        "columns",
+        "board_field",
+    }
