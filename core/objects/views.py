@@ -94,7 +94,9 @@ def url_with(**changes) -> str:
         elif value is not None:
             args[key] = value
     query = urlencode(list(args.items(multi=True)))
-    return request.path + (f"?{query}" if query else "")
+    # A list re-rendered after a refused form (posted elsewhere) links to the list itself.
+    path = g.get("trellis_page_path") or request.path
+    return path + (f"?{query}" if query else "")
 
 
 @bp.app_template_global()
@@ -261,6 +263,7 @@ def _saved_views(obj: ObjectSpec, view_error: UserError | None) -> dict:
 def list_page(object_name: str, *, view_error: UserError | None = None) -> tuple[str, int]:
     """The list page of the object (``view_error``: a refused saved-view form)."""
     obj = object_for_tenant(object_name)
+    g.trellis_page_path = url_for("records.index", object_name=obj.api_name)
     fields = forms.visible_fields(obj, current_user.role)
     saved = _saved_views(obj, view_error)
     columns = _columns(obj, fields, saved["current"])
@@ -332,6 +335,7 @@ def board_page(object_name: str, *, view_error: UserError | None = None) -> tupl
     """The board of the object (``view_error``: a refused saved-view form)."""
     obj = object_for_tenant(object_name)
     role = current_user.role
+    g.trellis_page_path = url_for("records.board", object_name=obj.api_name)
     fields = forms.visible_fields(obj, role)
     saved = _saved_views(obj, view_error)
     filters = _filters(obj, fields)
