@@ -66,6 +66,7 @@ def _import_models() -> None:
     import core.orders.models  # noqa: F401
     import core.products.models  # noqa: F401
     import core.relationships.models  # noqa: F401
+    import core.savedviews.models  # noqa: F401
     import core.tickets.models  # noqa: F401
     import saas.auth.models  # noqa: F401
     import saas.auth.permissions  # noqa: F401
@@ -83,16 +84,20 @@ def _register_blueprints(app: Flask) -> None:
     from admin.sso import bp as admin_sso_bp
     from admin.users import bp as admin_users_bp
     from core.activities.api import bp as activities_api_bp
+    from core.activities.views import bp as activities_bp
     from core.campaigns.api import bp as campaigns_api_bp
     from core.deals.api import bp as deals_api_bp
     from core.home.views import bp as home_bp
     from core.leads.api import bp as leads_api_bp
+    from core.leads.views import bp as leads_bp
     from core.objects.api import bp as objects_api_bp
     from core.objects.export_views import bp as exports_bp
     from core.objects.views import bp as records_bp
     from core.orders.api import bp as orders_api_bp
     from core.orders.views import bp as orders_bp
     from core.relationships.api import bp as relationships_api_bp
+    from core.savedviews.api import bp as saved_views_api_bp
+    from core.savedviews.views import bp as saved_views_bp
     from core.tickets.api import bp as tickets_api_bp
     from saas.api import bp as api_bp
     from saas.auth.sso import bp as sso_bp
@@ -120,6 +125,9 @@ def _register_blueprints(app: Flask) -> None:
         admin_service_bp,
         records_bp,
         exports_bp,
+        saved_views_bp,
+        activities_bp,
+        leads_bp,
         api_bp,
         objects_api_bp,
         deals_api_bp,
@@ -130,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
         tickets_api_bp,
         campaigns_api_bp,
         relationships_api_bp,
+        saved_views_api_bp,
     ):
         app.register_blueprint(blueprint)
     for blueprint in (
@@ -144,6 +153,7 @@ def _register_blueprints(app: Flask) -> None:
         tickets_api_bp,
         campaigns_api_bp,
         relationships_api_bp,
+        saved_views_api_bp,
     ):
         csrf.exempt(blueprint)
 

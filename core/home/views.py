@@ -1,13 +1,17 @@
-"""The tenant's home page (and, on the base domain, the way to sign up)."""
+"""The tenant's home page: the dashboards of the signed-in user (see ``dashboards``) and,
+for admins, the workspace's set-up; on the base domain, the way to sign up."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from core.home import dashboards
 from saas.auth import services as accounts
 
 bp = Blueprint("home", __name__)
+
+bp.add_app_template_filter(dashboards.money, "money")
 
 
 @bp.route("/")
@@ -16,9 +20,16 @@ def index():
         return render_template("signup/landing.html")
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    users = accounts.list_users()
+    from core.deals.services import list_pipelines
+
+    panels = dashboards.dashboards_for(current_user, pipeline_id=request.args.get("pipeline"))
+    service = dashboards.service_object()
+    users = accounts.list_users() if current_user.is_admin else []
     return render_template(
         "home/index.html",
+        dashboards=panels,
+        pipelines=list_pipelines() if panels["manager"] else [],
+        service_object=service.api_name if service else None,
         user_count=sum(1 for u in users if u.is_active and not u.is_pending),
         pending=[u for u in users if u.is_pending and u.is_active],
     )

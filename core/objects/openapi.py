@@ -192,6 +192,11 @@ def openapi_document(objects: list[ObjectSpec], *, role: str | None) -> dict:
                 },
             },
         }
+    from core.savedviews.openapi import saved_view_paths
+
+    view_paths, view_schemas = saved_view_paths(_json, _ref, _errors)
+    paths |= view_paths
+    schemas |= view_schemas
     return {
         "openapi": "3.1.0",
         "info": {"title": "Trellis CRM API", "version": "1"},

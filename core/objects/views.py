@@ -28,6 +28,8 @@ from flask import (
 )
 from flask_login import current_user
 
+from core.activities.views import QUICK_TYPES, load_timeline
+from core.leads.views import lead_conversion_links
 from core.objects import choices, forms
 from core.objects.boards import board_fields, default_board_field, load_board
 from core.objects.menu import objects_in_menu
@@ -51,6 +53,8 @@ from core.objects.related import (
     lookup_options,
     lookup_titles,
 )
+from core.savedviews import services as saved_views
+from core.savedviews.views import view_url
 from core.search.duplicates import checks_duplicates, duplicate_fields, find_duplicates
 from core.search.services import search_object, search_records
 from saas.auth.permissions import require_right, rights_of
@@ -91,7 +95,9 @@ def url_with(**changes) -> str:
         elif value is not None:
             args[key] = value
     query = urlencode(list(args.items(multi=True)))
-    return request.path + (f"?{query}" if query else "")
+    # A list re-rendered after a refused form (posted elsewhere) links to the list itself.
+    path = g.get("trellis_page_path") or request.path
+    return path + (f"?{query}" if query else "")
 
 
 @bp.app_template_global()
@@ -180,9 +186,14 @@ def _record_url(obj: ObjectSpec, record_id) -> str:
     return url_for("records.show", object_name=obj.api_name, record_id=record_id)
 
 
-def _columns(obj: ObjectSpec, fields: list) -> list[str]:
-    """The list columns the user chose for ``obj`` (kept in the session), or the default."""
+def _columns(obj: ObjectSpec, fields: list, view=None) -> list[str]:
+    """The columns of the saved view shown, else those the user chose for ``obj`` (kept in
+    the session), else the default."""
     allowed = {spec.api_name for spec in fields} | set(PSEUDO_COLUMNS)
+    if view is not None:
+        kept = [name for name in (view.setup or {}).get("columns", []) if name in allowed]
+        if kept:
+            return kept
     chosen = [
         name for name in session.get(COLUMNS_KEY, {}).get(obj.api_name, []) if name in allowed
     ]
@@ -227,8 +238,42 @@ def _filters(obj: ObjectSpec, fields: list) -> dict:
 @member_required
 def index(object_name: str):
     obj = object_for_tenant(object_name)
+    if not request.args:
+        default = saved_views.default_view(obj.api_name, actor=current_user)
+        if default is not None:
+            return redirect(view_url(default), 303)
+    return list_page(obj.api_name)
+
+
+def _saved_views(obj: ObjectSpec, view_error: UserError | None) -> dict:
+    """The saved views menu: the user's and the shared views, the one shown, and what the
+    user may do with them."""
+    wanted = request.args.get("view")
+    current = None
+    if wanted and wanted != "all":
+        current = saved_views.get_view(wanted, actor=current_user)
+        if current.object_name != obj.api_name:
+            raise NotFound("There is no such view.")
+    current_is_default = current is not None and current.is_default
+    return {
+        "views": saved_views.list_views(obj.api_name, actor=current_user),
+        "current": current,
+        "can_share": saved_views.can_share(current_user),
+        "may_change": current is not None
+        and (saved_views.can_share(current_user) if current.shared else True),
+        "current_is_default": current_is_default,
+        "error": view_error,
+        "form": request.form if view_error else {},
+    }
+
+
+def list_page(object_name: str, *, view_error: UserError | None = None) -> tuple[str, int]:
+    """The list page of the object (``view_error``: a refused saved-view form)."""
+    obj = object_for_tenant(object_name)
+    g.trellis_page_path = url_for("records.index", object_name=obj.api_name)
     fields = forms.visible_fields(obj, current_user.role)
-    columns = _columns(obj, fields)
+    saved = _saved_views(obj, view_error)
+    columns = _columns(obj, fields, saved["current"])
     filters = _filters(obj, fields)
     cursor = request.args.get("cursor") or None
     sort = request.args.get("sort") or None
@@ -260,6 +305,7 @@ def index(object_name: str):
         pages=_pages(cursor, next_cursor),
         rights=rights_of(current_user.role, obj.api_name),
         has_board=bool(board_fields(obj, current_user.role)),
+        saved=saved,
     ), (422 if error else 200)
 
 
@@ -289,9 +335,16 @@ def choose_columns(object_name: str):
 @bp.get("/o/<object_name>/board")
 @member_required
 def board(object_name: str):
+    return board_page(object_name)
+
+
+def board_page(object_name: str, *, view_error: UserError | None = None) -> tuple[str, int]:
+    """The board of the object (``view_error``: a refused saved-view form)."""
     obj = object_for_tenant(object_name)
     role = current_user.role
+    g.trellis_page_path = url_for("records.board", object_name=obj.api_name)
     fields = forms.visible_fields(obj, role)
+    saved = _saved_views(obj, view_error)
     filters = _filters(obj, fields)
     field_name = request.args.get("field")
     if not field_name:
@@ -304,9 +357,10 @@ def board(object_name: str):
         "rights": rights_of(role, obj.api_name),
         "board": None,
         "error": None,
+        "saved": saved,
     }
     if field_name is None:
-        return render_template("records/board.html", **context)
+        return render_template("records/board.html", **context), 200
     try:
         loaded = load_board(
             obj.api_name,
@@ -318,7 +372,8 @@ def board(object_name: str):
     except ValidationFailed as exc:
         return render_template("records/board.html", **(context | {"error": exc})), 422
     records = [record for column in loaded.columns for record in column.records]
-    card_fields = [c for c in _columns(obj, fields) if c != field_name and c in obj.fields][:3]
+    columns = _columns(obj, fields, saved["current"])
+    card_fields = [c for c in columns if c != field_name and c in obj.fields][:3]
     rows = to_api_many(obj, records, role=role, fields=card_fields)
     return render_template(
         "records/board.html",
@@ -329,8 +384,9 @@ def board(object_name: str):
             "rows": {row["id"]: row for row in rows},
             "card_fields": [obj.fields[name] for name in card_fields],
             "titles": lookup_titles(obj, rows, actor=current_user, fields=card_fields),
+            "columns": columns,
         },
-    )
+    ), 200
 
 
 @bp.get("/o/<object_name>/bin")
@@ -372,14 +428,22 @@ def restore(object_name: str, record_id: str):
 @member_required
 def show(object_name: str, record_id: str):
     obj = object_for_tenant(object_name)
-    return _record_page(obj, record_id)
+    return record_page(obj, record_id)
 
 
-def _record_page(obj: ObjectSpec, record_id, *, failed: dict | None = None, status: int = 200):
+def record_page(
+    obj: ObjectSpec,
+    record_id,
+    *,
+    failed: dict | None = None,
+    activity_form: dict | None = None,
+    status: int = 200,
+):
     """The record page; ``failed`` is an inline edit that was refused, shown open with its
-    messages and what was typed."""
+    messages and what was typed; ``activity_form`` the same for the timeline's quick form."""
     role = current_user.role
     page = load_record_page(obj.api_name, record_id, actor=current_user)
+    timeline = load_timeline(obj, page.record.id, cursor=request.args.get("timeline") or None)
     rights = rights_of(role, obj.api_name)
     editable = forms.form_fields(obj, role) if rights["update"] else []
     values = forms.raw_from_row(editable, page.row, _zone())
@@ -395,6 +459,11 @@ def _record_page(obj: ObjectSpec, record_id, *, failed: dict | None = None, stat
         options=lookup_options(editable, values, actor=current_user),
         rights=rights,
         failed=failed,
+        timeline=timeline,
+        activity_form=activity_form or {"raw": {"type": "call"}, "error": None},
+        quick_types=QUICK_TYPES,
+        activity_fields=object_for_tenant("activities").fields if timeline else {},
+        conversion=lead_conversion_links(obj, page.record, rights),
     ), status
 
 
@@ -432,7 +501,7 @@ def update_one_field(object_name: str, record_id: str, field_name: str):
             raise
         failed = {"field": field_name, "raw": raw, "message": error.message}
         failed["messages"] = _messages(obj, error, field_name)
-        return _record_page(obj, record_id, failed=failed, status=error.status)
+        return record_page(obj, record_id, failed=failed, status=error.status)
     if _wants_json():
         return jsonify(_displays(obj, record) | {"warnings": record_warnings()})
     flash(f"{spec.label} saved.", "success")

@@ -29,6 +29,7 @@ A_SPECIFIC_ARGUMENTS = {
     "order_id",
     "campaign_id",
     "type_id",
+    "view_id",
 }
 
 
@@ -113,6 +114,15 @@ def world(app, tenant, other_tenant):
                     "reverse_label": "allied with",
                 }
             )
+            from core.savedviews import services as saved_views
+
+            view = saved_views.create_view(
+                "acme_vaults",
+                name="Acme Secret View",
+                shared=True,
+                setup={"filters": [{"field": "name", "op": "contains", "value": "Vault"}]},
+                actor=admin,
+            )
             provider = SsoProvider(
                 name="Acme IdP",
                 issuer="https://idp.acme.example.com",
@@ -139,6 +149,7 @@ def world(app, tenant, other_tenant):
                 "order_id": order.id,
                 "campaign_id": campaign.id,
                 "type_id": rel_type.id,
+                "view_id": view.id,
             }
             db.session.commit()
         with tenant_scope(other_tenant["id"]):
@@ -171,6 +182,7 @@ def world(app, tenant, other_tenant):
         "Acme secret outage",
         "Acme Secret Launch",
         "Acme Secret Alliance",
+        "Acme Secret View",
         # (A's object and field names are not listed: a 404 may echo what the caller asked.)
     ]
     return world
@@ -195,6 +207,7 @@ def _samples(world, *, standard: bool = False) -> dict[str, str]:
         "priority": "urgent",
         "campaign_id": str(world["campaign_id"]),
         "type_id": str(world["type_id"]),
+        "view_id": str(world["view_id"]),
     }
 
 
@@ -283,6 +296,10 @@ def _assert_a_unchanged(app, tenant, world):
         }
         campaign = records.get_record("campaigns", world["campaign_id"], actor=None)
         assert campaign.version == 1 and campaign.deleted_at is None
+        from core.savedviews.models import SavedView
+
+        view = db.session.get(SavedView, (tenant["id"], world["view_id"]))
+        assert view.name == "Acme Secret View" and view.shared and view.setup["filters"]
 
 
 def test_b_admin_on_its_own_host_gets_404_or_403_for_a_ids(app, tenant, other_tenant, world):

@@ -1,0 +1,150 @@
+"""The activity timeline of every record page, and its quick form: log a call, add a note
+or add a task on the record being looked at.
+
+The timeline is read through ``record_timeline`` with the signed-in user, so it shows only
+the activities they may see and the changes to fields they may see. The quick form creates
+an activity through the record services, which check rights, the related record and
+mentions; a refusal re-renders the record page with the messages and writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Blueprint, flash, g, redirect, request, url_for
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from core.activities.services import MENTION, record_timeline
+from core.objects import forms
+from core.objects.records import create_record, get_record
+from core.objects.registry import ObjectSpec, object_for_tenant
+from saas.auth import services as accounts
+from saas.auth.permissions import rights_of
+from saas.errors import Forbidden, NotFound, UserError
+from saas.web import member_required
+
+bp = Blueprint("activities", __name__)
+
+TIMELINE_PAGE = 25
+QUICK_TYPES = {"call": "Log a call", "note": "Add a note", "task": "Add a task"}
+QUICK_FIELDS = ("type", "subject", "body", "due_at")
+DONE_MESSAGES = {"call": "Call logged", "note": "Note added", "task": "Task added"}
+SUBJECT_FROM_BODY = 80
+
+
+@dataclass
+class Timeline:
+    items: list[dict]
+    next_cursor: str | None
+    users: dict[str, str]  # user id -> name
+    by_email: dict[str, str] = field(default_factory=dict)  # e-mail -> name
+    can_log: bool = False
+    can_update: bool = False
+
+
+def _users() -> tuple[dict[str, str], dict[str, str]]:
+    users = accounts.list_users()
+    return {str(u.id): u.name for u in users}, {u.email.lower(): u.name for u in users}
+
+
+def load_timeline(obj: ObjectSpec, record_id, *, cursor: str | None = None) -> Timeline | None:
+    """The record's timeline for the signed-in user; None when they may not read activities
+    (the record page then leaves it out)."""
+    if obj.api_name == "activities":
+        return None
+    rights = rights_of(current_user.role, "activities")
+    if not rights["read"]:
+        return None
+    items, next_cursor = record_timeline(
+        obj.api_name, record_id, actor=current_user, limit=TIMELINE_PAGE, cursor=cursor
+    )
+    names, by_email = _users()
+    for item in items:
+        if item["type"] == "change":
+            item["labels"] = [
+                obj.fields[name].label if name in obj.fields else name for name in item["changes"]
+            ]
+    return Timeline(
+        items,
+        next_cursor,
+        names,
+        by_email,
+        can_log=rights["create"],
+        can_update=rights["update"],
+    )
+
+
+@bp.app_template_filter("isotime")
+def isotime(value: str | None) -> str:
+    """A stored ISO date-time as a person of the workspace reads it."""
+    return forms.local_datetime(value, _zone())
+
+
+def _zone():
+    return forms.workspace_zone(g.tenant.settings if g.get("tenant") else None)
+
+
+@bp.app_template_filter("with_mentions")
+def with_mentions(text: str | None, by_email: dict[str, str]) -> Markup:
+    """The text, escaped, with each @e-mail of a workspace user shown as @Name."""
+    if not text:
+        return Markup("")
+    parts, last = [], 0
+    for match in MENTION.finditer(text):
+        name = by_email.get(match.group(1).lower())
+        if name is None:
+            continue
+        parts.append(escape(text[last : match.start()]))
+        parts.append(
+            Markup('<span class="mention" title="{}">@{}</span>').format(match.group(1), name)
+        )
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
+def _quick_fields() -> list:
+    activity = object_for_tenant("activities")
+    return [activity.fields[name] for name in QUICK_FIELDS]
+
+
+def quick_values(form) -> tuple[dict, dict]:
+    """The quick form's raw input (to show again) and the values for the record services."""
+    fields = _quick_fields()
+    raw = forms.raw_from_form(fields, form)
+    if raw.get("type") not in QUICK_TYPES:
+        raw["type"] = "note"
+    if not raw.get("subject") and raw.get("body"):
+        first_line = str(raw["body"]).strip().splitlines()[0] if str(raw["body"]).strip() else ""
+        raw["subject"] = first_line[:SUBJECT_FROM_BODY]
+    if raw["type"] != "task":
+        raw["due_at"] = ""
+    values = forms.service_values(fields, raw, _zone())
+    # A call or a note is logged after the fact; a task is still to do.
+    values["done"] = raw["type"] != "task"
+    return raw, values
+
+
+@bp.post("/o/<object_name>/<record_id>/activities")
+@member_required
+def log_activity(object_name: str, record_id: str):
+    obj = object_for_tenant(object_name)
+    if obj.api_name == "activities":
+        raise NotFound("Activities have no timeline of their own.")
+    record = get_record(obj.api_name, record_id, actor=current_user)
+    raw, values = quick_values(request.form)
+    values |= {"related_object": obj.api_name, "related_id": str(record.id)}
+    try:
+        activity = create_record("activities", values, actor=current_user)
+    except UserError as error:
+        if isinstance(error, Forbidden | NotFound):
+            raise
+        from core.objects.views import record_page
+
+        return record_page(
+            obj, record.id, activity_form={"raw": raw, "error": error}, status=error.status
+        )
+    flash(f"{DONE_MESSAGES[raw['type']]}: {activity.subject}", "success")
+    target = url_for("records.show", object_name=obj.api_name, record_id=record.id)
+    return redirect(target + "#timeline", 303)
