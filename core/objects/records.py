@@ -290,10 +290,14 @@ def clean_input(
             errors[name].append(str(exc))
             continue
         if cleaned[name] is None and spec.column and not spec.required and not _nullable(obj, spec):
-            if spec.type == "boolean":
+            default = obj.model.__table__.c[spec.column].default
+            if default is not None and default.is_scalar:
+                cleaned[name] = spec.field_type.clean(default.arg, spec.options)
+            elif spec.type == "boolean":
                 cleaned[name] = False  # a checkbox left empty
-            else:
+            elif spec.read_only or obj.before_write is None:
                 errors[name].append("This field cannot be empty.")
+            # else: the object's rules complete or refuse it (ObjectSpec.before_write)
     creating = record is None
     if creating:
         for name, spec in obj.fields.items():

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from core.objects.records import update_record
 from core.objects.registry import object_for_tenant
-from core.objects.views import _record_page, flash_warnings
+from core.objects.views import record_page, flash_warnings
 from core.orders import services
 from core.orders.services import ORDER_EDITABLE, QUOTE_EDITABLE
 from core.products.models import Product
@@ -132,7 +132,7 @@ def _save_lines(obj, record_id: str):
         db.session.rollback()
         g.trellis_lines_failed = {"rows": typed, "errors": _line_errors(error)}
         failed = {"field": "lines", "raw": {}, "message": error.message, "messages": []}
-        return _record_page(obj, record_id, failed=failed, status=error.status)
+        return record_page(obj, record_id, failed=failed, status=error.status)
     flash("Lines saved.", "success")
     flash_warnings()
     return redirect(url_for("records.show", object_name=obj.api_name, record_id=record.id), 303)
@@ -163,7 +163,7 @@ def convert_quote(quote_id: str):
             raise
         db.session.rollback()
         failed = {"field": "_convert", "raw": {}, "message": error.message, "messages": []}
-        return _record_page(quote_obj, quote_id, failed=failed, status=error.status)
+        return record_page(quote_obj, quote_id, failed=failed, status=error.status)
     flash(f"Order {order.name} created from the quote.", "success")
     flash_warnings()
     return redirect(url_for("records.show", object_name="orders", record_id=order.id), 303)
