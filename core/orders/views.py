@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from core.objects.records import update_record
 from core.objects.registry import object_for_tenant
-from core.objects.views import record_page, flash_warnings
+from core.objects.views import flash_warnings, record_page
 from core.orders import services
 from core.orders.services import ORDER_EDITABLE, QUOTE_EDITABLE
 from core.products.models import Product
