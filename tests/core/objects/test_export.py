@@ -105,3 +105,12 @@ def test_api_export_needs_a_token_of_this_workspace(app, tenant, other_tenant):
     make(app, tenant, "companies", {"name": "Acme only"})
     table = _table(other.get("/api/v1/objects/companies/export.csv"))
     assert table[1:] == []
+
+
+def test_list_page_links_to_the_export_of_what_it_shows(app, tenant, client):
+    make(app, tenant, "companies", {"name": "Alpha", "industry": "Retail"})
+    page = client.get("/o/companies?f=industry&op=eq&v=Retail&sort=-name").get_data(as_text=True)
+    link = page.split("Export CSV")[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    assert link.startswith("/o/companies/export.csv?") and "sort=-name" in link
+    table = _table(client.get(link))
+    assert [row[table[0].index("Name")] for row in table[1:]] == ["Alpha"]
