@@ -3,7 +3,7 @@
 They flush and never commit.
 
 Due times are in calendar time (24x7): a target of 8 hours is 8 hours after the ticket was
-opened, nights and weekends included. See docs/decisions/0010-service-objects.md.
+opened, nights and weekends included. See docs/decisions/0011-service-objects.md.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ closes what it needs to.
 
 On parties (companies and contacts), visibility can also be limited to parties holding one
 of some party roles (``party_roles: ["supplier"]``: purchasing sees suppliers only), on
-top of own / team / all. See docs/decisions/0011-party-roles-in-permissions.md.
+top of own / team / all. See docs/decisions/0012-party-roles-in-permissions.md.
 """
 
 from __future__ import annotations
