@@ -139,6 +139,10 @@ def test_payment_failure_then_grace_then_read_only_then_paid_restores(
     refused = client.post("/o/companies/new", data={"name": "No"})
     assert refused.status_code == 402
     assert client.get("/o/contacts").status_code == 200
+    export = client.get("/o/companies/export.csv")  # taking the data out still works
+    assert export.status_code == 200 and "Ok" in export.get_data(as_text=True)
+    api_export = app.test_client().get("/api/v1/objects/companies/export.csv", headers=headers)
+    assert api_export.status_code == 200
 
     assert client.post("/admin/billing/pay").status_code == 303
     assert _billing(app, tenant, headers)["status"] == "active"
