@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.companies.models import picklist
 from core.objects.models import RecordMixin, record_table_args
-from core.objects.registry import FieldSpec, ObjectSpec, register_object
+from core.objects.registry import FieldSpec, ObjectSpec, owner_field, register_object
 from saas.db import JSONType, UTCDateTime, db
 
 ACTIVITY_TYPES = ("call", "meeting", "email", "task", "note")
@@ -113,7 +113,7 @@ ACTIVITY = register_object(
                     system=True,
                     help_text="The users mentioned in the details, by id.",
                 ),
-                FieldSpec("owner_id", "Owner", "user", column="owner_id"),
+                owner_field(),
             )
         },
     )

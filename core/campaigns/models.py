@@ -18,7 +18,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.companies.models import picklist
 from core.objects.models import RecordMixin, record_table_args
-from core.objects.registry import FieldSpec, ObjectSpec, register_object
+from core.objects.registry import (
+    FieldSpec,
+    ObjectSpec,
+    description_field,
+    owner_field,
+    register_object,
+)
 from saas.db import UTCDateTime, db
 
 CAMPAIGN_TYPES = (
@@ -173,14 +179,8 @@ CAMPAIGN = register_object(
                     "rollup",
                     _count({"status": "converted"}),
                 ),
-                FieldSpec(
-                    "description",
-                    "Description",
-                    "long_text",
-                    column="description",
-                    filterable=False,
-                ),
-                FieldSpec("owner_id", "Owner", "user", column="owner_id"),
+                description_field(),
+                owner_field(),
             )
         },
     )

@@ -10,7 +10,13 @@ from sqlalchemy import Date, ForeignKeyConstraint, Index, Integer, Numeric, Stri
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.objects.models import RecordMixin, record_table_args
-from core.objects.registry import FieldSpec, ObjectSpec, register_object
+from core.objects.registry import (
+    FieldSpec,
+    ObjectSpec,
+    description_field,
+    owner_field,
+    register_object,
+)
 from saas.db import JSONType, db
 
 PARTY_ROLES = ("customer", "supplier", "distributor", "partner", "debtor")
@@ -111,14 +117,8 @@ COMPANY = register_object(
                     column="roles",
                     help_text="Party roles: filter with 'has' (e.g. roles = customer).",
                 ),
-                FieldSpec(
-                    "description",
-                    "Description",
-                    "long_text",
-                    column="description",
-                    filterable=False,
-                ),
-                FieldSpec("owner_id", "Owner", "user", column="owner_id"),
+                description_field(),
+                owner_field(),
             )
         },
     )

@@ -10,7 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.companies.models import PARTY_ROLES, picklist
 from core.objects.models import RecordMixin, record_table_args
-from core.objects.registry import FieldSpec, ObjectSpec, register_object
+from core.objects.registry import (
+    FieldSpec,
+    ObjectSpec,
+    description_field,
+    owner_field,
+    register_object,
+)
 from saas.db import JSONType, db
 
 MARITAL_STATUSES = ("single", "married", "partnership", "divorced", "widowed")
@@ -92,14 +98,8 @@ CONTACT = register_object(
                     column="roles",
                     help_text="Party roles: filter with 'has' (e.g. roles = customer).",
                 ),
-                FieldSpec(
-                    "description",
-                    "Description",
-                    "long_text",
-                    column="description",
-                    filterable=False,
-                ),
-                FieldSpec("owner_id", "Owner", "user", column="owner_id"),
+                description_field(),
+                owner_field(),
             )
         },
     )

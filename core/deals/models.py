@@ -29,7 +29,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.companies.models import picklist
 from core.objects.models import RecordMixin, record_table_args
-from core.objects.registry import FieldSpec, ObjectSpec, register_lookup_target, register_object
+from core.objects.registry import (
+    FieldSpec,
+    ObjectSpec,
+    description_field,
+    owner_field,
+    register_lookup_target,
+    register_object,
+)
 from saas.db import UTCDateTime, db, utcnow
 from tenants.scoping import TenantScoped, require_tenant_id
 
@@ -202,14 +209,8 @@ DEAL = register_object(
                     column="campaign_id",
                     help_text="The campaign this deal came from; its amount counts there once won.",
                 ),
-                FieldSpec(
-                    "description",
-                    "Description",
-                    "long_text",
-                    column="description",
-                    filterable=False,
-                ),
-                FieldSpec("owner_id", "Owner", "user", column="owner_id"),
+                description_field(),
+                owner_field(),
             )
         },
     )

@@ -11,7 +11,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.companies.models import picklist
 from core.objects.models import RecordMixin, record_table_args
-from core.objects.registry import FieldSpec, ObjectSpec, register_object
+from core.objects.registry import (
+    FieldSpec,
+    ObjectSpec,
+    description_field,
+    owner_field,
+    register_object,
+)
 from saas.db import UTCDateTime, db
 
 LEAD_SOURCES = (
@@ -108,14 +114,8 @@ LEAD = register_object(
                     column="status",
                     help_text="A lead becomes converted only by converting it.",
                 ),
-                FieldSpec(
-                    "description",
-                    "Description",
-                    "long_text",
-                    column="description",
-                    filterable=False,
-                ),
-                FieldSpec("owner_id", "Owner", "user", column="owner_id"),
+                description_field(),
+                owner_field(),
                 FieldSpec(
                     "converted_at", "Converted at", "datetime", column="converted_at", system=True
                 ),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import g, has_request_context
 
 from core.objects.types import picklist_values
+from tenants.scoping import require_tenant_id
 
 # Picklist colours the admin forms offer; the stylesheet has a class for each (chip-<name>).
 PALETTE = {
@@ -141,6 +142,7 @@ def metadata_choices(target: str) -> MetadataChoices | None:
     if not has_request_context():
         return provider()
     cache = g.setdefault("trellis_metadata_choices", {})
-    if target not in cache:
-        cache[target] = provider()
-    return cache[target]
+    key = (require_tenant_id(), target)  # a tenant's own pipelines, stages, types
+    if key not in cache:
+        cache[key] = provider()
+    return cache[key]

@@ -137,6 +137,16 @@ _CORE_ORDER = (
 )
 
 
+def description_field(label: str = "Description") -> FieldSpec:
+    """The long free-text field most standard objects end with."""
+    return FieldSpec("description", label, "long_text", column="description", filterable=False)
+
+
+def owner_field() -> FieldSpec:
+    """The record's owner: the user record visibility ("own", "team") is about."""
+    return FieldSpec("owner_id", "Owner", "user", column="owner_id")
+
+
 def register_object(spec: ObjectSpec) -> ObjectSpec:
     if spec.api_name in _STANDARD:
         raise ValueError(f"object {spec.api_name!r} is registered twice")

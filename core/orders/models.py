@@ -29,7 +29,13 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from core.companies.models import picklist
 from core.objects.models import RecordMixin, record_table_args
-from core.objects.registry import ChildCollection, FieldSpec, ObjectSpec, register_object
+from core.objects.registry import (
+    ChildCollection,
+    FieldSpec,
+    ObjectSpec,
+    owner_field,
+    register_object,
+)
 from core.products.models import CURRENCY_OPTIONS
 from saas.db import db
 from tenants.scoping import TenantScoped
@@ -246,7 +252,7 @@ def _header_fields(statuses: tuple[str, ...], *extra: FieldSpec) -> dict[str, Fi
         _money("tax_amount", "Tax", "(Subtotal - discount) times the tax rate, rounded."),
         _money("total", "Total", "Subtotal - discount + tax."),
         FieldSpec("notes", "Notes", "long_text", column="notes", filterable=False),
-        FieldSpec("owner_id", "Owner", "user", column="owner_id"),
+        owner_field(),
     )
     return {f.api_name: f for f in fields}
 

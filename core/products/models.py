@@ -17,7 +17,13 @@ from sqlalchemy import Boolean, ForeignKeyConstraint, Index, Numeric, String, Te
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.objects.models import RecordMixin, record_table_args
-from core.objects.registry import FieldSpec, ObjectSpec, register_object
+from core.objects.registry import (
+    FieldSpec,
+    ObjectSpec,
+    description_field,
+    owner_field,
+    register_object,
+)
 from saas.db import db
 
 CURRENCY_OPTIONS = {
@@ -134,14 +140,8 @@ PRODUCT = register_object(
                 ),
                 _currency_field("The workspace's currency when left empty."),
                 _active_field("Only active products can be added to quotes and orders."),
-                FieldSpec(
-                    "description",
-                    "Description",
-                    "long_text",
-                    column="description",
-                    filterable=False,
-                ),
-                FieldSpec("owner_id", "Owner", "user", column="owner_id"),
+                description_field(),
+                owner_field(),
             )
         },
     )
@@ -170,14 +170,8 @@ PRICE_BOOK = register_object(
                     help_text="Every workspace has one; its prices are the products' own.",
                 ),
                 _active_field("Only active price books can be chosen on quotes and orders."),
-                FieldSpec(
-                    "description",
-                    "Description",
-                    "long_text",
-                    column="description",
-                    filterable=False,
-                ),
-                FieldSpec("owner_id", "Owner", "user", column="owner_id"),
+                description_field(),
+                owner_field(),
             )
         },
     )
@@ -222,7 +216,7 @@ PRICE_BOOK_ENTRY = register_object(
                     help_text="In the price book's currency.",
                 ),
                 _active_field("An inactive entry no longer prices new lines."),
-                FieldSpec("owner_id", "Owner", "user", column="owner_id"),
+                owner_field(),
             )
         },
     )

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.companies.models import picklist
 from core.objects.models import RecordMixin, record_table_args
-from core.objects.registry import FieldSpec, ObjectSpec, register_object
+from core.objects.registry import FieldSpec, ObjectSpec, description_field, register_object
 from saas.db import UTCDateTime, db
 from tenants.scoping import TenantScoped
 
@@ -145,13 +145,7 @@ TICKET = register_object(
                 FieldSpec(
                     "contact_id", "Contact", "lookup", {"target": "contacts"}, column="contact_id"
                 ),
-                FieldSpec(
-                    "description",
-                    "Description",
-                    "long_text",
-                    column="description",
-                    filterable=False,
-                ),
+                description_field(),
                 FieldSpec(
                     "resolution",
                     "Resolution",
