@@ -54,3 +54,19 @@ def test_admin_pages_have_unique_ids_and_no_none_attributes(app, client, pages):
         assert '="None"' not in html, f"{url}: an attribute renders None"
         checked += 1
     assert checked >= 20  # the walk reached the application's pages
+
+
+def test_templates_read_rights_by_key():
+    """``rights.update`` in Jinja is the dict's ``update`` method, always true: it showed
+    Edit to users without the right. Templates must write ``rights["update"]``."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for package in ("saas", "core", "admin", "plugins")
+        for path in (root / package).rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"\brights\.(update|create|read|delete)\b", line)
+    ]
+    assert not offenders
