@@ -254,6 +254,21 @@ def _nullable(obj: ObjectSpec, spec: FieldSpec) -> bool:
     return obj.model.__table__.c[spec.column].nullable
 
 
+def _refuse_empty_columns(obj: ObjectSpec, cleaned: dict) -> None:
+    """A field error, not a database error, for an empty value that the object's rules did
+    not complete and its column cannot hold."""
+    errors = {
+        name: ["This field cannot be empty."]
+        for name, value in cleaned.items()
+        if value is None
+        and name in obj.fields
+        and obj.fields[name].column
+        and not _nullable(obj, obj.fields[name])
+    }
+    if errors:
+        raise ValidationFailed("Some fields are not valid.", errors=errors)
+
+
 def clean_input(
     obj: ObjectSpec, values: dict, *, actor: User | None, record=None
 ) -> dict[str, object]:
@@ -295,9 +310,7 @@ def clean_input(
                 cleaned[name] = spec.field_type.clean(default.arg, spec.options)
             elif spec.type == "boolean":
                 cleaned[name] = False  # a checkbox left empty
-            elif spec.read_only or obj.before_write is None:
-                errors[name].append("This field cannot be empty.")
-            # else: the object's rules complete or refuse it (ObjectSpec.before_write)
+            # Else the object's rules may complete it; _refuse_empty_columns checks after.
     creating = record is None
     if creating:
         for name, spec in obj.fields.items():
@@ -434,6 +447,7 @@ def create_record(object_name: str, values: dict, *, actor: User | None):
         cleaned["owner_id"] = str(actor.id)
     if obj.before_write is not None:
         obj.before_write(None, cleaned, actor)
+    _refuse_empty_columns(obj, cleaned)
     changes = _apply(obj, record, cleaned)
     record.created_by_id = actor.id if actor else None
     db.session.add(record)
@@ -456,6 +470,7 @@ def update_record(
     cleaned = clean_input(obj, values, actor=actor, record=record)
     if obj.before_write is not None:
         obj.before_write(record, cleaned, actor)
+    _refuse_empty_columns(obj, cleaned)
     # Children first: their statements would flush the changed record early.
     child_changes = _write_children(obj, record, cleaned, actor)
     changes = _apply(obj, record, cleaned) | child_changes

@@ -233,3 +233,24 @@ def test_null_for_a_column_that_cannot_be_empty_is_a_field_error_not_a_crash(api
         "/api/v1/objects/activities", json={"type": "note", "subject": "Hi", "done": None}
     )
     assert created.status_code == 201 and created.get_json()["done"] is False
+
+
+def test_null_for_a_column_the_rules_must_fill_is_a_field_error(app, tenant, api):
+    product = api.post("/api/v1/objects/products", json={"name": "Widget", "code": "W-1"})
+    path = f"/api/v1/objects/products/{product.get_json()['id']}"
+    response = api.patch(path, json={"currency": None})
+    assert response.status_code == 422 and response.get_json()["fields"]["currency"]
+    assert api.get(path).get_json()["currency"]
+
+    # What the rules of an object leave empty is refused before the database sees it.
+    import pytest
+
+    from core.objects import records
+    from core.objects.registry import object_for_tenant
+    from saas.errors import ValidationFailed
+
+    with app.app_context(), tenant_scope(tenant["id"]):
+        deals = object_for_tenant("deals")
+        with pytest.raises(ValidationFailed) as refused:
+            records._refuse_empty_columns(deals, {"stage_id": None, "amount": None})
+        assert set(refused.value.errors) == {"stage_id"}
