@@ -46,7 +46,7 @@ class Campaign(RecordMixin, db.Model):
     __tablename__ = "campaigns"
     __table_args__ = record_table_args(
         "campaigns",
-        Index("ix_campaigns_name", "tenant_id", "name"),
+        Index("ix_campaigns_name", "tenant_id", "name", "id"),
         Index("ix_campaigns_status", "tenant_id", "status"),
     )
 

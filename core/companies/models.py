@@ -55,7 +55,7 @@ class Company(RecordMixin, db.Model):
             ["tenant_id", "parent_id"],
             ["companies.tenant_id", "companies.id"],
         ),
-        Index("ix_companies_name", "tenant_id", "name"),
+        Index("ix_companies_name", "tenant_id", "name", "id"),
     )
 
     name: Mapped[str] = mapped_column(String(255))

@@ -30,8 +30,8 @@ class Contact(RecordMixin, db.Model):
             ["tenant_id", "company_id"],
             ["companies.tenant_id", "companies.id"],
         ),
-        Index("ix_contacts_last_name", "tenant_id", "last_name"),
-        Index("ix_contacts_email", "tenant_id", "email"),
+        Index("ix_contacts_last_name", "tenant_id", "last_name", "id"),
+        Index("ix_contacts_email", "tenant_id", "email", "id"),
     )
 
     first_name: Mapped[str | None] = mapped_column(String(100))

@@ -95,7 +95,7 @@ class Deal(RecordMixin, db.Model):
         Index("ix_deals_stage", "tenant_id", "stage_id"),
         Index("ix_deals_company", "tenant_id", "company_id"),
         Index("ix_deals_contact", "tenant_id", "contact_id"),
-        Index("ix_deals_close_date", "tenant_id", "close_date"),
+        Index("ix_deals_close_date", "tenant_id", "close_date", "id"),
         ForeignKeyConstraint(["tenant_id", "campaign_id"], ["campaigns.tenant_id", "campaigns.id"]),
         Index("ix_deals_campaign", "tenant_id", "campaign_id", "status"),
     )

@@ -46,8 +46,8 @@ class Lead(RecordMixin, db.Model):
             ["tenant_id", "converted_company_id"], ["companies.tenant_id", "companies.id"]
         ),
         ForeignKeyConstraint(["tenant_id", "converted_deal_id"], ["deals.tenant_id", "deals.id"]),
-        Index("ix_leads_last_name", "tenant_id", "last_name"),
-        Index("ix_leads_email", "tenant_id", "email"),
+        Index("ix_leads_last_name", "tenant_id", "last_name", "id"),
+        Index("ix_leads_email", "tenant_id", "email", "id"),
         Index("ix_leads_status", "tenant_id", "status"),
     )
 

@@ -79,13 +79,15 @@ class RecordMixin(TenantScoped):
 def record_table_args(table: str, *extra, scope: tuple[str, ...] = ("tenant_id",)) -> tuple:
     """Indexes every record table needs: owner, recency, and one per slot column.
 
-    ``scope`` leads every index: the tenant, and for custom records also the object.
+    ``scope`` leads every index: the tenant, and for custom records also the object. An index
+    a list may be sorted on ends with ``id``, the tie-breaker of keyset pages, so that a page
+    deep in a sorted list is read from the index in order instead of sorting every tie.
     """
     indexes = [
         Index(f"ix_{table}_owner", *scope, "owner_id"),
-        Index(f"ix_{table}_updated", *scope, "updated_at"),
+        Index(f"ix_{table}_updated", *scope, "updated_at", "id"),
     ]
-    indexes += [Index(f"ix_{table}_{column}", *scope, column) for column in SLOT_COLUMNS]
+    indexes += [Index(f"ix_{table}_{column}", *scope, column, "id") for column in SLOT_COLUMNS]
     return (*extra, *indexes)
 
 

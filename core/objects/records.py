@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import g, has_request_context
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.audit.models import AuditEntry
@@ -685,7 +685,7 @@ def list_records(
 
 def _keyset_page(query, sort_column, id_column, descending: bool, cursor, limit: int) -> list:
     """Up to ``limit + 1`` records after ``cursor``: the records with a value in sort order
-    (ties by id), then the empty ones by id.
+    (ties by id, in the same direction), then the empty ones by id.
 
     The two phases are two plain queries, each of which an index on (tenant, column) serves
     in order, backwards too; one query with ``NULLS LAST`` or ``OR column IS NULL`` makes
@@ -705,10 +705,18 @@ def _keyset_page(query, sort_column, id_column, descending: bool, cursor, limit:
         valued = query.where(sort_column.is_not(None)) if nullable else query
         if cursor:
             typed = _cursor_value(sort_column, last_value)
-            beyond = sort_column < typed if descending else sort_column > typed
-            valued = valued.where(or_(beyond, and_(sort_column == typed, id_column > last_id)))
-        order = sort_column.desc() if descending else sort_column.asc()
-        valued = valued.order_by(order, id_column.asc()).limit(limit + 1)
+            if sort_column is id_column:
+                beyond = id_column < last_id if descending else id_column > last_id
+            else:
+                # A row comparison is one index condition on (tenant, column, id).
+                row, last = tuple_(sort_column, id_column), tuple_(typed, last_id)
+                beyond = row < last if descending else row > last
+            valued = valued.where(beyond)
+        if descending:
+            valued = valued.order_by(sort_column.desc(), id_column.desc())
+        else:
+            valued = valued.order_by(sort_column.asc(), id_column.asc())
+        valued = valued.limit(limit + 1)
         records = list(db.session.scalars(valued))
     if nullable and len(records) <= limit:
         empty = query.where(sort_column.is_(None))

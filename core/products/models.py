@@ -37,7 +37,7 @@ class Product(RecordMixin, db.Model):
     __tablename__ = "products"
     __table_args__ = record_table_args(
         "products",
-        Index("ix_products_name", "tenant_id", "name"),
+        Index("ix_products_name", "tenant_id", "name", "id"),
         # Not unique in the database: a product in the recycle bin keeps its code, and
         # the engine checks uniqueness among live products (FieldSpec.unique).
         Index("ix_products_code", "tenant_id", "code"),

@@ -61,7 +61,7 @@ class Ticket(RecordMixin, db.Model):
         ForeignKeyConstraint(["tenant_id", "company_id"], ["companies.tenant_id", "companies.id"]),
         ForeignKeyConstraint(["tenant_id", "contact_id"], ["contacts.tenant_id", "contacts.id"]),
         Index("ix_tickets_status", "tenant_id", "status"),
-        Index("ix_tickets_sla_due_at", "tenant_id", "sla_due_at"),
+        Index("ix_tickets_sla_due_at", "tenant_id", "sla_due_at", "id"),
         Index("ix_tickets_company", "tenant_id", "company_id"),
         Index("ix_tickets_contact", "tenant_id", "contact_id"),
     )

@@ -44,8 +44,8 @@ def _expected(rows: list[dict], field: str, descending: bool) -> list[uuid.UUID]
         return [row["id"] for row in ordered]
     valued = [row for row in rows if row[field] is not None]
     empty = sorted((row for row in rows if row[field] is None), key=lambda row: row["id"])
-    valued.sort(key=lambda row: row["id"])
-    valued.sort(key=lambda row: row[field], reverse=descending)  # stable: ties stay by id
+    # Ties follow the sort's direction (so one index on (tenant, column, id) serves both).
+    valued.sort(key=lambda row: (row[field], row["id"]), reverse=descending)
     return [row["id"] for row in valued + empty]
 
 
