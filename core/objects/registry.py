@@ -83,6 +83,20 @@ class ChildCollection:
 
 
 @dataclass(frozen=True)
+class RelatedPanel:
+    """A related list drawn by the object's own template instead of a list of titles.
+
+    ``load(object_name, record_id, actor)`` returns what ``template`` shows (as ``panel``,
+    next to ``related``, the generic RelatedList) for the record ``record_id`` of
+    ``object_name``; it raises Forbidden when ``actor`` may not read the object, and must
+    apply record visibility itself. Example: core/relationships/models.py.
+    """
+
+    template: str
+    load: Callable[[str, uuid.UUID, object], object]
+
+
+@dataclass(frozen=True)
 class ObjectSpec:
     api_name: str  # plural snake case: "companies"
     label: str
@@ -106,6 +120,9 @@ class ObjectSpec:
     # A template the record page includes below its fields and related lists, full width
     # (it gets ``obj``, ``page``, ``rights``), for what fields cannot show: quote lines.
     page_template: str | None = None
+    # How this object's records show on the page of a record they point to, when a list of
+    # titles says too little: see RelatedPanel (relationships, read from the party's side).
+    related_panel: RelatedPanel | None = None
 
     def field(self, name: str) -> FieldSpec:
         return self.fields[name]

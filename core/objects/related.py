@@ -95,6 +95,7 @@ class RelatedList:
     records: list
     more: bool
     can_create: bool
+    panel: object = None  # what the object's RelatedPanel loaded; None: a list of titles
 
 
 # Objects whose records attach to one record of any object (activities) name it in these
@@ -127,7 +128,19 @@ def related_lists(obj: ObjectSpec, record_id, *, actor: User) -> list[RelatedLis
     filterable lookup, or as the record an activity is about) and that ``actor`` may see."""
     lists = []
     for other in objects_for_tenant():
-        for via, values in _ties(obj, other, record_id):
+        ties = _ties(obj, other, record_id)
+        if ties and other.related_panel is not None:
+            try:
+                panel = other.related_panel.load(obj.api_name, record_id, actor)
+            except Forbidden:
+                continue
+            lists.append(
+                RelatedList(
+                    other, None, ties[0][1], [], False, _can_create(other, ties[0][1], actor), panel
+                )
+            )
+            continue
+        for via, values in ties:
             try:
                 records, next_cursor = list_records(
                     other.api_name,
@@ -138,14 +151,23 @@ def related_lists(obj: ObjectSpec, record_id, *, actor: User) -> list[RelatedLis
                 )
             except (Forbidden, ValidationFailed):
                 continue  # no right to read that object, or the lookup is hidden from them
-            locked = read_only_fields(other, actor.role)
-            can_create = rights_of(actor.role, other.api_name)["create"] and not (
-                set(values) & locked
-            )
             lists.append(
-                RelatedList(other, via, values, records, next_cursor is not None, can_create)
+                RelatedList(
+                    other,
+                    via,
+                    values,
+                    records,
+                    next_cursor is not None,
+                    _can_create(other, values, actor),
+                )
             )
     return lists
+
+
+def _can_create(other: ObjectSpec, values: dict, actor: User) -> bool:
+    """Whether ``actor`` may add a record of ``other`` with ``values`` filled in."""
+    locked = read_only_fields(other, actor.role)
+    return rights_of(actor.role, other.api_name)["create"] and not (set(values) & locked)
 
 
 # Lookup inputs -------------------------------------------------------------------------

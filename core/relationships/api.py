@@ -12,7 +12,8 @@ from saas.api import token_required
 from saas.auth.roles import ADMIN
 from saas.errors import Forbidden, ValidationFailed
 
-bp = Blueprint("relationships_api", __name__, url_prefix="/api/v1")
+# The template folder holds the panel a party's record page shows (see models.RELATIONSHIP).
+bp = Blueprint("relationships_api", __name__, url_prefix="/api/v1", template_folder="templates")
 
 
 def _require_admin() -> None:

@@ -26,7 +26,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.objects.models import RecordMixin, record_table_args
-from core.objects.registry import FieldSpec, ObjectSpec, register_lookup_target, register_object
+from core.objects.registry import (
+    FieldSpec,
+    ObjectSpec,
+    RelatedPanel,
+    register_lookup_target,
+    register_object,
+)
 from saas.db import db
 from tenants.scoping import TenantScoped, require_tenant_id
 
@@ -113,6 +119,12 @@ def _relationship_title(record: Relationship) -> str:
     return relationship_sentence(record)
 
 
+def _party_panel(object_name: str, record_id, actor) -> list:
+    from core.relationships.services import party_relationships
+
+    return party_relationships(object_name, record_id, actor=actor)
+
+
 def _party(end: str, object_name: str, label: str) -> FieldSpec:
     name = ENDS[end][object_name]
     return FieldSpec(
@@ -133,6 +145,7 @@ RELATIONSHIP = register_object(
         model=Relationship,
         title=_relationship_title,
         before_write=_relationship_rules,
+        related_panel=RelatedPanel("relationships/panel.html", _party_panel),
         fields={
             f.api_name: f
             for f in (

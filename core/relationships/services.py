@@ -206,8 +206,10 @@ def apply_relationship_rules(record: Relationship | None, cleaned: dict, actor: 
             for field in fields or [ENDS[end][o] for o in allowed]:
                 errors[field] = [message]
         elif obj not in allowed:
+            kind = rel_type.name.lower()
+            article = "An" if kind[:1] in "aeiou" else "A"
             errors[ENDS[end][obj]] = [
-                f"A {rel_type.name.lower()} relationship links a "
+                f"{article} {kind} relationship links a "
                 f"{object_for_tenant(wanted).label.lower()} here."
             ]
         parties[end] = (obj, party_id)

@@ -3,6 +3,8 @@ and both directions read from each party."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 RELATIONSHIPS = "/api/v1/objects/relationships"
@@ -85,17 +87,38 @@ def test_a_relationship_reads_right_from_both_sides(api, types, parties):
     assert api.get(f"{RELATIONSHIPS}/{employment['id']}").status_code == 200
 
 
+def _relationship_panel(page: str) -> str:
+    """The text of the Relationships card of a record page."""
+    card = re.search(r'<h2 id="related-\d+">Relationships</h2>.*?</section>', page, re.S)
+    assert card, "no Relationships card on the page"
+    return " ".join(re.sub(r"<[^>]+>", " ", card.group(0)).split())
+
+
 def test_relationships_show_on_both_parties_pages(client, api, types, parties):
     _create(
         api,
         RELATIONSHIPS,
-        type_id=types["Spouse"]["id"],
-        from_contact_id=parties["ada"]["id"],
-        to_contact_id=parties["bill"]["id"],
+        type_id=types["Parent company"]["id"],
+        from_company_id=parties["group"]["id"],
+        to_company_id=parties["gmbh"]["id"],
+        start_date="2020-01-01",
     )
-    for who in ("ada", "bill"):
-        page = client.get(f"/o/contacts/{parties[who]['id']}").get_data(as_text=True)
-        assert "Ada Lovelace spouse of William King" in page
+    _create(
+        api,
+        RELATIONSHIPS,
+        type_id=types["Employment"]["id"],
+        from_company_id=parties["gmbh"]["id"],
+        to_contact_id=parties["ada"]["id"],
+    )
+    group = _relationship_panel(client.get(f"/o/companies/{parties['group']['id']}").text)
+    assert "Parent of Acme GmbH · since 2020-01-01" in group
+    gmbh = _relationship_panel(client.get(f"/o/companies/{parties['gmbh']['id']}").text)
+    assert "Subsidiary of Acme Group" in gmbh
+    assert "Employer of Ada Lovelace" in gmbh
+    ada = _relationship_panel(client.get(f"/o/contacts/{parties['ada']['id']}").text)
+    assert "Employee of Acme GmbH" in ada
+    bill = _relationship_panel(client.get(f"/o/contacts/{parties['bill']['id']}").text)
+    assert "None yet" in bill
 
 
 @pytest.mark.parametrize(
@@ -240,7 +263,7 @@ def test_titles_name_only_the_parties_the_reader_may_see(app, tenant, api, types
     web = TenantClient(app, tenant)
     web.login("rep@acme.example.com", "member password 3")
     page = web.get(f"/o/companies/{mine['id']}").get_data(as_text=True)
-    assert "a company you cannot see parent of Rep Co" in page
+    assert "Subsidiary of a company you cannot see" in _relationship_panel(page)
     assert "Acme Group" not in page
     admin_page = api.get(f"/api/v1/objects/companies/{mine['id']}/relationships").get_json()
     assert admin_page["data"][0]["other"]["title"] == "Acme Group"
