@@ -1222,7 +1222,7 @@ def diagnose(bench: BenchDatabase, app: Flask, tenant: Tenant) -> list[tuple[str
 
     value = SURNAMES[120]
     _, plan = capture_sql(app, tenant, lambda: read_slot(SHAPES[4], value, actor), explain=True)
-    lines.append(("desc-text slot, list_records (DESC NULLS LAST)", plan_summary(plan)))
+    lines.append(("desc-text slot, list_records (DESC, ties id DESC)", plan_summary(plan)))
 
     def desc_rewritten() -> list:
         column = sort_column("referrer")
@@ -1235,13 +1235,13 @@ def diagnose(bench: BenchDatabase, app: Flask, tenant: Tenant) -> list[tuple[str
         return list(db.session.scalars(query))
 
     _, plan = capture_sql(app, tenant, desc_rewritten, explain=True)
-    lines.append(("desc-text slot, rewritten: IS NOT NULL, DESC", plan_summary(plan)))
+    lines.append(("desc-text slot, ties id ASC (before 2026-11-23)", plan_summary(plan)))
 
     cursor = cursor_at(app, tenant, "referrer", SURNAMES[500])
     _, plan = capture_sql(
         app, tenant, lambda: read_deep_page("referrer", cursor, actor), explain=True
     )
-    lines.append(("deep page slot, list_records (OR ... IS NULL)", plan_summary(plan)))
+    lines.append(("deep page slot, list_records (ROW(col, id) > cursor)", plan_summary(plan)))
     last_value, last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
 
     def page2_rewritten() -> list:
@@ -1259,7 +1259,7 @@ def diagnose(bench: BenchDatabase, app: Flask, tenant: Tenant) -> list[tuple[str
         return list(db.session.scalars(query))
 
     _, plan = capture_sql(app, tenant, page2_rewritten, explain=True)
-    lines.append(("deep page slot, rewritten: non-null phase", plan_summary(plan)))
+    lines.append(("deep page slot, OR form (before 2026-11-23)", plan_summary(plan)))
 
     _, plan = capture_sql(app, tenant, lambda: read_unfiltered(None, actor), explain=True)
     lines.append(("default list, list_records (created_at)", plan_summary(plan)))
