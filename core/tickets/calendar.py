@@ -43,7 +43,7 @@ class BusinessCalendar:
     ``0 <= start < end <= 1440``, sorted and not overlapping. ``holidays``: local dates
     without any working time."""
 
-    zone: ZoneInfo
+    zone: dt.tzinfo
     week: tuple[tuple[tuple[int, int], ...], ...]
     holidays: frozenset[dt.date] = field(default_factory=frozenset)
 
@@ -64,12 +64,12 @@ class BusinessCalendar:
     @classmethod
     def build(
         cls,
-        zone: ZoneInfo | str,
+        zone: dt.tzinfo | str,
         week: Iterable[Iterable[tuple[int, int]]],
         holidays: Iterable[dt.date] = (),
     ) -> BusinessCalendar:
         return cls(
-            zone=zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone),
+            zone=ZoneInfo(zone) if isinstance(zone, str) else zone,
             week=tuple(tuple(sorted(tuple(pair) for pair in day)) for day in week),
             holidays=frozenset(holidays),
         )
