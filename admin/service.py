@@ -21,7 +21,7 @@ from core.tickets import hours
 from core.tickets import services as tickets
 from core.tickets.calendar import WEEKDAYS
 from core.tickets.models import PRIORITIES
-from saas.errors import UserError, ValidationFailed
+from saas.errors import NotFound, UserError, ValidationFailed
 from saas.web import admin_required
 
 bp = Blueprint("admin_service", __name__, url_prefix="/admin")
@@ -156,10 +156,9 @@ def add_holiday():
 @bp.post("/sla/holidays/<date>/delete")
 @admin_required
 def delete_holiday(date: str):
-    if hours.remove_holiday(date):
-        flash(f"The holiday on {date} is removed.", "success")
-    else:
-        flash("There was no such holiday.", "error")
+    if not hours.remove_holiday(date):
+        raise NotFound("There is no holiday on that date.")
+    flash(f"The holiday on {date} is removed.", "success")
     return redirect(url_for("admin_service.sla", _anchor="holidays"), 303)
 
 

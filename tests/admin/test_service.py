@@ -242,6 +242,8 @@ def test_admins_add_and_remove_holidays(app, tenant, client):
     removed = client.post("/admin/sla/holidays/2026-12-25/delete", data={"csrf_token": token})
     assert removed.status_code == 303
     assert _hours(app, tenant)["holidays"] == []
+    gone = client.post("/admin/sla/holidays/2026-12-25/delete", data={"csrf_token": token})
+    assert gone.status_code == 404
 
 
 def test_admins_switch_a_target_to_business_hours(app, tenant, client):
