@@ -148,7 +148,11 @@ def add_holiday():
         )
     except ValidationFailed as error:
         errors = {f"holiday.{name}": messages for name, messages in error.errors.items()}
-        return _refused(ValidationFailed("", errors=errors), "The holiday was not added.")
+        others = [
+            m for name, ms in error.errors.items() if name not in ("date", "name") for m in ms
+        ]
+        summary = " ".join(["The holiday was not added.", *others])
+        return _refused(ValidationFailed("", errors=errors), summary)
     flash("Holiday added.", "success")
     return redirect(url_for("admin_service.sla", _anchor="holidays"), 303)
 

@@ -16,6 +16,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from core.tickets import hours
+from core.tickets.calendar import EmptyCalendar
 from core.tickets.models import FINISHED_STATUSES, PRIORITIES, SlaTarget, Ticket
 from saas.auth.models import User
 from saas.auth.permissions import require_right, visibility_condition
@@ -118,7 +119,14 @@ def due_times(opened_at: dt.datetime, priority: str) -> tuple[dt.datetime, dt.da
     first, resolve = target["first_response_minutes"], target["resolution_minutes"]
     if target["hours"] == "business":
         calendar = hours.business_calendar()
-        return calendar.add(opened_at, first), calendar.add(opened_at, resolve)
+        try:
+            return calendar.add(opened_at, first), calendar.add(opened_at, resolve)
+        except (EmptyCalendar, OverflowError):
+            raise ValidationFailed(
+                f"The business hours are too few to ever reach the {priority} SLA target; "
+                "an admin can widen the hours or shorten the target.",
+                field="priority",
+            ) from None
     return opened_at + dt.timedelta(minutes=first), opened_at + dt.timedelta(minutes=resolve)
 
 

@@ -295,3 +295,18 @@ def test_one_workspace_hours_never_touch_another(api, other_api, berlin_office, 
     # Friday 15:00 UTC, hours 09:00-17:00 UTC: 120 minutes on Friday, 120 on Monday.
     assert ticket["first_response_due_at"] == "2026-11-30T11:00:00Z"
     assert api.get(HOURS).get_json()["timezone"] == "Europe/Berlin"
+
+
+def test_a_target_the_hours_can_never_reach_is_refused_not_a_crash(api):
+    quarter_hour = {"start": "09:00", "end": "09:15"}
+    week = {day: [] for day in WEEK} | {"mon": [quarter_hour]}
+    assert api.put(HOURS, json={"week": week}).status_code == 200
+    api.put(
+        "/api/v1/sla_targets/low",
+        json={"first_response_minutes": 60, "resolution_minutes": 527040, "hours": "business"},
+    )
+    response = api.post(TICKETS, json={"subject": "Never", "priority": "low"})
+    assert response.status_code == 422
+    assert (
+        "too few to ever reach the low SLA target" in response.get_json()["fields"]["priority"][0]
+    )
