@@ -1,6 +1,8 @@
 """The tenant admin's service and relationship set-up.
 
-- ``/admin/sla``: the SLA targets per ticket priority (first response, resolution).
+- ``/admin/sla``: the SLA targets per ticket priority (first response, resolution, and
+  whether they count around the clock or in business hours), and the business hours
+  themselves: time zone, working hours per weekday, holidays.
 - ``/admin/relationship-types``: the relationship types of the workspace, with the label of
   each direction; add, rename, delete (when unused).
 
@@ -15,9 +17,11 @@ from werkzeug.datastructures import MultiDict
 
 from core.relationships import services as relationships
 from core.relationships.models import PARTY_OBJECTS
+from core.tickets import hours
 from core.tickets import services as tickets
+from core.tickets.calendar import WEEKDAYS
 from core.tickets.models import PRIORITIES
-from saas.errors import UserError, ValidationFailed
+from saas.errors import NotFound, UserError, ValidationFailed
 from saas.web import admin_required
 
 bp = Blueprint("admin_service", __name__, url_prefix="/admin")
@@ -26,18 +30,37 @@ bp = Blueprint("admin_service", __name__, url_prefix="/admin")
 # SLA targets ---------------------------------------------------------------------------
 
 
-def _sla_page(form: MultiDict | None = None, errors: dict | None = None, status: int = 200):
-    targets = tickets.sla_targets()
-    if form is None:
-        form = MultiDict(
-            {
-                f"{priority}.{name}": str(value)
-                for priority, target in targets.items()
-                for name, value in target.items()
-            }
-        )
+def _current_sla_form() -> MultiDict:
+    """Every field of the page's forms, filled with what is stored."""
+    values = {
+        f"{priority}.{name}": str(value)
+        for priority, target in tickets.sla_targets().items()
+        for name, value in target.items()
+    }
+    current = hours.business_hours()
+    values["timezone"] = "" if current["timezone_follows_workspace"] else current["timezone"]
+    for day in WEEKDAYS:
+        values[f"week.{day}"] = hours.intervals_text(current["week"][day])
+    return MultiDict(values)
+
+
+def _sla_page(posted: MultiDict | None = None, errors: dict | None = None, status: int = 200):
+    """The page; ``posted`` (a refused form) overrides the stored values it has."""
+    form = _current_sla_form()
+    for key in posted or ():
+        if key != "csrf_token":
+            form.setlist(key, posted.getlist(key))
     return render_template(
-        "admin/sla.html", priorities=PRIORITIES, targets=targets, form=form, errors=errors or {}
+        "admin/sla.html",
+        priorities=PRIORITIES,
+        targets=tickets.sla_targets(),
+        business_hours=hours.business_hours(),
+        workspace_time_zone=hours.workspace_time_zone(),
+        time_zones=sorted(hours.time_zones()),
+        weekdays=WEEKDAYS,
+        weekday_names=hours.WEEKDAY_NAMES,
+        form=form,
+        errors=errors or {},
     ), status
 
 
@@ -74,7 +97,9 @@ def save_sla():
                 values[name] = int(raw)
             except ValueError:
                 errors[f"{priority}.{name}"] = ["Give a whole number of minutes."]
-        if len(values) < 2 or values == current[priority]:
+        # A form without the choice (an older page) keeps the stored one.
+        values["hours"] = request.form.get(f"{priority}.hours", current[priority]["hours"])
+        if len(values) < 3 or values == current[priority]:
             continue
         try:
             tickets.set_sla_target(priority, values=values)
@@ -88,6 +113,57 @@ def save_sla():
         return _sla_page(request.form, errors, 422)
     flash("SLA targets saved." if changed else "Nothing changed.", "success")
     return redirect(url_for("admin_service.sla"), 303)
+
+
+def _refused(error: ValidationFailed, summary: str):
+    flash(summary, "error")
+    return _sla_page(request.form, error.errors or {"": [error.message]}, error.status)
+
+
+@bp.post("/sla/hours")
+@admin_required
+def save_business_hours():
+    week, errors = {}, {}
+    for day in WEEKDAYS:
+        try:
+            week[day] = hours.parse_intervals_text(request.form.get(f"week.{day}", ""))
+        except ValueError as error:
+            errors[f"week.{day}"] = [str(error)]
+    if errors:
+        return _refused(ValidationFailed("", errors=errors), "Some hours are not valid.")
+    try:
+        hours.set_business_hours({"timezone": request.form.get("timezone", ""), "week": week})
+    except ValidationFailed as error:
+        return _refused(error, "The business hours are not valid; nothing was saved.")
+    flash("Business hours saved.", "success")
+    return redirect(url_for("admin_service.sla", _anchor="hours"), 303)
+
+
+@bp.post("/sla/holidays")
+@admin_required
+def add_holiday():
+    try:
+        hours.add_holiday(
+            request.form.get("holiday.date", ""), request.form.get("holiday.name", "")
+        )
+    except ValidationFailed as error:
+        errors = {f"holiday.{name}": messages for name, messages in error.errors.items()}
+        others = [
+            m for name, ms in error.errors.items() if name not in ("date", "name") for m in ms
+        ]
+        summary = " ".join(["The holiday was not added.", *others])
+        return _refused(ValidationFailed("", errors=errors), summary)
+    flash("Holiday added.", "success")
+    return redirect(url_for("admin_service.sla", _anchor="holidays"), 303)
+
+
+@bp.post("/sla/holidays/<date>/delete")
+@admin_required
+def delete_holiday(date: str):
+    if not hours.remove_holiday(date):
+        raise NotFound("There is no holiday on that date.")
+    flash(f"The holiday on {date} is removed.", "success")
+    return redirect(url_for("admin_service.sla", _anchor="holidays"), 303)
 
 
 # Relationship types --------------------------------------------------------------------

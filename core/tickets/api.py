@@ -1,14 +1,15 @@
-"""JSON endpoints for the SLA targets (admins change them, everyone reads them) and the SLA
-overview of open tickets. Tickets themselves use the generic record API."""
+"""JSON endpoints for the SLA targets and the business hours (admins change them, everyone
+reads them) and the SLA overview of open tickets. Tickets themselves use the generic record
+API."""
 
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from core.tickets import services
+from core.tickets import hours, services
 from saas.api import token_required
 from saas.auth.roles import ADMIN
-from saas.errors import Forbidden, ValidationFailed
+from saas.errors import Forbidden, UserError, ValidationFailed
 
 bp = Blueprint("tickets_api", __name__, url_prefix="/api/v1")
 
@@ -39,3 +40,20 @@ def sla_overview():
     except ValueError:
         raise ValidationFailed("Give a whole number of minutes.", field="at_risk_minutes") from None
     return jsonify(services.sla_overview(actor=g.api_user, at_risk_minutes=minutes))
+
+
+@bp.route("/settings/business-hours", methods=["GET"])
+@token_required
+def get_business_hours():
+    return jsonify(hours.business_hours())
+
+
+@bp.route("/settings/business-hours", methods=["PUT", "PATCH"])
+@token_required
+def put_business_hours():
+    if g.api_user.role != ADMIN:
+        raise Forbidden("Only admins can change the business hours.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise UserError("Send a JSON object with Content-Type: application/json.")
+    return jsonify(hours.set_business_hours(body))

@@ -2,7 +2,8 @@
 
 A ticket is a record of the object engine. Its service-level due times are derived, not
 typed: on create and whenever its priority changes they are computed from the tenant's
-SLA targets for that priority (``sla_targets``, one row per priority, editable by admins).
+SLA targets for that priority (``sla_targets``, one row per priority, editable by admins),
+around the clock or in the workspace's business hours.
 The rules are in ``core.tickets.services``.
 """
 
@@ -40,7 +41,8 @@ SLA_STATUSES = ("running", "met", "missed")
 
 class SlaTarget(TenantScoped, db.Model):
     """How fast a ticket of one priority must get its first response and its resolution,
-    in calendar minutes."""
+    in minutes: calendar minutes, or business minutes when the workspace's settings say so
+    for the priority (``core.tickets.hours``)."""
 
     __tablename__ = "sla_targets"
     __table_args__ = (

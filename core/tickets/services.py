@@ -2,8 +2,11 @@
 (due times, first response, resolution, satisfaction) and the SLA overview of open tickets.
 They flush and never commit.
 
-Due times are in calendar time (24x7): a target of 8 hours is 8 hours after the ticket was
-opened, nights and weekends included. See docs/decisions/0011-service-objects.md.
+Each priority's targets count either in calendar time (``24x7``, the default: a target of 8
+hours is 8 hours after the ticket was opened, nights and weekends included) or in the
+workspace's business hours (``business``: only working minutes count, see
+``core.tickets.hours`` and ``core.tickets.calendar``). See docs/decisions/0011-service-objects.md
+and 0014-sla-business-hours.md.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from core.tickets import hours
+from core.tickets.calendar import EmptyCalendar
 from core.tickets.models import FINISHED_STATUSES, PRIORITIES, SlaTarget, Ticket
 from saas.auth.models import User
 from saas.auth.permissions import require_right, visibility_condition
@@ -44,9 +49,11 @@ def create_default_sla_targets() -> list[SlaTarget]:
 
 
 def sla_targets() -> dict[str, dict]:
-    """{priority: {"first_response_minutes", "resolution_minutes"}} for every priority,
-    the defaults standing in for priorities the workspace has no row for."""
+    """{priority: {"first_response_minutes", "resolution_minutes", "hours"}} for every
+    priority, the defaults standing in for priorities the workspace has no row for;
+    ``hours`` is ``24x7`` or ``business`` (how the minutes count)."""
     stored = {row.priority: row for row in db.session.scalars(select(SlaTarget))}
+    modes = hours.target_modes()
     targets = {}
     for priority in PRIORITIES:
         row = stored.get(priority)
@@ -55,7 +62,11 @@ def sla_targets() -> dict[str, dict]:
             if row
             else DEFAULT_TARGETS[priority]
         )
-        targets[priority] = {"first_response_minutes": first, "resolution_minutes": resolve}
+        targets[priority] = {
+            "first_response_minutes": first,
+            "resolution_minutes": resolve,
+            "hours": modes.get(priority, hours.DEFAULT_MODE),
+        }
     return targets
 
 
@@ -68,15 +79,17 @@ def _minutes(value, field: str) -> int:
 
 
 def set_sla_target(priority: str, *, values: dict) -> dict:
-    """Change the targets of one priority; tickets get them when opened or re-prioritised."""
+    """Change the targets of one priority (minutes and/or ``hours``: ``24x7`` or
+    ``business``); tickets get them when opened or re-prioritised."""
     if priority not in PRIORITIES:
         raise NotFound(f"There is no priority {priority!r}; use {', '.join(PRIORITIES)}.")
     if not isinstance(values, dict):
         raise ValidationFailed("Send a JSON object.")
-    unknown = set(values) - {"first_response_minutes", "resolution_minutes"}
+    unknown = set(values) - {"first_response_minutes", "resolution_minutes", "hours"}
     if unknown:
         raise ValidationFailed(f"Unknown properties: {', '.join(sorted(unknown))}.")
     current = sla_targets()[priority]
+    mode = hours.clean_mode(values.get("hours", current["hours"]))
     first = _minutes(
         values.get("first_response_minutes", current["first_response_minutes"]),
         "first_response_minutes",
@@ -95,7 +108,26 @@ def set_sla_target(priority: str, *, values: dict) -> dict:
         db.session.add(row)
     row.first_response_minutes, row.resolution_minutes = first, resolve
     db.session.flush()
-    return {"first_response_minutes": first, "resolution_minutes": resolve}
+    hours.set_target_mode(priority, mode)
+    return {"first_response_minutes": first, "resolution_minutes": resolve, "hours": mode}
+
+
+def due_times(opened_at: dt.datetime, priority: str) -> tuple[dt.datetime, dt.datetime]:
+    """(first response due, resolution due) of a ticket of ``priority`` opened at
+    ``opened_at``, in calendar time or in business hours as the priority's target says."""
+    target = sla_targets()[priority]
+    first, resolve = target["first_response_minutes"], target["resolution_minutes"]
+    if target["hours"] == "business":
+        calendar = hours.business_calendar()
+        try:
+            return calendar.add(opened_at, first), calendar.add(opened_at, resolve)
+        except (EmptyCalendar, OverflowError):
+            raise ValidationFailed(
+                f"The business hours are too few to ever reach the {priority} SLA target; "
+                "an admin can widen the hours or shorten the target.",
+                field="priority",
+            ) from None
+    return opened_at + dt.timedelta(minutes=first), opened_at + dt.timedelta(minutes=resolve)
 
 
 # The rules of a ticket write ------------------------------------------------------------
@@ -109,7 +141,8 @@ def apply_ticket_rules(record: Ticket | None, cleaned: dict, actor: User | None)
     """Complete a ticket write with its derived fields, or refuse it.
 
     - due times from the SLA target of the priority, counted from when the ticket was
-      opened: on create and whenever the priority changes;
+      opened, in calendar time or business hours: on create and whenever the priority
+      changes;
     - the first response is recorded when the ticket first leaves ``new`` (it cannot go
       back); resolving or closing needs a resolution and records when; reopening clears it;
     - a satisfaction rating is accepted only on a resolved or closed ticket;
@@ -146,9 +179,7 @@ def apply_ticket_rules(record: Ticket | None, cleaned: dict, actor: User | None)
         raise ValidationFailed("Some fields are not valid.", errors=errors)
 
     if record is None or "priority" in cleaned:
-        target = sla_targets()[priority]
-        first_due = opened_at + dt.timedelta(minutes=target["first_response_minutes"])
-        resolution_due = opened_at + dt.timedelta(minutes=target["resolution_minutes"])
+        first_due, resolution_due = due_times(opened_at, priority)
     else:
         first_due, resolution_due = record.first_response_due_at, record.resolution_due_at
 

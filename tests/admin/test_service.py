@@ -138,3 +138,135 @@ def test_party_roles_are_set_on_the_permissions_page(app, tenant, client):
         rights = permissions.rights_of("member", "companies")
         assert rights["party_roles"] == ["supplier", "partner"]
         assert permissions.rights_of("member", "contacts")["party_roles"] is None
+
+
+# Business hours on the SLA page ----------------------------------------------------------------
+
+
+def _hours_form(client, **changes) -> dict:
+    page = client.get("/admin/sla").get_data(as_text=True)
+    form = {"csrf_token": _csrf(page), "timezone": ""}
+    for day in ("mon", "tue", "wed", "thu", "fri"):
+        form[f"week.{day}"] = "09:00-17:00"
+    form["week.sat"] = form["week.sun"] = ""
+    return form | {key.replace("_", "."): value for key, value in changes.items()}
+
+
+def _hours(app, tenant) -> dict:
+    from core.tickets import hours
+
+    with app.app_context(), tenant_scope(tenant["id"]):
+        return hours.business_hours()
+
+
+def test_the_sla_page_shows_the_hours_and_each_target_mode(client):
+    page = client.get("/admin/sla").get_data(as_text=True)
+    assert 'name="urgent.hours"' in page and "Business hours" in page
+    assert 'value="09:00-17:00"' in page  # Monday's default hours
+    assert 'name="timezone"' in page and '<option value="Europe/Berlin">' in page
+    assert "No holidays yet." in page
+
+
+def test_admins_save_hours_with_a_lunch_break(app, tenant, client):
+    form = _hours_form(
+        client, timezone="Europe/Berlin", week_mon="09:00-12:30, 13:15-17:30", week_sat="closed"
+    )
+    response = client.post("/admin/sla/hours", data=form)
+    assert response.status_code == 303
+    saved = _hours(app, tenant)
+    assert saved["timezone"] == "Europe/Berlin"
+    assert saved["week"]["mon"] == [
+        {"start": "09:00", "end": "12:30"},
+        {"start": "13:15", "end": "17:30"},
+    ]
+    assert saved["week"]["sat"] == []
+    page = client.get("/admin/sla").get_data(as_text=True)
+    assert 'value="09:00-12:30, 13:15-17:30"' in page and 'value="Europe/Berlin"' in page
+
+
+def test_bad_hours_say_why_and_save_nothing(app, tenant, client):
+    form = _hours_form(
+        client,
+        timezone="Europe/Atlantis",
+        week_mon="17:00-09:00",
+        week_tue="09:00-13:00, 12:00-17:00",
+        week_wed="nine to five",
+    )
+    response = client.post("/admin/sla/hours", data=form)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Unknown time zone" in page
+    assert "17:00–09:00 ends before it starts" in page
+    assert "09:00–13:00 and 12:00–17:00 overlap" in page
+    assert 'value="Europe/Atlantis"' in page  # what was typed stays
+    assert _hours(app, tenant)["timezone"] == "UTC"
+    assert _hours(app, tenant)["week"]["mon"] == [{"start": "09:00", "end": "17:00"}]
+
+    text_error = client.post("/admin/sla/hours", data=_hours_form(client, week_wed="nine"))
+    assert text_error.status_code == 422
+    assert "as start-end" in text_error.get_data(as_text=True)
+
+
+def test_a_week_without_hours_is_refused(app, tenant, client):
+    form = _hours_form(client) | {f"week.{d}": "" for d in ("mon", "tue", "wed", "thu", "fri")}
+    response = client.post("/admin/sla/hours", data=form)
+    assert response.status_code == 422
+    assert "at least one working interval" in response.get_data(as_text=True)
+    assert _hours(app, tenant)["weekly_minutes"] == 2400
+
+
+def test_admins_add_and_remove_holidays(app, tenant, client):
+    token = _csrf(client.get("/admin/sla").get_data(as_text=True))
+    response = client.post(
+        "/admin/sla/holidays",
+        data={"csrf_token": token, "holiday.date": "2026-12-25", "holiday.name": "Christmas"},
+    )
+    assert response.status_code == 303
+    assert _hours(app, tenant)["holidays"] == [{"date": "2026-12-25", "name": "Christmas"}]
+    page = client.get("/admin/sla").get_data(as_text=True)
+    assert "Christmas" in page and "/admin/sla/holidays/2026-12-25/delete" in page
+
+    again = client.post(
+        "/admin/sla/holidays",
+        data={"csrf_token": token, "holiday.date": "2026-12-25", "holiday.name": "Again"},
+    )
+    assert again.status_code == 422 and "already a holiday" in again.get_data(as_text=True)
+    bad = client.post(
+        "/admin/sla/holidays",
+        data={"csrf_token": token, "holiday.date": "25/12/2026", "holiday.name": ""},
+    )
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "Give a date as YYYY-MM-DD." in page and "Name the holiday." in page
+
+    removed = client.post("/admin/sla/holidays/2026-12-25/delete", data={"csrf_token": token})
+    assert removed.status_code == 303
+    assert _hours(app, tenant)["holidays"] == []
+    gone = client.post("/admin/sla/holidays/2026-12-25/delete", data={"csrf_token": token})
+    assert gone.status_code == 404
+
+
+def test_admins_switch_a_target_to_business_hours(app, tenant, client):
+    form = _sla_form(client) | {"high.hours": "business"}
+    response = client.post("/admin/sla", data=form)
+    assert response.status_code == 303
+    targets = _targets(app, tenant)
+    assert targets["high"]["hours"] == "business" and targets["low"]["hours"] == "24x7"
+    page = client.get("/admin/sla").get_data(as_text=True)
+    assert "of business hours" in page
+
+    bad = client.post("/admin/sla", data=_sla_form(client) | {"low.hours": "sometimes"})
+    assert bad.status_code == 422
+    assert "24x7 or business" in bad.get_data(as_text=True)
+    assert _targets(app, tenant)["low"]["hours"] == "24x7"
+
+
+def test_members_cannot_change_the_hours(app, tenant, login_as):
+    add_user(app, tenant, email="m2@acme.example.com", password="member password 1")
+    member = login_as(tenant, "m2@acme.example.com", "member password 1")
+    assert member.post("/admin/sla/hours", data={"timezone": "Asia/Tokyo"}).status_code in (
+        400,
+        403,
+        404,
+    )
+    assert _hours(app, tenant)["timezone"] == "UTC"

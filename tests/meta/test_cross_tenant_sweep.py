@@ -114,6 +114,14 @@ def world(app, tenant, other_tenant):
                     "reverse_label": "allied with",
                 }
             )
+            from core.tickets import hours as business_hours
+
+            business_hours.set_business_hours(
+                {
+                    "timezone": "Pacific/Chatham",
+                    "holidays": [{"date": "2026-12-25", "name": "Acme Secret Holiday"}],
+                }
+            )
             from core.savedviews import services as saved_views
 
             view = saved_views.create_view(
@@ -183,6 +191,8 @@ def world(app, tenant, other_tenant):
         "Acme Secret Launch",
         "Acme Secret Alliance",
         "Acme Secret View",
+        "Acme Secret Holiday",
+        # (A's time zone is not listed: every zone name is on the SLA page's suggestions.)
         # (A's object and field names are not listed: a 404 may echo what the caller asked.)
     ]
     return world
@@ -208,6 +218,7 @@ def _samples(world, *, standard: bool = False) -> dict[str, str]:
         "campaign_id": str(world["campaign_id"]),
         "type_id": str(world["type_id"]),
         "view_id": str(world["view_id"]),
+        "date": "2026-12-25",
     }
 
 
@@ -293,7 +304,14 @@ def _assert_a_unchanged(app, tenant, world):
         assert tickets.sla_targets()["urgent"] == {
             "first_response_minutes": 60,
             "resolution_minutes": 240,
+            "hours": "24x7",
         }
+        from core.tickets import hours as business_hours
+
+        acme_hours = business_hours.business_hours()
+        assert acme_hours["timezone"] == "Pacific/Chatham"
+        assert acme_hours["holidays"] == [{"date": "2026-12-25", "name": "Acme Secret Holiday"}]
+        assert acme_hours["weekly_minutes"] == 2400
         campaign = records.get_record("campaigns", world["campaign_id"], actor=None)
         assert campaign.version == 1 and campaign.deleted_at is None
         from core.savedviews.models import SavedView

@@ -53,10 +53,10 @@ def _backdate(app, tenant, ticket_id: str, *, hours: float) -> None:
 def test_new_workspaces_get_default_sla_targets(api):
     targets = api.get("/api/v1/sla_targets").get_json()["data"]
     assert targets == {
-        "urgent": {"first_response_minutes": 60, "resolution_minutes": 240},
-        "high": {"first_response_minutes": 240, "resolution_minutes": 1440},
-        "normal": {"first_response_minutes": 480, "resolution_minutes": 4320},
-        "low": {"first_response_minutes": 1440, "resolution_minutes": 10080},
+        "urgent": {"first_response_minutes": 60, "resolution_minutes": 240, "hours": "24x7"},
+        "high": {"first_response_minutes": 240, "resolution_minutes": 1440, "hours": "24x7"},
+        "normal": {"first_response_minutes": 480, "resolution_minutes": 4320, "hours": "24x7"},
+        "low": {"first_response_minutes": 1440, "resolution_minutes": 10080, "hours": "24x7"},
     }
 
 
@@ -82,7 +82,11 @@ def test_a_changed_target_applies_to_tickets_opened_after(api):
     before = _create(api, subject="Old", priority="high")
     changed = api.put("/api/v1/sla_targets/high", json={"first_response_minutes": 30})
     assert changed.status_code == 200
-    assert changed.get_json() == {"first_response_minutes": 30, "resolution_minutes": 1440}
+    assert changed.get_json() == {
+        "first_response_minutes": 30,
+        "resolution_minutes": 1440,
+        "hours": "24x7",
+    }
     after = _create(api, subject="New", priority="high")
     assert _after(after["first_response_due_at"], after["created_at"]) == dt.timedelta(minutes=30)
     unchanged = api.get(f"{TICKETS}/{before['id']}").get_json()
@@ -222,6 +226,7 @@ def test_targets_default_for_workspaces_without_rows(app, tenant):
         assert services.set_sla_target("urgent", values={"resolution_minutes": 300}) == {
             "first_response_minutes": 60,
             "resolution_minutes": 300,
+            "hours": "24x7",
         }
         db.session.rollback()
 
