@@ -6,13 +6,12 @@ from sqlalchemy import func, select
 
 from core.audit.models import AuditEntry
 from core.objects import records
-from core.tickets.services import sla_overview
 from core.objects.registry import object_for_tenant
+from core.tickets.services import sla_overview
 from saas.auth.models import User
 from saas.db import db
 from saas.demo import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo_tenant
 from tenants.scoping import tenant_scope
-
 
 COUNTED = (
     "companies",
