@@ -189,8 +189,8 @@ def worker(burst: bool) -> None:
 @click.command("scheduler")
 @with_appcontext
 def scheduler() -> None:
-    """Enqueue periodic work: the outbox sweep every 30 seconds and the nightly billing
-    reconciliation (needs REDIS_URL)."""
+    """Enqueue periodic work: the outbox sweep every 30 seconds, the nightly billing
+    reconciliation and the nightly quote expiry (needs REDIS_URL)."""
     from redis import Redis
     from rq.cron import CronScheduler
 
@@ -201,6 +201,8 @@ def scheduler() -> None:
     cron.register(sweep_outbox_task, "trellis", interval=30)
     # Nightly at 03:17 UTC: each tenant's billing reconciled by its own job.
     cron.register(nightly_reconciliation_task, "trellis", cron="17 3 * * *")
+    # Just after midnight UTC: each tenant's quotes whose valid-until date passed expire.
+    cron.register(nightly_quote_expiry_task, "trellis", cron="7 0 * * *")
     cron.start()
 
 
@@ -277,6 +279,35 @@ def nightly_reconciliation_task() -> int:
     return run()
 
 
+def nightly_quote_expiry_task() -> int:
+    """Periodic RQ task: enqueue one quote expiry job per tenant."""
+    from core.orders.jobs import nightly_quote_expiry_task as run
+
+    return run()
+
+
+@click.group("quotes")
+def quotes_group() -> None:
+    """Quotes."""
+
+
+@quotes_group.command("expire")
+@click.option("--tenant", "slug", default=None, help="Only this tenant (default: all).")
+@_boundary
+def quotes_expire(slug: str | None) -> None:
+    """Enqueue the expiry of quotes whose valid-until date has passed (every tenant, or
+    one); for installations that run no scheduler."""
+    from core.orders.jobs import enqueue_quote_expiry, expire_quotes_job
+    from saas.jobs import enqueue
+
+    if slug:
+        tenant = _tenant_or_fail(slug)
+        enqueue(expire_quotes_job, tenant.id)
+        click.echo(f"Quote expiry of {slug} enqueued.")
+    else:
+        click.echo(f"Quote expiry of {enqueue_quote_expiry()} tenant(s) enqueued.")
+
+
 def register_commands(app: Flask) -> None:
     for command in (
         db_group,
@@ -287,5 +318,6 @@ def register_commands(app: Flask) -> None:
         worker,
         scheduler,
         billing_group,
+        quotes_group,
     ):
         app.cli.add_command(command)

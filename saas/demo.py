@@ -1,7 +1,9 @@
 """The demo tenant: a small sales team with a known admin login and a few weeks of sample
-work (companies, contacts, leads, deals across the pipeline, activities), for trying Trellis
-out. The sample records go through the record services, as a user's would: they are
-validated, audited and owned by the team."""
+work (companies, contacts, leads, deals across the pipeline, activities; products, quotes
+and orders, tickets and a campaign in ``saas.demo_commerce``), for trying Trellis out. The
+sample records go through the record services, as a user's would: they are validated,
+audited and owned by the team. Each part is seeded once: running it again changes
+nothing, and a demo workspace made before a part existed gets that part."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from sqlalchemy import func, select
 from core.deals.services import find_default_pipeline, list_stages
 from core.objects import records
 from core.objects.registry import object_for_tenant
+from saas import demo_commerce
 from saas.auth import services as accounts
 from saas.auth.roles import MANAGER, MEMBER
 from saas.db import db
@@ -46,9 +49,21 @@ def ensure_demo_tenant() -> Tenant:
         for name, email, role in DEMO_TEAM:
             if accounts.find_user_by_email(email) is None:
                 accounts.create_user(email=email, name=name, role=role, password=DEMO_PASSWORD)
+        today = dt.date.today()
         if not _has_records():
-            seed_sample_records(today=dt.date.today())
+            seed_sample_records(today=today)
+        team = _team()
+        demo_commerce.seed_commerce(team, today=today)
+        demo_commerce.seed_service(team, today=today)
+        demo_commerce.seed_marketing(team, today=today)
     return tenant
+
+
+def _team() -> list:
+    """The admin, then the team in the order of DEMO_TEAM."""
+    return [accounts.find_user_by_email(DEMO_EMAIL)] + [
+        accounts.find_user_by_email(email) for _, email, _ in DEMO_TEAM
+    ]
 
 
 # name, industry, size, city, country, credit limit, roles
@@ -97,9 +112,7 @@ def _has_records() -> bool:
 
 def seed_sample_records(*, today: dt.date) -> None:
     """The sample records of the demo workspace (call inside its tenant scope)."""
-    team = [accounts.find_user_by_email(DEMO_EMAIL)] + [
-        accounts.find_user_by_email(email) for _, email, _ in DEMO_TEAM
-    ]
+    team = _team()
     companies = []
     for index, (name, industry, size, city, country, limit, roles) in enumerate(COMPANIES):
         domain = name.lower().split()[0] + ".example"

@@ -503,9 +503,15 @@ def restore_record(object_name: str, record_id, *, actor: User | None):
         return record
     if record.deleted_at < utcnow() - dt.timedelta(days=RESTORE_DAYS):
         raise NotFound(f"This {obj.label.lower()} was deleted more than {RESTORE_DAYS} days ago.")
+    cleaned: dict = {}
+    if obj.before_restore is not None:
+        obj.before_restore(record, cleaned, actor)
+    changes = _apply(obj, record, cleaned)
     record.deleted_at = None
+    if changes:
+        record.updated_at = utcnow()
     db.session.flush()
-    _audit(obj, record, "restore", actor, {})
+    _audit(obj, record, "restore", actor, changes)
     return record
 
 

@@ -115,6 +115,12 @@ class ObjectSpec:
     # may add or change entries of ``cleaned`` (derived and ``system`` fields included) and
     # raises a UserError to refuse the write. Example: core/deals/services.py.
     before_write: Callable[[object | None, dict, object | None], None] | None = None
+    # The object's rules for taking a record out of the recycle bin, called by
+    # restore_record before anything is written: before_restore(record, cleaned, actor),
+    # where ``cleaned`` starts empty. It may add field values to store with the restore
+    # (``system`` fields too; they are audited with it) and raises a UserError to refuse
+    # the restore. Example: an order's credit check (core/orders/services.py).
+    before_restore: Callable[[object, dict, object | None], None] | None = None
     # Child rows written with the record (quote and order lines): see ChildCollection.
     children: dict[str, ChildCollection] = field(default_factory=dict)
     # A template the record page includes below its fields and related lists, full width

@@ -58,6 +58,7 @@ from core.savedviews.views import view_url
 from core.search.duplicates import checks_duplicates, duplicate_fields, find_duplicates
 from core.search.services import search_object, search_records
 from saas.auth.permissions import require_right, rights_of
+from saas.db import db
 from saas.errors import Forbidden, NotFound, UserError, ValidationFailed
 from saas.web import member_required
 
@@ -416,8 +417,17 @@ def recycle_bin(object_name: str):
 @member_required
 def restore(object_name: str, record_id: str):
     obj = object_for_tenant(object_name)
-    record = restore_record(obj.api_name, record_id, actor=current_user)
+    try:
+        record = restore_record(obj.api_name, record_id, actor=current_user)
+    except UserError as error:
+        if isinstance(error, Forbidden | NotFound):
+            raise
+        # The object's rules refused (an order over its customer's credit limit).
+        db.session.rollback()
+        flash(f"Not restored: {error.message}", "error")
+        return redirect(url_for("records.recycle_bin", object_name=obj.api_name), 303)
     flash(f"{obj.title(record)} is restored.", "success")
+    flash_warnings()
     return redirect(_record_url(obj, record.id), 303)
 
 

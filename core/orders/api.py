@@ -8,7 +8,7 @@ from flask import Blueprint, g, jsonify, request, url_for
 
 from core.objects.records import record_warnings, to_api
 from core.objects.registry import object_for_tenant
-from core.orders import services
+from core.orders import jobs, services  # noqa: F401  (jobs: declares the expiry job)
 from saas.api import token_required
 from saas.auth.roles import ADMIN
 from saas.errors import Forbidden, ValidationFailed

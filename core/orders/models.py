@@ -24,6 +24,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
@@ -48,6 +49,8 @@ CREDIT_CHECK_RESULTS = ("within_limit", "over_limit", "no_limit", "not_checked")
 class SalesDocumentMixin(RecordMixin):
     """The header columns a quote and an order share."""
 
+    # Q-2026-0001: given on create from the tenant's counter (core.orders.numbering).
+    number: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(20), default="draft")
     company_id: Mapped[uuid.UUID | None] = mapped_column()
@@ -66,6 +69,7 @@ class SalesDocumentMixin(RecordMixin):
 
 def _header_keys(table: str) -> tuple:
     return (
+        UniqueConstraint("tenant_id", "number"),
         ForeignKeyConstraint(["tenant_id", "company_id"], ["companies.tenant_id", "companies.id"]),
         ForeignKeyConstraint(["tenant_id", "contact_id"], ["contacts.tenant_id", "contacts.id"]),
         ForeignKeyConstraint(["tenant_id", "deal_id"], ["deals.tenant_id", "deals.id"]),
@@ -199,8 +203,24 @@ def _money(name: str, label: str, help_text: str) -> FieldSpec:
     return FieldSpec(name, label, "currency", column=name, system=True, help_text=help_text)
 
 
-def _header_fields(statuses: tuple[str, ...], *extra: FieldSpec) -> dict[str, FieldSpec]:
+def _title(record) -> str:
+    """How a quote or an order is named everywhere: its number and its name."""
+    return f"{record.number} {record.name}" if record.number else record.name
+
+
+def _header_fields(
+    label: str, statuses: tuple[str, ...], *extra: FieldSpec
+) -> dict[str, FieldSpec]:
     fields = (
+        FieldSpec(
+            "number",
+            "Number",
+            "text",
+            column="number",
+            system=True,
+            help_text=f"Given when the {label} is created: the workspace's prefix, the year and "
+            "a sequence. Unique in the workspace.",
+        ),
         FieldSpec("name", "Name", "text", required=True, column="name"),
         FieldSpec(
             "status",
@@ -263,14 +283,22 @@ QUOTE = register_object(
         label="Quote",
         label_plural="Quotes",
         model=Quote,
-        title=lambda record: record.name,
-        search_fields=("name",),
+        title=_title,
+        search_fields=("number", "name"),
         before_write=_rules("apply_quote_rules"),
         children=_lines(QuoteLine),
         page_template="orders/lines.html",
         fields=_header_fields(
+            "quote",
             QUOTE_STATUSES,
-            FieldSpec("valid_until", "Valid until", "date", column="valid_until"),
+            FieldSpec(
+                "valid_until",
+                "Valid until",
+                "date",
+                column="valid_until",
+                help_text="Today plus the workspace's validity (30 days unless an admin changed "
+                "it) when left empty. A draft or sent quote expires the day after.",
+            ),
             FieldSpec(
                 "order_id",
                 "Order",
@@ -290,12 +318,14 @@ ORDER = register_object(
         label="Order",
         label_plural="Orders",
         model=Order,
-        title=lambda record: record.name,
-        search_fields=("name",),
+        title=_title,
+        search_fields=("number", "name"),
         before_write=_rules("apply_order_rules"),
+        before_restore=_rules("check_order_restore"),
         children=_lines(OrderLine),
         page_template="orders/lines.html",
         fields=_header_fields(
+            "order",
             ORDER_STATUSES,
             FieldSpec(
                 "order_date",
@@ -320,7 +350,7 @@ ORDER = register_object(
                 picklist(CREDIT_CHECK_RESULTS),
                 column="credit_check",
                 system=True,
-                help_text="The result of the last credit check (on create and on confirm).",
+                help_text="The result of the last credit check (on create, confirm and restore).",
             ),
             FieldSpec(
                 "credit_note", "Credit check note", "text", column="credit_note", system=True

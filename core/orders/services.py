@@ -9,14 +9,20 @@ check. They flush and never commit; a refusal raises before anything is written.
 
 Statuses:
 - quote: draft -> sent -> accepted | declined | expired. Its lines, price book, discount
-  and tax change only while it is draft or sent. An accepted quote is converted into an
-  order once; after that its status is final.
+  and tax change only while it is draft or sent. A new quote is valid until today plus
+  the workspace's validity (``core.orders.settings``) unless given a date; a draft or
+  sent quote whose date has passed is expired, by the nightly job (``expire_quotes``) or
+  by its next write, and cannot be accepted or converted. An accepted quote is converted
+  into an order once; after that its status is final.
+- numbers: a new quote or order gets the next number of the workspace
+  (``core.orders.numbering``), the last thing its rules do.
 - order: draft -> confirmed -> fulfilled -> invoiced -> paid (steps may be skipped), and
   cancelled from any status before paid; a confirmed order may go back to draft (to
   change its lines; confirming it again re-runs the credit check). Lines, price book,
   discount and tax change only in draft. Paid and cancelled are final.
 - the credit check runs when an order is created (unless as paid or cancelled), when it
-  is confirmed, and when an open order is given another customer.
+  is confirmed, when an open order is given another customer, and when an open order is
+  restored from the recycle bin (``check_order_restore``).
 """
 
 from __future__ import annotations
@@ -26,20 +32,20 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from flask import g, has_request_context
 from sqlalchemy import func, select
 
 from core.companies.models import Company
 from core.objects import records
+from core.orders import settings
 from core.orders.lines import stored_lines
 from core.orders.models import Order, OrderLine, Quote, QuoteLine
+from core.orders.numbering import next_number
 from core.orders.pricing import document_totals, line_amounts
 from core.products.models import PriceBook
 from core.products.services import list_price, standard_price_book, workspace_currency
 from saas.auth.models import User
 from saas.db import db
 from saas.errors import Conflict, UserError, ValidationFailed
-from tenants.models import Tenant
 from tenants.scoping import require_tenant_id
 
 CREDIT_CHECK_MODES = ("off", "warn", "block")
@@ -58,6 +64,8 @@ QUOTE_TRANSITIONS = {
 ORDER_FLOW = ("draft", "confirmed", "fulfilled", "invoiced", "paid")
 # The statuses in which lines, price book, discount and tax may change.
 QUOTE_EDITABLE = ("draft", "sent")
+# The statuses in which a quote waits for the customer, and expires when its date passes.
+QUOTE_OPEN = ("draft", "sent")
 ORDER_EDITABLE = ("draft",)
 PRICED_FIELDS = ("lines", "price_book_id", "discount_percent", "tax_rate")
 
@@ -78,16 +86,9 @@ class CreditLimitExceeded(UserError):
 # Settings -----------------------------------------------------------------------------
 
 
-def _tenant() -> Tenant:
-    tenant = g.get("tenant") if has_request_context() else None
-    if tenant is None or tenant.id != require_tenant_id():
-        tenant = db.session.get(Tenant, require_tenant_id())
-    return tenant
-
-
 def credit_check_mode() -> str:
     """off, warn or block: what the workspace does with an order over the credit limit."""
-    mode = (_tenant().settings or {}).get("credit_check")
+    mode = (settings.tenant().settings or {}).get("credit_check")
     return mode if mode in CREDIT_CHECK_MODES else DEFAULT_CREDIT_CHECK_MODE
 
 
@@ -96,7 +97,7 @@ def set_credit_check_mode(mode) -> str:
         raise ValidationFailed(
             f"Choose one of: {', '.join(CREDIT_CHECK_MODES)}.", field="credit_check"
         )
-    tenant = _tenant()
+    tenant = settings.tenant()
     tenant.settings = {**(tenant.settings or {}), "credit_check": mode}
     db.session.flush()
     return mode
@@ -252,10 +253,70 @@ def apply_quote_rules(record: Quote | None, cleaned: dict, actor: User | None) -
             _refuse("status", "This quote is converted into an order; its status is final.")
         if status not in QUOTE_TRANSITIONS[record.status]:
             _refuse("status", f"A {record.status} quote cannot become {status}.")
+    _apply_validity(record, cleaned, status)
     editable = record is None or record.status in QUOTE_EDITABLE
     _apply_document_rules(QuoteLine, record, cleaned, actor, editable=editable, what="quote")
     if converting and record is not None and converting.get("quote_id") == record.id:
         cleaned["order_id"] = str(converting["order_id"])
+    if record is None:
+        cleaned["number"] = next_number("quotes")
+
+
+def _apply_validity(record: Quote | None, cleaned: dict, status: str) -> None:
+    """The valid-until date of a new quote, and what a passed date means: a draft or sent
+    quote past it is expired (lazily, on its next write, if the nightly job has not run);
+    it cannot be accepted, nor made draft or sent again without a later date."""
+    today = dt.date.today()
+    if record is None and not cleaned.get("valid_until"):
+        days = settings.quote_validity_days()
+        cleaned["valid_until"] = (today + dt.timedelta(days=days)).isoformat()
+    given = "valid_until" in cleaned
+    raw = cleaned.get("valid_until") if given else record.valid_until
+    valid_until = dt.date.fromisoformat(raw) if isinstance(raw, str) else raw
+    if valid_until is None or valid_until >= today:
+        return
+    old = None if record is None else record.status
+    passed = f"This quote expired on {valid_until.isoformat()}"
+    if status == "accepted" and old not in (None, "accepted"):
+        _refuse(
+            "status" if not given else "valid_until",
+            f"{passed}: it can no longer be accepted. Give it a later valid-until date first.",
+        )
+    if status not in QUOTE_OPEN:
+        return
+    if given:
+        _refuse("valid_until", "A draft or sent quote must be valid until today or later.")
+    if old not in QUOTE_OPEN:
+        _refuse("valid_until", f"{passed}: give it a later valid-until date to reopen it.")
+    # A draft or sent quote whose date passed before the nightly job ran: expired now.
+    cleaned["status"] = "expired"
+    records.warn(f"{passed}; it is now expired.")
+
+
+def _past_date(quote: Quote, today: dt.date | None = None) -> bool:
+    """A draft or sent quote whose valid-until date has passed (expired, or about to be)."""
+    today = today or dt.date.today()
+    return (
+        quote.status in QUOTE_OPEN and quote.valid_until is not None and quote.valid_until < today
+    )
+
+
+def expire_quotes(*, today: dt.date | None = None) -> int:
+    """Mark every draft or sent quote of the workspace whose valid-until date has passed
+    as expired, through the record services (audited, by the system). Returns how many."""
+    today = today or dt.date.today()
+    due = db.session.scalars(
+        select(Quote.id)
+        .where(
+            Quote.status.in_(QUOTE_OPEN),
+            Quote.valid_until < today,
+            Quote.deleted_at.is_(None),
+        )
+        .order_by(Quote.id)
+    ).all()
+    for quote_id in due:
+        records.update_record("quotes", quote_id, {"status": "expired"}, actor=None)
+    return len(due)
 
 
 # Orders ---------------------------------------------------------------------------------
@@ -296,6 +357,18 @@ def apply_order_rules(record: Order | None, cleaned: dict, actor: User | None) -
     )
     if creating_open or confirming or new_customer:
         _credit_check(record, cleaned)
+    if record is None:
+        cleaned["number"] = next_number("orders")
+
+
+def check_order_restore(record: Order, cleaned: dict, actor: User | None) -> None:
+    """An open order taken out of the recycle bin counts against its customer's credit
+    limit again: the credit check runs as on create (block mode refuses the restore)."""
+    if record.status in ("paid", "cancelled"):
+        return
+    cleaned["currency"], cleaned["total"] = record.currency, str(record.total)
+    _credit_check(record, cleaned)
+    del cleaned["currency"], cleaned["total"]
 
 
 def _credit_check(record: Order | None, cleaned: dict) -> None:
@@ -367,6 +440,13 @@ def convert_quote_to_order(quote_id, *, actor: User | None) -> Order:
         )
         if existing is not None:
             raise Conflict("This quote is already converted into an order.", field="order_id")
+    if quote.status == "expired" or _past_date(quote):
+        when = f" on {quote.valid_until.isoformat()}" if quote.valid_until else ""
+        raise Conflict(
+            f"This quote expired{when}: it cannot become an order. Reopen it with a later "
+            "valid-until date and have it accepted first.",
+            field="status",
+        )
     if quote.status != "accepted":
         raise Conflict(
             f"Only an accepted quote can become an order; this one is {quote.status}.",

@@ -1,6 +1,6 @@
 """Web pages for quotes and orders beyond the generic record pages: the lines editor on
 the record page (a plain form; the script adds rows and live totals), converting an
-accepted quote, and the admin's credit check setting.
+accepted quote, and the admin's sales settings (credit check, numbering, quote validity).
 
 The lines are saved through the record services like any field, so rights, the status
 rules, the credit check and the audit trail apply; a refusal shows the page again with
@@ -19,10 +19,12 @@ from core.objects.records import update_record
 from core.objects.registry import object_for_tenant
 from core.objects.views import flash_warnings, record_page
 from core.orders import services
+from core.orders import settings as sales_settings_service
+from core.orders.numbering import format_number
 from core.orders.services import ORDER_EDITABLE, QUOTE_EDITABLE
 from core.products.models import Product
 from saas.auth.permissions import rights_of
-from saas.db import db
+from saas.db import db, utcnow
 from saas.errors import Forbidden, NotFound, UserError
 from saas.web import admin_required, member_required
 
@@ -164,27 +166,53 @@ def convert_quote(quote_id: str):
         db.session.rollback()
         failed = {"field": "_convert", "raw": {}, "message": error.message, "messages": []}
         return record_page(quote_obj, quote_id, failed=failed, status=error.status)
-    flash(f"Order {order.name} created from the quote.", "success")
+    flash(f"Order {order.number} created from the quote.", "success")
     flash_warnings()
     return redirect(url_for("records.show", object_name="orders", record_id=order.id), 303)
+
+
+SETTING_INPUTS = ("quote_prefix", "order_prefix", "quote_validity_days")
 
 
 @bp.route("/admin/sales", methods=["GET", "POST"])
 @admin_required
 def sales_settings():
+    """The credit check, and the numbering and validity of quotes and orders: one form,
+    saved whole or not at all."""
     error, status = None, 200
     if request.method == "POST":
         try:
-            services.set_credit_check_mode(request.form.get("credit_check"))
+            _save_sales_settings(request.form)
         except UserError as exc:
             db.session.rollback()
             error, status = exc, exc.status
         else:
             flash("Sales settings saved.", "success")
             return redirect(url_for("orders.sales_settings"), 303)
+    values = sales_settings_service.sales_settings()
+    if error:
+        values |= {name: request.form.get(name, "") for name in SETTING_INPUTS}
     return render_template(
         "admin/sales.html",
         mode=request.form.get("credit_check") if error else services.credit_check_mode(),
         modes=services.CREDIT_CHECK_MODES,
+        values=values,
+        errors=(error.errors or {}) if error else {},
         error=error,
+        example=_example_numbers(values),
     ), status
+
+
+def _save_sales_settings(form) -> None:
+    if "credit_check" in form:
+        services.set_credit_check_mode(form.get("credit_check"))
+    given = {name: form[name] for name in SETTING_INPUTS if name in form}
+    if given:
+        sales_settings_service.save_sales_settings(given)
+
+
+def _example_numbers(values: dict) -> dict:
+    year = utcnow().year
+    return {
+        kind: format_number(str(values[f"{kind}_prefix"]), year, 1) for kind in ("quote", "order")
+    }
