@@ -1,7 +1,7 @@
 """quote and order numbers, tenant counters
 
 Revision ID: 56fa73b58a83
-Revises: d7842608d582
+Revises: b7919c99b01c
 Create Date: 2026-11-23 12:20:01.425987
 
 Every quote and order gets a human number (Q-2026-0001, SO-2026-0001), unique per
@@ -18,7 +18,7 @@ from saas.ids import new_id
 from tenants.rls import enable_tenant_rls
 
 revision = '56fa73b58a83'
-down_revision = 'd7842608d582'
+down_revision = 'b7919c99b01c'
 branch_labels = None
 depends_on = None
 
