@@ -258,7 +258,8 @@ def _new_definition(
     unique = flags["unique"]
     filterable = flags["filterable"] or unique
     if (flags["required"] or unique) and field_type.read_only:
-        raise ValidationFailed("A calculated field cannot be required or unique.", field="type")
+        key = "unique" if unique else "required"
+        raise ValidationFailed("A calculated field cannot be required or unique.", field=key)
     if unique and field_type.slot_kind is None:
         raise ValidationFailed(f"A {type_name} field cannot be unique.", field="unique")
     if filterable and field_type.slot_kind is None:
@@ -391,14 +392,19 @@ def update_field(
         setattr(definition, key, plan[key])
     definition.type, definition.options, definition.slot = new_type, options, plan["slot"]
     db.session.flush()
+    # Bulk clears first, then the records' new values and slots: one UPDATE per record
+    # (one version step), and one audit entry per converted record.
     if old_slot and old_slot != definition.slot:
         _clear_slot(obj, old_slot)
-    if converted:
-        _write_conversion(obj, definition, converted, actor)
-    if definition.slot and (definition.slot != old_slot or converted):
-        if definition.slot == old_slot:
-            _clear_slot(obj, definition.slot)  # values converted to empty leave no trace
-        _fill_slot(obj, definition)
+    refill = definition.slot and (definition.slot != old_slot or converted)
+    if refill and definition.slot == old_slot:
+        _clear_slot(obj, definition.slot)  # values converted to empty leave no trace
+    with db.session.no_autoflush:
+        if converted:
+            _write_conversion(obj, definition, converted, actor)
+        if refill:
+            _fill_slot(obj, definition)
+    db.session.flush()
     forget_tenant_objects()
     return definition, report
 
@@ -570,7 +576,6 @@ def _write_conversion(obj, definition, converted: list, actor: User | None) -> N
                 changes=json.loads(json.dumps({name: [old, new]}, default=str)),
             )
         )
-    db.session.flush()
 
 
 def _clear_slot(obj: ObjectSpec, slot: str) -> None:
