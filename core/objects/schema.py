@@ -476,7 +476,7 @@ def _plan_change(obj: ObjectSpec, definition: FieldDefinition, changes: dict) ->
 
 
 def _records_with(obj: ObjectSpec, field_name: str):
-    for record in db.session.scalars(records_query(obj)):
+    for record in db.session.scalars(records_query(obj).order_by(obj.model.id)):
         if field_name in (record.custom or {}):
             yield record
 
