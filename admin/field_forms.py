@@ -226,6 +226,17 @@ def add_field_arguments(form: MultiDict) -> dict:
     }
 
 
+def default_text(value) -> str:
+    """A stored default as the form shows it (``Gold``, ``10``, ``true``, ``A; B``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value)
+
+
 def field_changes(definition: FieldDefinition, form: MultiDict) -> dict:
     """What the edit form changes (only what differs, so that an untouched picklist does
     not make the service convert every record's value)."""
@@ -235,14 +246,18 @@ def field_changes(definition: FieldDefinition, form: MultiDict) -> dict:
         "label": definition.label,
         "help_text": definition.help_text,
         "required": definition.required,
+        "unique": definition.unique,
         "filterable": definition.filterable,
+        "default": default_text(definition.default) or None,
         "access": definition.access or {},
     }
     wanted = {
         "label": " ".join(form.get("label", "").split()),
         "help_text": form.get("help_text", "").strip() or None,
         "required": "required" in form,
+        "unique": "unique" in form,
         "filterable": "filterable" in form,
+        "default": form.get("default", "").strip() or None,
         "access": access_from_form(form),
     }
     changes = {key: value for key, value in wanted.items() if value != current[key]}
@@ -266,6 +281,8 @@ def form_values(definition: FieldDefinition) -> MultiDict:
     for flag in ("required", "filterable", "unique"):
         if getattr(definition, flag):
             values[flag] = "on"
+    if definition.default is not None:
+        values["default"] = default_text(definition.default)
     options = definition.options or {}
     for key in TYPE_OPTIONS.get(definition.type, ()):
         value = options.get(OPTION_NAMES.get(key, key))

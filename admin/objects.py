@@ -16,6 +16,7 @@ form with a 4xx status, and the request boundary rolls back whatever was flushed
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from admin import field_forms
@@ -128,8 +129,12 @@ def add_field(object_name: str):
 
 def _edit_page(obj, definition, form, *, error=None, preview=None, status: int = 200):
     errors = dict(_error_messages(error))
-    # A refused conversion names the records ("<id>: <problem>"): listed on their own.
-    refusal = errors.pop("type") if isinstance(error, Conflict) and "type" in errors else []
+    # A refused conversion, or unique refused for shared values, names the records
+    # ("<id>: <problem>"): listed on their own.
+    refusal = []
+    if isinstance(error, Conflict):
+        for key in ("type", "options", "unique"):
+            refusal += errors.pop(key, [])
     return render_template(
         "admin/field_edit.html",
         obj=obj,
@@ -159,7 +164,7 @@ def edit_field(object_name: str, field_name: str):
         if "type" in changes and form.get("confirmed") != changes["type"]:
             _, report = schema.update_field(obj.api_name, field_name, changes=changes, preview=True)
             return _edit_page(obj, definition, form, preview=report)
-        schema.update_field(obj.api_name, field_name, changes=changes)
+        schema.update_field(obj.api_name, field_name, changes=changes, actor=current_user)
     except UserError as error:
         return _edit_page(obj, definition, form, error=error, status=error.status)
     flash(f"The field {definition.label} is saved.", "success")

@@ -333,7 +333,7 @@ def schema_update_field(object_name: str, field_name: str):
     _require_admin()
     preview = request.args.get("preview") == "true"
     definition, report = schema_service.update_field(
-        object_name, field_name, changes=_body(), preview=preview
+        object_name, field_name, changes=_body(), preview=preview, actor=g.api_user
     )
     if preview:
         return jsonify(preview=report)

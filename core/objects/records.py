@@ -300,7 +300,8 @@ def clean_input(
             errors[name].append("You cannot change this field.")
             continue
         try:
-            cleaned[name] = spec.field_type.clean(raw, spec.options)
+            current = _stored_value(spec, record) if record is not None else None
+            cleaned[name] = spec.field_type.clean_write(raw, spec.options, current)
         except FieldValueError as exc:
             errors[name].append(str(exc))
             continue

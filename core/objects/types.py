@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
+_HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
 
 class FieldValueError(ValueError):
     """The value does not fit the field; the message is for the person who typed it."""
@@ -40,6 +42,17 @@ class FieldType:
     def _clean(self, value: Any, options: dict) -> Any:
         raise NotImplementedError
 
+    def clean_write(self, value: Any, options: dict, current: Any = None) -> Any:
+        """The stored form of ``value`` written over ``current`` (the record's stored value;
+        None on create), or FieldValueError. Stricter than ``clean`` where a value may stay
+        on a record but not be chosen anew (an inactive picklist value)."""
+        return self.clean(value, options)
+
+    def values_affected(self, old_options: dict, new_options: dict) -> bool:
+        """Whether stored values must be checked (and maybe converted) when the options of
+        a field of this type change from ``old_options`` to ``new_options``."""
+        return old_options != new_options
+
     def json_schema(self, options: dict) -> dict:
         return {"type": "string"}
 
@@ -61,7 +74,96 @@ class FieldType:
         if unknown:
             names = ", ".join(sorted(unknown))
             raise FieldValueError(f"Unknown options for a {self.name} field: {names}.")
+        for key, value in options.items():
+            check = self.option_checks().get(key)
+            if check is not None and value is not None:
+                problem = check(value)
+                if problem:
+                    raise FieldValueError(f"The option {key}: {problem}")
+        low, high = options.get("min"), options.get("max")
+        if low is not None and high is not None and _comparable(low) > _comparable(high):
+            raise FieldValueError("The minimum is above the maximum.")
         return options
+
+    def option_checks(self) -> dict:
+        """Option name -> a function that returns what is wrong with a value (or None)."""
+        return _OPTION_CHECKS
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _whole_problem(value) -> str | None:
+    if not _is_number(value) or value != int(value) or not 0 <= value <= 100_000:
+        return "give a whole number from 0 to 100000."
+    return None
+
+
+def _number_problem(value) -> str | None:
+    if not _is_number(value) or value != value or abs(value) >= 1e15:
+        return "give a number."
+    return None
+
+
+def _scale_problem(value) -> str | None:
+    if not _is_number(value) or value != int(value) or not 0 <= value <= 10:
+        return "give a whole number of decimal places from 0 to 10."
+    return None
+
+
+def _regex_problem(value) -> str | None:
+    if not isinstance(value, str):
+        return "give a regular expression."
+    try:
+        re.compile(value)
+    except re.error as exc:
+        return f"this is not a valid pattern: {exc}."
+    return None
+
+
+def _short_text_problem(value) -> str | None:
+    if not isinstance(value, str) or len(value) > 200:
+        return "give a text of at most 200 characters."
+    return None
+
+
+def _currency_problem(value) -> str | None:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
+        return "give a three-letter currency code such as EUR."
+    return None
+
+
+def _date_problem(value) -> str | None:
+    try:
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return "give a date as YYYY-MM-DD."
+    return None
+
+
+def _comparable(value):
+    return Decimal(str(value)) if _is_number(value) else str(value)
+
+
+_OPTION_CHECKS = {
+    "max_length": _whole_problem,
+    "min_length": _whole_problem,
+    "regex": _regex_problem,
+    "regex_message": _short_text_problem,
+    "min": _number_problem,
+    "max": _number_problem,
+    "scale": _scale_problem,
+    "currency": _currency_problem,
+    "target": _short_text_problem,
+    "expression": lambda v: None if isinstance(v, str) else "give the formula as text.",
+    "result_type": _short_text_problem,
+    "function": _short_text_problem,
+    "related_object": _short_text_problem,
+    "related_field": _short_text_problem,
+    "via": _short_text_problem,
+}
+_DATE_OPTION_CHECKS = {**_OPTION_CHECKS, "min": _date_problem, "max": _date_problem}
 
 
 def _text(value: Any) -> str:
@@ -236,6 +338,9 @@ class DateType(FieldType):
     slot_kind = "date"
     options_allowed = frozenset({"min", "max"})
 
+    def option_checks(self):
+        return _DATE_OPTION_CHECKS
+
     def _clean(self, value, options):
         if isinstance(value, dt.datetime):
             value = value.date()
@@ -335,7 +440,15 @@ def picklist_values(options: dict, *, include_inactive: bool = False) -> list[st
     ]
 
 
+def _no_longer_offered(value: str, options: dict) -> FieldValueError:
+    offered = ", ".join(picklist_values(options)) or "none"
+    return FieldValueError(f"{value!r} is no longer offered; choose one of: {offered}.")
+
+
 class PicklistType(FieldType):
+    """One value of a list. Values may be made inactive: records keep (and filter on) the
+    ones they hold, but nobody can choose them anew (``clean_write``)."""
+
     name = "picklist"
     label = "Picklist"
     slot_kind = "text"
@@ -343,28 +456,54 @@ class PicklistType(FieldType):
 
     def _clean(self, value, options):
         text = _text(value).strip()
-        if text not in picklist_values(options):
+        if text not in picklist_values(options, include_inactive=True):
             allowed = ", ".join(picklist_values(options)) or "none defined"
             raise FieldValueError(f"Choose one of: {allowed}.")
         return text
+
+    def clean_write(self, value, options, current=None):
+        cleaned = self.clean(value, options)
+        if cleaned is not None and cleaned != current and cleaned not in picklist_values(options):
+            raise _no_longer_offered(cleaned, options)
+        return cleaned
+
+    def values_affected(self, old_options, new_options):
+        # Order, colours and inactive flags never change what a record may hold; only a
+        # value taken off the list does.
+        kept = set(picklist_values(new_options, include_inactive=True))
+        return any(v not in kept for v in picklist_values(old_options, include_inactive=True))
 
     def json_schema(self, options):
         return {"type": "string", "enum": picklist_values(options, include_inactive=True)}
 
     def check_options(self, options):
+        super().check_options(options)
         values = options.get("values")
         if not isinstance(values, list) or not values:
             raise FieldValueError("A picklist needs at least one value.")
         seen = set()
         for entry in values:
             value = entry.get("value") if isinstance(entry, dict) else None
-            if not isinstance(value, str) or not value.strip():
+            if not isinstance(value, str) or not value.strip() or value != value.strip():
                 raise FieldValueError(
-                    'Give each picklist value as {"value": "...", "color": "#hex"}.'
+                    'Give each picklist value as {"value": "...", "color": "#hex"}, '
+                    "without spaces around it."
                 )
-            if entry["value"] in seen:
-                raise FieldValueError(f"The value {entry['value']!r} is listed twice.")
-            seen.add(entry["value"])
+            extra = set(entry) - {"value", "color", "inactive"}
+            if extra:
+                raise FieldValueError(
+                    f"Unknown properties of the value {value!r}: {', '.join(sorted(extra))}."
+                )
+            if not isinstance(entry.get("inactive", False), bool):
+                raise FieldValueError(f"Give inactive as true or false for {value!r}.")
+            color = entry.get("color")
+            if color is not None and not (isinstance(color, str) and _HEX_COLOR.match(color)):
+                raise FieldValueError(f"Give the colour of {value!r} as a code such as #1570ef.")
+            if value in seen:
+                raise FieldValueError(f"The value {value!r} is listed twice.")
+            seen.add(value)
+        if not picklist_values(options):
+            raise FieldValueError("Keep at least one value active.")
         return options
 
 
@@ -378,14 +517,23 @@ class MultiPicklistType(PicklistType):
             value = [part.strip() for part in value.split(";") if part.strip()]
         if not isinstance(value, list):
             raise FieldValueError("Give a list of values.")
-        allowed = picklist_values(options)
+        allowed = picklist_values(options, include_inactive=True)
         chosen = []
         for item in value:
             if item not in allowed:
-                raise FieldValueError(f"Choose among: {', '.join(allowed)}.")
+                raise FieldValueError(f"Choose among: {', '.join(picklist_values(options))}.")
             if item not in chosen:
                 chosen.append(item)
         return chosen or None
+
+    def clean_write(self, value, options, current=None):
+        cleaned = self.clean(value, options)
+        held = current if isinstance(current, list) else []
+        active = picklist_values(options)
+        for item in cleaned or []:
+            if item not in held and item not in active:
+                raise _no_longer_offered(item, options)
+        return cleaned
 
     def json_schema(self, options):
         values = picklist_values(options, include_inactive=True)
@@ -471,7 +619,7 @@ class LookupType(FieldType):
     def check_options(self, options):
         if not options.get("target"):
             raise FieldValueError("A lookup needs a target object.")
-        return options
+        return super().check_options(options)
 
 
 class UserType(LookupType):
@@ -480,7 +628,7 @@ class UserType(LookupType):
     options_allowed = frozenset()
 
     def check_options(self, options):
-        return options
+        return FieldType.check_options(self, options)
 
 
 ADDRESS_PARTS = ("street", "city", "state", "postal_code", "country")

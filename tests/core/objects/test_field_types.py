@@ -80,7 +80,6 @@ def test_accepts_and_normalises(type_name, value, options, stored):
         ("datetime", "2026-02-28T10:00:00", {}, "time zone"),
         ("boolean", "maybe", {}, "true or false"),
         ("picklist", "Bronze", PICK, "Choose one of"),
-        ("picklist", "Old", PICK, "Choose one of"),
         ("multi_picklist", ["Gold", "Bronze"], PICK, "Choose among"),
         ("multi_picklist", 5, PICK, "list"),
         ("email", "not-an-email", {}, "not valid"),
@@ -97,6 +96,21 @@ def test_accepts_and_normalises(type_name, value, options, stored):
 def test_refuses_with_a_clear_message(type_name, value, options, message):
     with pytest.raises(FieldValueError, match=message):
         clean(type_name, value, options)
+
+
+def test_an_inactive_picklist_value_is_kept_but_not_chosen_anew():
+    """Stored and filtered as any value (``clean``); refused as a new choice (``clean_write``)
+    unless the record already holds it."""
+    picklist, multi = FIELD_TYPES["picklist"], FIELD_TYPES["multi_picklist"]
+    assert picklist.clean("Old", PICK) == "Old"
+    assert picklist.clean_write("Old", PICK, "Old") == "Old"
+    with pytest.raises(FieldValueError, match="no longer offered; choose one of: Gold, Silver"):
+        picklist.clean_write("Old", PICK, "Gold")
+    with pytest.raises(FieldValueError, match="no longer offered"):
+        picklist.clean_write("Old", PICK, None)
+    assert multi.clean_write(["Old", "Gold"], PICK, ["Old"]) == ["Old", "Gold"]
+    with pytest.raises(FieldValueError, match="'Old' is no longer offered"):
+        multi.clean_write(["Gold", "Old"], PICK, ["Gold"])
 
 
 @given(st.decimals(min_value=Decimal("-1e14"), max_value=Decimal("1e14"), places=2))
