@@ -2,7 +2,7 @@
 
 Soft delete keeps a record restorable for ``RESTORE_DAYS`` (30) days; after that it is due,
 and this module deletes it, for every object (standard, plugin and custom), tenant by tenant,
-in batches. What happens around a purged record (docs/decisions/record-purge.md):
+in batches. What happens around a purged record (docs/decisions/0014-purging-the-recycle-bin.md):
 
 - its child rows (quote and order lines) go with it (their foreign keys cascade);
 - records that are *part of* it go with it, whatever their state: activities attached to it
