@@ -182,6 +182,38 @@ def test_quote_lines_go_with_their_quote(app, tenant, api):  # noqa: F811
     assert exists(app, tenant, "products", widget["id"])
 
 
+def test_lines_of_live_quotes_keep_their_text_when_their_product_is_purged(
+    app,
+    tenant,
+    api,  # noqa: F811
+):
+    from core.orders.models import QuoteLine
+
+    widget = created(
+        api.post(
+            "/api/v1/objects/products",
+            json={"name": "Widget", "code": "W-1", "unit_price": "10.00"},
+        )
+    )
+    quote = created(
+        api.post(
+            "/api/v1/objects/quotes",
+            json={"name": "Q1", "lines": [{"product_id": widget["id"], "quantity": 3}]},
+        )
+    )
+    api.delete(f"/api/v1/objects/products/{widget['id']}")
+    deleted_days_ago(app, tenant, "products", widget["id"], 31)
+
+    report = purge(app, tenant)
+
+    assert report.purged["products"] == 1
+    with app.app_context(), tenant_scope(tenant["id"]):
+        line = db.session.scalar(select(QuoteLine))
+        assert line.product_id is None and line.quantity == 3
+    after = api.get(f"/api/v1/objects/quotes/{quote['id']}").get_json()
+    assert after["total"] == quote["total"]
+
+
 def test_a_campaigns_members_go_with_it(app, tenant, api):  # noqa: F811
     campaign = created(api.post("/api/v1/objects/campaigns", json={"name": "Spring"}))
     contact = created(api.post(CONTACTS, json={"last_name": "Ng"}))
