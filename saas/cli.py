@@ -190,7 +190,8 @@ def worker(burst: bool) -> None:
 @with_appcontext
 def scheduler() -> None:
     """Enqueue periodic work: the outbox sweep every 30 seconds, the nightly billing
-    reconciliation and the nightly quote expiry (needs REDIS_URL)."""
+    reconciliation, the nightly quote expiry and the nightly purge of the recycle bins
+    (needs REDIS_URL)."""
     from redis import Redis
     from rq.cron import CronScheduler
 
@@ -203,6 +204,8 @@ def scheduler() -> None:
     cron.register(nightly_reconciliation_task, "trellis", cron="17 3 * * *")
     # Just after midnight UTC: each tenant's quotes whose valid-until date passed expire.
     cron.register(nightly_quote_expiry_task, "trellis", cron="7 0 * * *")
+    # Nightly at 02:43 UTC: each tenant's records deleted over 30 days ago purged.
+    cron.register(nightly_purge_task, "trellis", cron="43 2 * * *")
     cron.start()
 
 
@@ -286,6 +289,13 @@ def nightly_quote_expiry_task() -> int:
     return run()
 
 
+def nightly_purge_task() -> int:
+    """Periodic RQ task: enqueue one recycle-bin purge job per tenant."""
+    from core.objects.purge import nightly_purge_task as run
+
+    return run()
+
+
 @click.group("quotes")
 def quotes_group() -> None:
     """Quotes."""
@@ -308,6 +318,36 @@ def quotes_expire(slug: str | None) -> None:
         click.echo(f"Quote expiry of {enqueue_quote_expiry()} tenant(s) enqueued.")
 
 
+@click.command("purge-deleted")
+@click.option("--dry-run", is_flag=True, help="Report what would be purged; change nothing.")
+@click.option("--tenant", "slug", default=None, help="Only this tenant (default: all).")
+@with_appcontext
+def purge_deleted(dry_run: bool, slug: str | None) -> None:
+    """Purge for good the records deleted more than 30 days ago, tenant by tenant."""
+    from sqlalchemy import select
+
+    from core.objects.purge import purge_tenant
+    from tenants.models import Tenant
+
+    if slug:
+        try:
+            tenant = _tenant_or_fail(slug)
+        except UserError as error:
+            click.echo(f"Error: tenant: {error.message}", err=True)
+            sys.exit(2)
+        tenants = [(tenant.id, tenant.slug)]
+    else:
+        query = select(Tenant.id, Tenant.slug).where(Tenant.status != "deleted")
+        tenants = db.session.execute(query.order_by(Tenant.created_at)).all()
+    verb = "would purge" if dry_run else "purged"
+    for tenant_id, tenant_slug in tenants:
+        report = purge_tenant(tenant_id, dry_run=dry_run)
+        total = sum(report.purged.values())
+        click.echo(f"{tenant_slug}: {verb} {total} record(s)")
+        for line in report.lines():
+            click.echo(f"  {line}")
+
+
 def register_commands(app: Flask) -> None:
     for command in (
         db_group,
@@ -319,5 +359,6 @@ def register_commands(app: Flask) -> None:
         scheduler,
         billing_group,
         quotes_group,
+        purge_deleted,
     ):
         app.cli.add_command(command)

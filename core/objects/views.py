@@ -33,6 +33,7 @@ from core.leads.views import lead_conversion_links
 from core.objects import choices, forms
 from core.objects.boards import board_fields, default_board_field, load_board
 from core.objects.menu import objects_in_menu
+from core.objects.purge import purge_date
 from core.objects.records import (
     DEFAULT_PAGE_SIZE,
     RESTORE_DAYS,
@@ -408,6 +409,7 @@ def recycle_bin(object_name: str):
         obj=obj,
         records=records,
         restore_days=RESTORE_DAYS,
+        purge_date=purge_date,
         pages=_pages(cursor, next_cursor),
         rights=rights_of(current_user.role, obj.api_name),
     )

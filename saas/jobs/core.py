@@ -189,6 +189,7 @@ def _worker_app():
 
 def _import_job_modules() -> None:
     """Import the modules that declare jobs, for a worker that has not imported them."""
+    import core.objects.purge  # noqa: F401
     import core.orders.jobs  # noqa: F401
     import saas.billing.jobs  # noqa: F401
     import saas.mail  # noqa: F401
