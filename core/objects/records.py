@@ -223,6 +223,34 @@ def _formula_value(name: str, trees: dict, values: dict, stack: set):
     return values[name]
 
 
+def expand_lookups(obj: ObjectSpec, rows: list[dict], names: list[str], *, actor) -> None:
+    """Replace, in API rows of ``obj``, the ids of the lookups ``names`` by the related
+    records as ``actor`` may read them (one query per lookup): hidden fields of the target
+    left out; ``{"id": ...}`` for a record they may not see; the bare id when they may not
+    read the target object at all. ValidationFailed (on ``expand``) for anything else than
+    a visible lookup to records."""
+    role = actor.role if actor else None
+    hidden = hidden_fields(obj, role)
+    for name in names:
+        spec = obj.fields.get(name)
+        if (
+            spec is None
+            or name in hidden
+            or spec.type != "lookup"
+            or metadata_lookup_target(spec.options["target"]) is not None
+        ):
+            raise ValidationFailed("Only lookups to records can be expanded.", field="expand")
+        target = object_for_tenant(spec.options["target"])
+        if actor is not None and not rights_of(actor.role, target.api_name)["read"]:
+            continue  # the bare id, as without expand
+        ids = sorted({row[name] for row in rows if row.get(name)})
+        found = get_records_by_ids(target.api_name, ids, actor=actor)
+        related = {item["id"]: item for item in to_api_many(target, found, role=role)}
+        for row in rows:
+            if row.get(name):
+                row[name] = related.get(row[name], {"id": row[name]})
+
+
 def _rollup_values(obj: ObjectSpec, spec: FieldSpec, records: list) -> dict:
     """count / sum / min / max over related records, for all ``records`` in one query."""
     options = spec.options
