@@ -710,6 +710,10 @@ def _condition(obj: ObjectSpec, flt: Filter):
         raise ValidationFailed(str(exc), field=flt.field) from None
     if value is None:
         return column.is_(None) if flt.op == "eq" else column.is_not(None)
+    if flt.op == "ne" and column.nullable:
+        # "Is not X" includes the records with no value, as eq's complement (SQL's
+        # ``column <> X`` leaves them out). Two plain conditions, each one an index serves.
+        return or_(column != value, column.is_(None))
     comparisons = {
         "eq": column.__eq__,
         "ne": column.__ne__,
