@@ -7,6 +7,8 @@
 - ``/admin/permissions``: per role and object, the create / read / update / delete rights
   and which records the role sees (on companies and contacts, optionally only those with
   some party roles).
+- ``/admin/permissions/<object>/fields``: per role, which fields of an object are hidden or
+  read-only, standard and custom alike (required fields always stay editable).
 - ``/admin/teams``: teams, and who is in which.
 
 Every change goes through the schema and permission services; a refusal is shown on the
@@ -252,6 +254,9 @@ def _permissions_page() -> str:
         matrix=_rights_matrix(),
         party_objects=permissions.PARTY_OBJECTS,
         party_roles=PARTY_ROLES,
+        restricted_fields=lambda role, obj: sum(
+            1 for spec in obj.fields.values() if spec.access.get(role)
+        ),
     )
 
 
@@ -270,6 +275,55 @@ def _save_rights(form: MultiDict) -> int:
                 permissions.set_rights(role=role, object_name=obj.api_name, rights=wanted)
                 changed += 1
     return changed
+
+
+def _field_access_page(obj: ObjectSpec, status: int = 200):
+    roles = [(role, ROLE_LABELS[role]) for role in field_forms.ACCESS_ROLES]
+    rows = [
+        (
+            spec,
+            permissions.protected_field(obj, spec),
+            {role: spec.access.get(role, "editable") for role, _ in roles},
+        )
+        for spec in sorted(obj.fields.values(), key=lambda spec: (spec.custom, spec.position))
+    ]
+    return render_template("admin/field_access.html", obj=obj, roles=roles, rows=rows), status
+
+
+@bp.route("/permissions/<object_name>/fields", methods=["GET", "POST"])
+@admin_required
+def field_access(object_name: str):
+    obj = object_for_tenant(object_name)
+    if request.method == "GET":
+        return _field_access_page(obj)
+    changed = 0
+    try:
+        for role in field_forms.ACCESS_ROLES:
+            wanted = {
+                name: request.form[f"{role}.{name}"]
+                for name, spec in obj.fields.items()
+                if f"{role}.{name}" in request.form
+                and request.form[f"{role}.{name}"] != spec.access.get(role, "editable")
+            }
+            if wanted:
+                permissions.set_field_access(role=role, obj=obj, access=wanted)
+                changed += len(wanted)
+    except UserError as error:
+        for key, messages in _error_messages(error).items():
+            label = (
+                obj.fields[key.removeprefix("fields.")].label
+                if key.removeprefix("fields.") in obj.fields
+                else key
+            )
+            flash(f"{label}: {' '.join(messages)}", "error")
+        if not error.errors:
+            flash(error.message, "error")
+        return _field_access_page(obj, error.status)
+    flash(
+        f"Field access of {obj.label_plural.lower()} saved." if changed else "Nothing changed.",
+        "success",
+    )
+    return redirect(url_for("admin_objects.field_access", object_name=obj.api_name), 303)
 
 
 # Teams ---------------------------------------------------------------------------------

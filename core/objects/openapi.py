@@ -3,7 +3,7 @@ custom fields and custom objects appear in it exactly as the API accepts them.""
 
 from __future__ import annotations
 
-from core.objects.records import OPERATORS, hidden_fields
+from core.objects.records import OPERATORS, hidden_fields, read_only_fields
 from core.objects.registry import ObjectSpec
 
 _ERROR = {
@@ -21,7 +21,7 @@ _ERROR = {
 
 
 def _record_schema(obj: ObjectSpec, role: str | None, *, for_input: bool) -> dict:
-    hidden = hidden_fields(obj, role)
+    hidden, locked = hidden_fields(obj, role), read_only_fields(obj, role)
     properties: dict = {}
     if not for_input:
         properties.update(
@@ -35,7 +35,7 @@ def _record_schema(obj: ObjectSpec, role: str | None, *, for_input: bool) -> dic
         )
     required = []
     for name, spec in obj.fields.items():
-        if name in hidden or (for_input and spec.read_only):
+        if name in hidden or (for_input and name in locked):
             continue
         schema = dict(spec.field_type.json_schema(spec.options))
         schema["title"] = spec.label

@@ -23,7 +23,12 @@ from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.audit.models import AuditEntry
-from core.objects.formulas import evaluate_formula, parse_formula
+from core.objects.formulas import (
+    evaluate_formula,
+    expression_fields,
+    formula_fields,
+    parse_formula,
+)
 from core.objects.registry import (
     FieldSpec,
     ObjectSpec,
@@ -32,7 +37,8 @@ from core.objects.registry import (
 )
 from core.objects.types import FieldValueError
 from saas.auth.models import User
-from saas.auth.permissions import require_right, visibility_condition
+from saas.auth.permissions import require_right, rights_of, visibility_condition
+from saas.auth.roles import ADMIN
 from saas.db import db, json_array_has_any, utcnow
 from saas.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from tenants.scoping import require_tenant_id
@@ -55,7 +61,53 @@ class Filter:
 
 
 def hidden_fields(obj: ObjectSpec, role: str | None) -> set[str]:
-    return {name for name, spec in obj.fields.items() if spec.access.get(role) == "hidden"}
+    """The fields ``role`` may not see on ``obj``: those an admin hid from it, and the
+    calculated fields that would show them: a formula using a hidden field (or a hidden
+    formula), a roll-up over an object the role cannot read or summarising, linking or
+    filtering by a field hidden from it there. Admins and the system (None) see everything.
+    """
+    return _hidden_fields(obj, role, frozenset())
+
+
+def _hidden_fields(obj: ObjectSpec, role: str | None, seen: frozenset) -> set[str]:
+    hidden = {name for name, spec in obj.fields.items() if spec.access.get(role) == "hidden"}
+    if role is None or role == ADMIN:
+        return hidden
+    seen = seen | {obj.api_name}
+    for name, spec in obj.fields.items():
+        if spec.type == "rollup" and name not in hidden and _rollup_hidden(spec, role, seen):
+            hidden.add(name)
+    formulas = {
+        name: expression_fields(spec.options.get("expression", ""))
+        for name, spec in obj.fields.items()
+        if spec.type == "formula" and name not in hidden
+    }
+    changed = True
+    while changed:  # a formula over a hidden formula is hidden too
+        changed = False
+        for name, operands in formulas.items():
+            if name not in hidden and operands & hidden:
+                hidden.add(name)
+                changed = True
+    return hidden
+
+
+def _rollup_hidden(spec: FieldSpec, role: str, seen: frozenset) -> bool:
+    options = spec.options
+    try:
+        related = object_for_tenant(options.get("related_object") or "")
+    except NotFound:
+        return True
+    if not rights_of(role, related.api_name)["read"]:
+        return True
+    used = {options.get("via"), *(options.get("where") or {})}
+    if options.get("function") != "count":
+        used.add(options.get("related_field"))
+    if related.api_name in seen:  # a roll-up back to an object being checked: no loop
+        related_hidden = {n for n, s in related.fields.items() if s.access.get(role) == "hidden"}
+    else:
+        related_hidden = _hidden_fields(related, role, seen)
+    return bool(used & related_hidden)
 
 
 def read_only_fields(obj: ObjectSpec, role: str | None) -> set[str]:
@@ -63,7 +115,7 @@ def read_only_fields(obj: ObjectSpec, role: str | None) -> set[str]:
         name
         for name, spec in obj.fields.items()
         if spec.read_only or spec.access.get(role) in ("hidden", "read_only")
-    }
+    } | hidden_fields(obj, role)
 
 
 # Reading --------------------------------------------------------------------------------
@@ -87,9 +139,10 @@ def to_api_many(
     wanted = [
         name for name in obj.fields if name not in hidden and (fields is None or name in fields)
     ]
+    trees, needed = _formulas_needed(obj, wanted)
     rollups = {
         name: _rollup_values(obj, obj.fields[name], records)
-        for name in wanted
+        for name in needed
         if obj.fields[name].type == "rollup"
     }
     children = {
@@ -113,19 +166,89 @@ def to_api_many(
             for name in obj.fields
             if obj.fields[name].type not in ("formula", "rollup")
         }
+        for name, by_record in rollups.items():
+            values[name] = by_record.get(record.id)
+        for name in needed:
+            if name in trees:
+                _formula_value(name, trees, values, set())
         for name in wanted:
-            spec = obj.fields[name]
-            if spec.type == "formula":
-                tree = parse_formula(spec.options.get("expression", ""), set(obj.fields))
-                row[name] = evaluate_formula(tree, values)
-            elif spec.type == "rollup":
-                row[name] = rollups[name].get(record.id)
-            else:
-                row[name] = values[name]
+            row[name] = values.get(name)
         for name, by_record in children.items():
             row[name] = by_record.get(record.id, [])
         rows.append(row)
     return rows
+
+
+def _formulas_needed(obj: ObjectSpec, wanted: list[str]) -> tuple[dict, list[str]]:
+    """The parsed formulas, and the calculated fields to work out for ``wanted``: those
+    wanted and the formulas and roll-ups their formulas use, however deep."""
+    trees: dict = {}
+    needed: list[str] = []
+    pending = [name for name in wanted if obj.fields[name].type in ("formula", "rollup")]
+    while pending:
+        name = pending.pop()
+        if name in needed:
+            continue
+        needed.append(name)
+        spec = obj.fields[name]
+        if spec.type != "formula":
+            continue
+        try:
+            trees[name] = parse_formula(spec.options.get("expression", ""), set(obj.fields))
+        except FieldValueError:  # it uses a field since retired: no value
+            trees[name] = None
+            continue
+        pending += [
+            operand
+            for operand in formula_fields(trees[name])
+            if obj.fields[operand].type in ("formula", "rollup")
+        ]
+    return trees, needed
+
+
+def _formula_value(name: str, trees: dict, values: dict, stack: set):
+    """The value of formula ``name`` for one record, its formula operands first."""
+    if name in values:
+        return values[name]
+    tree = trees.get(name)
+    if tree is None or name in stack:  # broken, or a formula that uses itself
+        values[name] = None
+        return None
+    stack.add(name)
+    for operand in formula_fields(tree):
+        if operand in trees:
+            _formula_value(operand, trees, values, stack)
+    stack.discard(name)
+    values[name] = evaluate_formula(tree, values)
+    return values[name]
+
+
+def expand_lookups(obj: ObjectSpec, rows: list[dict], names: list[str], *, actor) -> None:
+    """Replace, in API rows of ``obj``, the ids of the lookups ``names`` by the related
+    records as ``actor`` may read them (one query per lookup): hidden fields of the target
+    left out; ``{"id": ...}`` for a record they may not see; the bare id when they may not
+    read the target object at all. ValidationFailed (on ``expand``) for anything else than
+    a visible lookup to records."""
+    role = actor.role if actor else None
+    hidden = hidden_fields(obj, role)
+    for name in names:
+        spec = obj.fields.get(name)
+        if (
+            spec is None
+            or name in hidden
+            or spec.type != "lookup"
+            or metadata_lookup_target(spec.options["target"]) is not None
+        ):
+            raise ValidationFailed("Only lookups to records can be expanded.", field="expand")
+        target = object_for_tenant(spec.options["target"])
+        if actor is not None and not rights_of(actor.role, target.api_name)["read"]:
+            continue  # the bare id, as without expand
+        ids = sorted({row[name] for row in rows if row.get(name)})
+        found = get_records_by_ids(target.api_name, ids, actor=actor)
+        related = {item["id"]: item for item in to_api_many(target, found, role=role)}
+        for row in rows:
+            if row.get(name):
+                row[name] = related.get(row[name], {"id": row[name]})
 
 
 def _rollup_values(obj: ObjectSpec, spec: FieldSpec, records: list) -> dict:
@@ -594,6 +717,10 @@ def _condition(obj: ObjectSpec, flt: Filter):
         raise ValidationFailed(str(exc), field=flt.field) from None
     if value is None:
         return column.is_(None) if flt.op == "eq" else column.is_not(None)
+    if flt.op == "ne" and column.nullable:
+        # "Is not X" includes the records with no value, as eq's complement (SQL's
+        # ``column <> X`` leaves them out). Two plain conditions, each one an index serves.
+        return or_(column != value, column.is_(None))
     comparisons = {
         "eq": column.__eq__,
         "ne": column.__ne__,

@@ -96,7 +96,7 @@ def _check_options(obj: ObjectSpec, type_name: str, options) -> dict:
             if target not in standard_objects() and not _custom_object_exists(target):
                 raise FieldValueError(f"There is no object called {target!r}.")
         if type_name == "formula":
-            parse_formula(options.get("expression", ""), set(obj.fields))
+            parse_formula(options.get("expression", ""), obj.fields)
         if type_name == "rollup":
             _check_rollup(obj, options)
     except FieldValueError as exc:

@@ -9,6 +9,13 @@ closes what it needs to.
 On parties (companies and contacts), visibility can also be limited to parties holding one
 of some party roles (``party_roles: ["supplier"]``: purchasing sees suppliers only), on
 top of own / team / all. See docs/decisions/0012-party-roles-in-permissions.md.
+
+Field-level access: per role, a field can be ``hidden`` or ``read_only``. Custom fields
+keep theirs on their definition (``FieldDefinition.access``); standard fields in
+``field_access`` rows, which the registry folds into each FieldSpec's ``access`` so that
+``hidden_fields`` / ``read_only_fields`` (and everything built on them) treat both alike.
+``set_field_access`` writes either. Required fields (and columns that cannot be empty) stay
+visible and editable for every role: a create form without them could never be saved.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tenants.scoping import TenantScoped, require_tenant_id
 
 ACTIONS = ("create", "read", "update", "delete")
+FIELD_ACCESS = ("editable", "read_only", "hidden")
 VISIBILITIES = ("own", "team", "all")
 # The objects whose records carry party roles (a multi-valued ``roles`` column).
 PARTY_OBJECTS = ("companies", "contacts")
@@ -74,6 +82,104 @@ class ObjectPermission(TenantScoped, db.Model):
     visibility: Mapped[str] = mapped_column(String(10), default="all")
     # Parties only: the role sees only records holding one of these party roles (None: any).
     party_roles: Mapped[list | None] = mapped_column(JSONType)
+
+
+class FieldAccess(TenantScoped, db.Model):
+    """A standard field hidden from, or read-only for, a role (custom fields keep theirs on
+    their definition). No row: editable."""
+
+    __tablename__ = "field_access"
+    __table_args__ = (UniqueConstraint("tenant_id", "object_name", "field_name", "role"),)
+
+    object_name: Mapped[str] = mapped_column(String(64))
+    field_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(20))
+    access: Mapped[str] = mapped_column(String(10))
+
+
+def standard_field_access(object_name: str) -> dict[str, dict[str, str]]:
+    """{field: {role: "hidden" | "read_only"}} of an object's standard fields."""
+    access: dict[str, dict[str, str]] = {}
+    for row in db.session.scalars(
+        select(FieldAccess).where(FieldAccess.object_name == object_name)
+    ):
+        access.setdefault(row.field_name, {})[row.role] = row.access
+    return access
+
+
+def field_access_of(role: str, obj) -> dict[str, str]:
+    """{field: "editable" | "read_only" | "hidden"} as an admin set it for ``role`` on
+    ``obj`` (an ObjectSpec); calculated fields are read-only whatever the setting."""
+    return {name: spec.access.get(role, "editable") for name, spec in obj.fields.items()}
+
+
+def protected_field(obj, spec) -> str | None:
+    """Why a field must stay visible and editable for every role, or None."""
+    if spec.required:
+        return "A required field stays visible and editable: every create form needs it."
+    if spec.column and not spec.system and not spec.field_type.read_only:
+        column = obj.model.__table__.c.get(spec.column)
+        if column is not None and not column.nullable and column.default is None:
+            return "This field cannot be empty, so it stays visible and editable."
+    return None
+
+
+def set_field_access(*, role: str, obj, access: dict) -> None:
+    """Make fields of ``obj`` hidden, read-only or editable for ``role``: all or nothing,
+    with one message per refused field."""
+    from core.objects.models import FieldDefinition
+    from core.objects.registry import forget_tenant_objects
+
+    if role not in ROLES or role == ADMIN:
+        raise ValidationFailed(
+            "Set field access for the manager, member or viewer role.", field="role"
+        )
+    if not isinstance(access, dict):
+        raise ValidationFailed(
+            'Give fields as {"field": "editable" | "read_only" | "hidden"}.', field="fields"
+        )
+    errors: dict[str, list[str]] = {}
+    for name, level in access.items():
+        spec = obj.fields.get(name)
+        key = f"fields.{name}"
+        if spec is None:
+            errors[key] = ["There is no such field."]
+        elif level not in FIELD_ACCESS:
+            errors[key] = [f"Choose {', '.join(FIELD_ACCESS)}."]
+        elif level != "editable" and protected_field(obj, spec):
+            errors[key] = [protected_field(obj, spec)]
+        elif level == "read_only" and spec.read_only:
+            errors[key] = ["This field is calculated: it is read-only for everyone already."]
+    if errors:
+        raise ValidationFailed("Some fields cannot be set so.", errors=errors)
+    for name, level in access.items():
+        spec = obj.fields[name]
+        if spec.custom:
+            definition = db.session.get(FieldDefinition, (require_tenant_id(), spec.definition_id))
+            levels = dict(definition.access or {})
+            levels.pop(role, None)
+            if level != "editable":
+                levels[role] = level
+            definition.access = levels
+            continue
+        row = db.session.scalar(
+            select(FieldAccess).where(
+                FieldAccess.object_name == obj.api_name,
+                FieldAccess.field_name == name,
+                FieldAccess.role == role,
+            )
+        )
+        if level == "editable":
+            if row is not None:
+                db.session.delete(row)
+        elif row is None:
+            db.session.add(
+                FieldAccess(object_name=obj.api_name, field_name=name, role=role, access=level)
+            )
+        else:
+            row.access = level
+    db.session.flush()
+    forget_tenant_objects()
 
 
 def rights_of(role: str, object_name: str) -> dict:

@@ -109,7 +109,7 @@ def test_filters_and_operators(api):
         return [row["name"] for row in response.get_json()["data"]]
 
     assert names("filter[industry]=Retail") == ["Alpha", "Gamma"]
-    assert names("filter[industry][ne]=Retail") == ["Beta"]
+    assert names("filter[industry][ne]=Retail") == ["Beta", "Delta"]  # empty is "not Retail"
     assert names("filter[employees][gt]=10") == ["Beta", "Gamma"]
     assert names("filter[employees][gte]=10&filter[employees][lt]=200") == ["Alpha", "Beta"]
     assert names("filter[employees][lte]=50") == ["Alpha", "Beta"]
