@@ -12,8 +12,8 @@ import uuid
 
 import pytest
 
-from tests.core.objects.conftest import Api, token_for
 from tests.conftest import add_user
+from tests.core.objects.conftest import Api, token_for
 from tests.openapi_contract import Contract
 
 COMPANIES = "/api/v1/objects/companies"
