@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from core.deals.models import STAGE_KINDS, Deal, Pipeline, PipelineStage
 from core.objects.types import FIELD_TYPES
@@ -125,7 +125,9 @@ def find_default_pipeline() -> Pipeline | None:
 
 
 def _name_taken(model, name: str, *, exclude: uuid.UUID | None = None, **scope) -> bool:
-    query = select(func.count()).select_from(model).where(func.lower(model.name) == name.lower())
+    # The same name exactly, too: SQLite's lower() leaves non-ASCII letters as they are.
+    same = or_(model.name == name, func.lower(model.name) == name.lower())
+    query = select(func.count()).select_from(model).where(same)
     for column, value in scope.items():
         query = query.where(getattr(model, column) == value)
     if exclude is not None:

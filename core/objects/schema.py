@@ -29,7 +29,7 @@ ROLLUP_FUNCTIONS = ("count", "sum", "min", "max")
 
 
 def _check_api_name(name: str, *, field: str = "name") -> str:
-    name = (name or "").strip()
+    name = (name if isinstance(name, str) else "").strip()
     if not API_NAME.match(name) or name.endswith("_") or "__" in name:
         raise ValidationFailed(
             "Use lowercase letters, digits and single underscores, starting with a letter "
@@ -40,12 +40,20 @@ def _check_api_name(name: str, *, field: str = "name") -> str:
 
 
 def _check_label(label: str, *, field: str = "label") -> str:
-    label = " ".join((label or "").split())
+    label = " ".join((label if isinstance(label, str) else "").split())
     if not label:
         raise ValidationFailed("Enter a label.", field=field)
     if len(label) > 100:
         raise ValidationFailed("Use at most 100 characters.", field=field)
     return label
+
+
+def _check_help_text(help_text) -> str | None:
+    if help_text is not None and not isinstance(help_text, str):
+        raise ValidationFailed("Enter the help text as text.", field="help_text")
+    if help_text is not None and len(help_text) > 500:
+        raise ValidationFailed("Use at most 500 characters.", field="help_text")
+    return help_text
 
 
 def _check_options(obj: ObjectSpec, type_name: str, options) -> dict:
@@ -155,10 +163,12 @@ def add_field(
         label = _check_label(label)
     except ValidationFailed as exc:
         errors["label"].append(exc.message)
-    if type not in FIELD_TYPES:
+    if not isinstance(type, str) or type not in FIELD_TYPES:
         errors["type"].append(f"Choose a type: {', '.join(FIELD_TYPES)}.")
-    if help_text is not None and len(help_text) > 500:
-        errors["help_text"].append("Use at most 500 characters.")
+    try:
+        help_text = _check_help_text(help_text)
+    except ValidationFailed as exc:
+        errors["help_text"].append(exc.message)
     if errors:
         raise ValidationFailed("The field is not valid.", errors=dict(errors))
     field_type = FIELD_TYPES[type]
@@ -255,7 +265,7 @@ def update_field(
     obj = object_for_tenant(object_name)
     report: dict = {}
     new_type = changes.get("type", definition.type)
-    if new_type not in FIELD_TYPES:
+    if not isinstance(new_type, str) or new_type not in FIELD_TYPES:
         raise ValidationFailed(f"Choose a type: {', '.join(FIELD_TYPES)}.", field="type")
     new_options = _check_options(
         obj,
@@ -269,7 +279,7 @@ def update_field(
     if "label" in changes:
         definition.label = _check_label(changes["label"])
     if "help_text" in changes:
-        definition.help_text = changes["help_text"]
+        definition.help_text = _check_help_text(changes["help_text"])
     if "required" in changes:
         definition.required = bool(changes["required"])
     if "access" in changes:
@@ -369,7 +379,12 @@ def reorder_fields(object_name: str, order: list[str]) -> None:
             )
         )
     }
-    if not isinstance(order, list) or set(order) != set(definitions):
+    if (
+        not isinstance(order, list)
+        or not all(isinstance(name, str) for name in order)
+        or len(set(order)) != len(order)
+        or set(order) != set(definitions)
+    ):
         raise ValidationFailed("List every custom field of the object once.", field="order")
     for position, name in enumerate(order):
         definitions[name].position = position
@@ -383,6 +398,8 @@ def create_custom_object(
     name = _check_api_name(name)
     label = _check_label(label)
     label_plural = _check_label(label_plural or label + "s", field="label_plural")
+    if description is not None and not isinstance(description, str):
+        raise ValidationFailed("Enter the description as text.", field="description")
     if is_reserved_object_name(name) or _custom_object_exists(name):
         raise Conflict("An object with this name already exists.", field="name")
     definition = CustomObjectDefinition(

@@ -11,9 +11,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import add_user
 from tests.core.objects.conftest import Api, token_for
+from tests.jsonschema_strategies import from_schema
 from tests.openapi_contract import Contract
 
 COMPANIES = "/api/v1/objects/companies"
@@ -725,3 +728,139 @@ def test_saved_views_answer_as_documented(api, member_api, contract):
     assert contract.check(one, "delete", member_api.delete(url)).status_code == 403
     assert contract.check(one, "delete", api.delete(url)).status_code == 204
     assert contract.check(one, "get", api.get(url)).status_code == 404
+
+
+# Any body --------------------------------------------------------------------------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _bodies(schema: dict, document: dict) -> st.SearchStrategy:
+    """Objects with the documented properties (and an unknown one) holding any JSON value,
+    or a value of the documented kind; or not an object at all."""
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    properties = dict(schema.get("properties", {}))
+    values = {
+        name: st.one_of(_JSON, from_schema(spec) if "$ref" not in spec else _JSON)
+        for name, spec in properties.items()
+    }
+    values["unknown"] = _JSON
+    return st.one_of(st.fixed_dictionaries({}, optional=values), _JSON)
+
+
+def test_no_body_makes_a_new_endpoint_fail(app, tenant, api, contract):
+    """Whatever the body, every endpoint with one answers a documented status with a
+    documented body: never a 500."""
+    document = contract.document
+    lead = _created(
+        api.post("/api/v1/objects/leads", json={"last_name": "Fuzz", "email": "f@x.example"})
+    )
+    quote = _created(api.post("/api/v1/objects/quotes", json={"name": "Q"}))
+    sales = api.get("/api/v1/pipelines").get_json()["data"][0]
+    rel_type = api.get("/api/v1/relationship_types").get_json()["data"][0]
+    view = _created(api.post("/api/v1/views", json={"object": "deals", "name": "V"}))
+    api.post(
+        "/api/v1/schema/objects/companies/fields",
+        json={"name": "tag", "label": "Tag", "type": "text"},
+    )
+    member_id = add_user(app, tenant, email="fuzzed@acme.example.com")
+    samples = {
+        "{id}": {"leads": lead["id"], "quotes": quote["id"]},
+        "{pipeline_id}": sales["id"],
+        "{stage_id}": sales["stages"][0]["id"],
+        "{priority}": "low",
+        "{type_id}": rel_type["id"],
+        "{object_name}": "companies",
+        "{field_name}": "tag",
+        "{user_id}": str(member_id),
+        "{role}": "member",
+        "{view_id}": view["id"],
+    }
+    targets = []
+    for path, item in document["paths"].items():
+        if path.startswith("/api/v1/objects/") and not path.startswith(
+            ("/api/v1/objects/companies/", "/api/v1/objects/leads/", "/api/v1/objects/quotes/")
+        ):
+            continue
+        for method, operation in item.items():
+            if "requestBody" not in operation or path in (
+                "/api/v1/objects/companies",
+                "/api/v1/objects/companies/{id}",
+            ):
+                continue
+            url = path
+            for name, sample in samples.items():
+                if isinstance(sample, dict):
+                    for obj, value in sample.items():
+                        if url.startswith(f"/api/v1/objects/{obj}/"):
+                            url = url.replace(name, value)
+                url = url.replace(name, sample) if isinstance(sample, str) else url
+            schema = operation["requestBody"]["content"]["application/json"]["schema"]
+            targets.append((path, method, url, _bodies(schema, document)))
+    assert len(targets) >= 20
+
+    for path, method, url, bodies in targets:
+        _fuzz(api, contract, path, method, url, bodies)
+
+
+def _fuzz(api, contract: Contract, path: str, method: str, url: str, bodies) -> None:
+    @settings(
+        max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(body=bodies)
+    def check(body):
+        sent = api.client.open(url, method=method.upper(), json=body, headers=api.headers)
+        contract.check(path, method, sent)
+
+    check()
+
+
+def test_bodies_of_the_wrong_type_are_refused_not_failed(api):
+    """Found by the test above: these were 500s."""
+    fields = "/api/v1/schema/objects/companies/fields"
+    for url, body, field in (
+        ("/api/v1/schema/objects", {"name": ["x"], "label": "X"}, "name"),
+        ("/api/v1/schema/objects", {"name": "things", "label": 5}, "label"),
+        (
+            "/api/v1/schema/objects",
+            {"name": "things", "label": "T", "description": 5},
+            "description",
+        ),
+        (fields, {"name": "a", "label": "A", "type": ["text"]}, "type"),
+        (fields, {"name": "a", "label": "A", "type": "text", "help_text": 7}, "help_text"),
+        ("/api/v1/teams", {"name": ["EMEA"]}, "name"),
+    ):
+        refused = api.post(url, json=body)
+        assert refused.status_code == 422, (body, refused.get_data(as_text=True))
+        assert field in refused.get_json()["fields"], refused.get_json()
+    assert api.post(fields, json={"name": "a", "label": "A", "type": "text"}).status_code == 201
+    for change in ({"type": {"x": 1}}, {"help_text": ["x"]}):
+        assert api.patch(f"{fields}/a", json=change).status_code == 422
+    for order in ([["a"]], ["a", "a"], [5]):
+        assert api.put(f"{fields}/order", json={"order": order}).status_code == 422
+
+
+def test_a_pipeline_name_is_unique_whatever_its_letters(api):
+    """SQLite's lower() leaves non-ASCII letters alone: the same name was a 500 there."""
+    assert api.post("/api/v1/pipelines", json={"name": "VENTES ÉTÉ"}).status_code == 201
+    again = api.post("/api/v1/pipelines", json={"name": "VENTES ÉTÉ"})
+    assert again.status_code == 409 and "name" in again.get_json()["fields"]
+
+
+def test_a_custom_object_named_like_a_schema_keeps_its_own_description(api):
+    """The saved view schemas were called view and view_input: an object called view
+    replaced them (or they it) in the document."""
+    assert (
+        api.post("/api/v1/schema/objects", json={"name": "view", "label": "View"}).status_code
+        == 201
+    )
+    schemas = api.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert schemas["view"]["properties"]["object"] == {"type": "string", "const": "view"}
+    assert "shared" in schemas["SavedView"]["properties"]
