@@ -4,12 +4,14 @@ described with every object's record endpoints."""
 from __future__ import annotations
 
 from core.deals.models import STAGE_KINDS
+from core.deals.services import MAX_POSITION
 
 ADMINS = "Admins only: other roles get 403."
 _NAME = {"type": "string", "minLength": 1, "maxLength": 100}
 _PROBABILITY = {"type": "integer", "minimum": 0, "maximum": 100}
-_POSITION = {"type": "integer", "minimum": 0}
+_POSITION = {"type": "integer", "minimum": 0, "maximum": MAX_POSITION}
 _UUID = {"type": "string", "format": "uuid"}
+_AT = {"type": "integer", "minimum": 0}  # a stored position (the next one may pass the maximum)
 
 STAGE = {
     "type": "object",
@@ -19,7 +21,7 @@ STAGE = {
         "name": {"type": "string"},
         "probability": _PROBABILITY,
         "kind": {"enum": list(STAGE_KINDS)},
-        "position": _POSITION,
+        "position": _AT,
     },
     "required": ["id", "pipeline_id", "name", "probability", "kind", "position"],
 }
@@ -29,7 +31,7 @@ PIPELINE = {
         "id": _UUID,
         "name": {"type": "string"},
         "is_default": {"type": "boolean"},
-        "position": _POSITION,
+        "position": _AT,
         "stages": {"type": "array", "items": {"$ref": "#/components/schemas/Stage"}},
     },
     "required": ["id", "name", "is_default", "position", "stages"],
@@ -123,7 +125,7 @@ FORECAST = {
                     "name": {"type": "string"},
                     "kind": {"enum": list(STAGE_KINDS)},
                     "probability": _PROBABILITY,
-                    "position": _POSITION,
+                    "position": _AT,
                     **_FIGURES["properties"],
                 },
                 "required": [

@@ -30,6 +30,7 @@ DEFAULT_STAGES = (
     ("Lost", 0, "lost"),
 )
 CENT = Decimal("0.01")
+MAX_POSITION = 1_000_000  # positions are 32-bit integers in the database
 
 
 # Pipelines and stages -----------------------------------------------------------------
@@ -64,8 +65,8 @@ def _clean_kind(value) -> str:
 
 
 def _clean_position(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationFailed("Give a position of 0 or more.", field="position")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_POSITION:
+        raise ValidationFailed(f"Give a position from 0 to {MAX_POSITION:,}.", field="position")
     return value
 
 

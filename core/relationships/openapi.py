@@ -4,7 +4,7 @@ themselves are described with every object's record endpoints."""
 from __future__ import annotations
 
 from core.relationships.models import PARTY_OBJECTS
-from core.relationships.services import CATEGORIES
+from core.relationships.services import CATEGORIES, MAX_POSITION
 
 ADMINS = "Admins only: other roles get 403."
 _LABEL = {"type": "string", "minLength": 1, "maxLength": 100}
@@ -42,7 +42,7 @@ _TYPE_PROPERTIES = {
     "reverse_label": {**_LABEL, "description": 'Read from the "to" party: "subsidiary of".'},
     "from_object": _END,
     "to_object": _END,
-    "position": {"type": "integer", "minimum": 0},
+    "position": {"type": "integer", "minimum": 0, "maximum": MAX_POSITION},
 }
 TYPE_INPUT = {
     "type": "object",

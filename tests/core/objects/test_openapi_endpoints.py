@@ -864,3 +864,17 @@ def test_a_custom_object_named_like_a_schema_keeps_its_own_description(api):
     schemas = api.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
     assert schemas["view"]["properties"]["object"] == {"type": "string", "const": "view"}
     assert "shared" in schemas["SavedView"]["properties"]
+
+
+def test_positions_beyond_a_database_integer_are_refused(api):
+    """Found on PostgreSQL by the fuzz test: a position of 2**31 overflowed its column."""
+    sales = api.get("/api/v1/pipelines").get_json()["data"][0]
+    too_far = 2**31
+    url = f"/api/v1/pipelines/{sales['id']}"
+    assert api.patch(url, json={"position": too_far}).status_code == 422
+    stage = {"name": "Demo", "probability": 5, "position": too_far}
+    assert api.post(f"{url}/stages", json=stage).status_code == 422
+    body = {"name": "T", "forward_label": "a", "reverse_label": "b", "position": too_far}
+    refused = api.post("/api/v1/relationship_types", json=body)
+    assert refused.status_code == 422 and "position" in refused.get_json()["fields"]
+    assert api.patch(url, json={"position": 1_000_000}).status_code == 200
