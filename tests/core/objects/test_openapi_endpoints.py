@@ -878,3 +878,13 @@ def test_positions_beyond_a_database_integer_are_refused(api):
     refused = api.post("/api/v1/relationship_types", json=body)
     assert refused.status_code == 422 and "position" in refused.get_json()["fields"]
     assert api.patch(url, json={"position": 1_000_000}).status_code == 200
+
+
+def test_a_view_grouped_or_filtered_by_a_list_is_refused(api):
+    """Found by the fuzz test: a list as board_field (or as an operator) was a 500."""
+    for setup, field in (
+        ({"board_field": ["stage_id"]}, "board_field"),
+        ({"filters": [{"field": "amount", "op": ["gte"], "value": "1"}]}, "filters"),
+    ):
+        refused = api.post("/api/v1/views", json={"object": "deals", "name": "V", **setup})
+        assert refused.status_code == 422 and field in refused.get_json()["fields"]
