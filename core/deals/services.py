@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from core.deals.models import STAGE_KINDS, Deal, Pipeline, PipelineStage
 from core.objects.types import FIELD_TYPES
@@ -30,6 +30,7 @@ DEFAULT_STAGES = (
     ("Lost", 0, "lost"),
 )
 CENT = Decimal("0.01")
+MAX_POSITION = 1_000_000  # positions are 32-bit integers in the database
 
 
 # Pipelines and stages -----------------------------------------------------------------
@@ -64,8 +65,8 @@ def _clean_kind(value) -> str:
 
 
 def _clean_position(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationFailed("Give a position of 0 or more.", field="position")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_POSITION:
+        raise ValidationFailed(f"Give a position from 0 to {MAX_POSITION:,}.", field="position")
     return value
 
 
@@ -125,7 +126,9 @@ def find_default_pipeline() -> Pipeline | None:
 
 
 def _name_taken(model, name: str, *, exclude: uuid.UUID | None = None, **scope) -> bool:
-    query = select(func.count()).select_from(model).where(func.lower(model.name) == name.lower())
+    # The same name exactly, too: SQLite's lower() leaves non-ASCII letters as they are.
+    same = or_(model.name == name, func.lower(model.name) == name.lower())
+    query = select(func.count()).select_from(model).where(same)
     for column, value in scope.items():
         query = query.where(getattr(model, column) == value)
     if exclude is not None:

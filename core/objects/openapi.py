@@ -69,6 +69,42 @@ def _record_schema(obj: ObjectSpec, role: str | None, *, for_input: bool) -> dic
     return schema
 
 
+ID_PARAM = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "format": "uuid"},
+}
+FIELDS_PARAM = {
+    "name": "fields",
+    "in": "query",
+    "schema": {"type": "string"},
+    "description": "Comma-separated field names: answer only these.",
+}
+EXPAND_PARAM = {
+    "name": "expand",
+    "in": "query",
+    "schema": {"type": "string"},
+    "description": "Comma-separated lookup fields to replace by the related records.",
+}
+ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "description": 'W/"<version>"'}}
+LOCATION_HEADER = {"Location": {"schema": {"type": "string"}, "description": "The record's URL"}}
+
+
+def filter_params(filterable: list[str]) -> list[dict]:
+    """``filter[field]`` and ``filter[field][op]`` for the fields a role may filter on."""
+    return [
+        {
+            "name": f"filter[{field}][{op}]" if op != "eq" else f"filter[{field}]",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+        }
+        for field in filterable
+        for op in OPERATORS
+    ]
+
+
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -81,6 +117,7 @@ def _errors(*codes: int) -> dict:
     text = {
         400: "Bad request",
         401: "Missing or bad token",
+        402: "The workspace is read-only (billing): nothing was changed",
         403: "Not allowed",
         404: "Not found",
         409: "Conflict",
@@ -90,120 +127,186 @@ def _errors(*codes: int) -> dict:
     return {str(code): {"description": text[code], **_json(_ref("Error"))} for code in codes}
 
 
-def openapi_document(objects: list[ObjectSpec], *, role: str | None) -> dict:
-    paths: dict = {}
-    schemas: dict = {"Error": _ERROR}
-    for obj in objects:
-        name = obj.api_name
-        schemas[f"{name}"] = _record_schema(obj, role, for_input=False)
-        schemas[f"{name}_input"] = _record_schema(obj, role, for_input=True)
-        filterable = [
-            field
-            for field, spec in obj.fields.items()
-            if spec.sort_column and field not in hidden_fields(obj, role)
-        ]
-        list_params = [
-            {
-                "name": "sort",
-                "in": "query",
-                "schema": {"type": "string"},
-                "description": f"One of {', '.join(filterable)}; prefix with - for descending.",
-            },
-            {
-                "name": "limit",
-                "in": "query",
-                "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
-            },
-            {"name": "cursor", "in": "query", "schema": {"type": "string"}},
-            {"name": "fields", "in": "query", "schema": {"type": "string"}},
-            {"name": "expand", "in": "query", "schema": {"type": "string"}},
-            {"name": "deleted", "in": "query", "schema": {"type": "boolean"}},
-        ] + [
-            {
-                "name": f"filter[{field}][{op}]" if op != "eq" else f"filter[{field}]",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "string"},
-            }
-            for field in filterable
-            for op in OPERATORS
-        ]
-        page = {
-            "type": "object",
-            "properties": {
-                "data": {"type": "array", "items": _ref(name)},
-                "next_cursor": {"type": ["string", "null"]},
-            },
-            "required": ["data", "next_cursor"],
-        }
-        paths[f"/api/v1/objects/{name}"] = {
+def _object_paths(obj: ObjectSpec, role: str | None) -> dict:
+    """The record endpoints of one object: list, create, read, update, delete."""
+    name = obj.api_name
+    filterable = [
+        field
+        for field, spec in obj.fields.items()
+        if spec.sort_column and field not in hidden_fields(obj, role)
+    ]
+    list_params = [
+        {
+            "name": "sort",
+            "in": "query",
+            "schema": {"type": "string"},
+            "description": f"One of {', '.join(filterable)}; prefix with - for descending.",
+        },
+        {
+            "name": "limit",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+        },
+        {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+        FIELDS_PARAM,
+        EXPAND_PARAM,
+        {"name": "deleted", "in": "query", "schema": {"type": "boolean"}},
+    ] + filter_params(filterable)
+    page = {
+        "type": "object",
+        "properties": {
+            "data": {"type": "array", "items": _ref(name)},
+            "next_cursor": {"type": ["string", "null"]},
+        },
+        "required": ["data", "next_cursor"],
+    }
+    label, tags = obj.label.lower(), [obj.label_plural]
+    return {
+        f"/api/v1/objects/{name}": {
             "get": {
                 "operationId": f"list_{name}",
                 "summary": f"List {obj.label_plural.lower()}",
+                "tags": tags,
                 "parameters": list_params,
                 "responses": {
                     "200": {"description": "A page", **_json(page)},
-                    **_errors(401, 404, 422),
+                    **_errors(401, 403, 404, 422),
                 },
             },
             "post": {
                 "operationId": f"create_{name}",
-                "summary": f"Create a {obj.label.lower()}",
+                "summary": f"Create a {label}",
+                "tags": tags,
                 "requestBody": {"required": True, **_json(_ref(f"{name}_input"))},
                 "responses": {
-                    "201": {"description": "Created", **_json(_ref(name))},
-                    **_errors(401, 404, 422),
+                    "201": {
+                        "description": "Created",
+                        "headers": {**ETAG_HEADER, **LOCATION_HEADER},
+                        **_json(_ref(name)),
+                    },
+                    **_errors(401, 403, 404, 409, 422),
                 },
             },
-        }
-        id_param = {
-            "name": "id",
-            "in": "path",
-            "required": True,
-            "schema": {"type": "string", "format": "uuid"},
-        }
-        paths[f"/api/v1/objects/{name}/{{id}}"] = {
+        },
+        f"/api/v1/objects/{name}/{{id}}": {
             "get": {
                 "operationId": f"get_{name}",
-                "parameters": [id_param],
+                "summary": f"One {label}",
+                "tags": tags,
+                "parameters": [ID_PARAM, FIELDS_PARAM, EXPAND_PARAM],
                 "responses": {
-                    "200": {"description": "The record", **_json(_ref(name))},
-                    **_errors(401, 404),
+                    "200": {
+                        "description": "The record",
+                        "headers": ETAG_HEADER,
+                        **_json(_ref(name)),
+                    },
+                    **_errors(401, 403, 404, 422),
                 },
             },
             "patch": {
                 "operationId": f"update_{name}",
+                "summary": f"Change the given fields of a {label}",
+                "tags": tags,
                 "parameters": [
-                    id_param,
-                    {"name": "If-Match", "in": "header", "schema": {"type": "string"}},
+                    ID_PARAM,
+                    {
+                        "name": "If-Match",
+                        "in": "header",
+                        "schema": {"type": "string"},
+                        "description": 'W/"<version>" as read: 412 when the record changed since.',
+                    },
                 ],
                 "requestBody": {"required": True, **_json(_ref(f"{name}_input"))},
                 "responses": {
-                    "200": {"description": "Updated", **_json(_ref(name))},
-                    **_errors(401, 404, 412, 422),
+                    "200": {"description": "Updated", "headers": ETAG_HEADER, **_json(_ref(name))},
+                    **_errors(401, 403, 404, 409, 412, 422),
                 },
             },
             "delete": {
                 "operationId": f"delete_{name}",
-                "parameters": [id_param],
+                "summary": f"Move a {label} to the recycle bin",
+                "tags": tags,
+                "parameters": [ID_PARAM],
                 "responses": {
                     "204": {"description": "Moved to the recycle bin"},
-                    **_errors(401, 404),
+                    **_errors(401, 403, 404),
                 },
             },
-        }
-    from core.savedviews.openapi import saved_view_paths
+        },
+    }
 
-    view_paths, view_schemas = saved_view_paths(_json, _ref, _errors)
-    paths |= view_paths
-    schemas |= view_schemas
+
+def _contributions(objects: list[ObjectSpec], role: str | None) -> list[tuple[dict, dict]]:
+    """The paths and component schemas each feature module describes, from its own
+    ``openapi.py``, built with this document's helpers."""
+    from core.activities.openapi import timeline_paths
+    from core.campaigns.openapi import campaign_paths
+    from core.deals.openapi import deal_paths
+    from core.leads.openapi import lead_paths
+    from core.objects.openapi_records import record_paths
+    from core.objects.openapi_schema import schema_paths
+    from core.orders.openapi import order_paths
+    from core.relationships.openapi import relationship_paths
+    from core.savedviews.openapi import saved_view_paths
+    from core.tickets.openapi import ticket_paths
+    from core.tickets.openapi_hours import business_hours_paths
+    from saas.api.openapi import account_paths
+    from saas.billing.openapi import billing_paths
+
+    names = [obj.api_name for obj in objects]
+    return [
+        record_paths(objects, role, _json, _ref, _errors),
+        timeline_paths(names, _json, _ref, _errors),
+        relationship_paths(_json, _ref, _errors),
+        schema_paths(names, _json, _ref, _errors),
+        account_paths(names, _json, _ref, _errors),
+        saved_view_paths(_json, _ref, _errors),
+        lead_paths(_json, _ref, _errors),
+        deal_paths(_json, _ref, _errors),
+        order_paths(_json, _ref, _errors),
+        ticket_paths(_json, _ref, _errors),
+        business_hours_paths(_json, _ref, _errors),
+        campaign_paths(_json, _ref, _errors),
+        billing_paths(_json, _ref, _errors),
+    ]
+
+
+def _refuse_writes_when_read_only(paths: dict) -> None:
+    """Every change answers 402 in a read-only workspace (saas.billing): say so once here."""
+    for item in paths.values():
+        for method, operation in item.items():
+            if method in ("post", "put", "patch", "delete"):
+                operation["responses"].setdefault("402", _errors(402)["402"])
+
+
+def openapi_document(objects: list[ObjectSpec], *, role: str | None) -> dict:
+    """The whole API: the record endpoints of every object (with its fields as ``role``
+    sees them) and every other endpoint under /api/v1, each described by its module."""
+    paths: dict = {}
+    schemas: dict = {"Error": _ERROR}
+    for obj in objects:
+        schemas[obj.api_name] = _record_schema(obj, role, for_input=False)
+        schemas[f"{obj.api_name}_input"] = _record_schema(obj, role, for_input=True)
+        paths |= _object_paths(obj, role)
+    for more_paths, more_schemas in _contributions(objects, role):
+        clashes = (set(more_paths) & set(paths)) | (set(more_schemas) & set(schemas))
+        assert not clashes, f"described twice: {sorted(clashes)}"
+        paths |= more_paths
+        schemas |= more_schemas
+    _refuse_writes_when_read_only(paths)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Trellis CRM API", "version": "1"},
+        "info": {
+            "title": "Trellis CRM API",
+            "version": "1",
+            "description": "Every endpoint under /api/v1, as the token's role sees them: "
+            "fields hidden from the role are absent. Endpoints marked *Admins only* answer "
+            "403 to other roles. See docs/api.md.",
+        },
         "components": {
             "schemas": schemas,
             "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"token": []}],
-        "paths": paths,
+        "paths": dict(sorted(paths.items())),
     }

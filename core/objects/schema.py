@@ -634,7 +634,9 @@ def create_custom_object(
     name = _check_api_name(name)
     label = _check_label(label)
     label_plural = _check_label(label_plural or label + "s", field="label_plural")
-    if description is not None and (not isinstance(description, str) or len(description) > 500):
+    if description is not None and not isinstance(description, str):
+        raise ValidationFailed("Enter the description as text.", field="description")
+    if description is not None and len(description) > 500:
         raise ValidationFailed("Use at most 500 characters.", field="description")
     if is_reserved_object_name(name) or _custom_object_exists(name):
         raise Conflict("An object with this name already exists.", field="name")

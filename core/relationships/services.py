@@ -19,6 +19,7 @@ from saas.db import db
 from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tenants.scoping import require_tenant_id
 
+MAX_POSITION = 1_000_000  # positions are 32-bit integers in the database
 CATEGORIES = ("family", "employment", "ownership", "business", "other")
 # name, category, forward label, reverse label, from object, to object
 DEFAULT_TYPES = (
@@ -104,8 +105,12 @@ def _clean_type_values(values: dict, *, row: RelationshipType | None) -> dict:
             cleaned[name] = values[name]
     if "position" in values:
         position = values["position"]
-        if isinstance(position, bool) or not isinstance(position, int) or position < 0:
-            errors["position"] = ["Give a whole number of 0 or more."]
+        if (
+            isinstance(position, bool)
+            or not isinstance(position, int)
+            or not 0 <= position <= MAX_POSITION
+        ):
+            errors["position"] = [f"Give a whole number from 0 to {MAX_POSITION:,}."]
         cleaned["position"] = position
     if errors:
         raise ValidationFailed("Some fields are not valid.", errors=errors)

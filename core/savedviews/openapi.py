@@ -53,7 +53,7 @@ def saved_view_paths(json, ref, errors) -> tuple[dict, dict]:
         "required": True,
         "schema": {"type": "string", "format": "uuid"},
     }
-    page = {"type": "object", "properties": {"data": {"type": "array", "items": ref("view")}}}
+    page = {"type": "object", "properties": {"data": {"type": "array", "items": ref("SavedView")}}}
     paths = {
         "/api/v1/views": {
             "get": {
@@ -68,9 +68,9 @@ def saved_view_paths(json, ref, errors) -> tuple[dict, dict]:
             "post": {
                 "operationId": "create_view",
                 "summary": "Save a view (object and name required)",
-                "requestBody": {"required": True, **json(ref("view_input"))},
+                "requestBody": {"required": True, **json(ref("SavedViewInput"))},
                 "responses": {
-                    "201": {"description": "Created", **json(ref("view"))},
+                    "201": {"description": "Created", **json(ref("SavedView"))},
                     **errors(401, 403, 404, 409, 422),
                 },
             },
@@ -80,16 +80,16 @@ def saved_view_paths(json, ref, errors) -> tuple[dict, dict]:
                 "operationId": "get_view",
                 "parameters": [view_id],
                 "responses": {
-                    "200": {"description": "The view", **json(ref("view"))},
+                    "200": {"description": "The view", **json(ref("SavedView"))},
                     **errors(401, 404),
                 },
             },
             "patch": {
                 "operationId": "update_view",
                 "parameters": [view_id],
-                "requestBody": {"required": True, **json(ref("view_input"))},
+                "requestBody": {"required": True, **json(ref("SavedViewInput"))},
                 "responses": {
-                    "200": {"description": "Updated", **json(ref("view"))},
+                    "200": {"description": "Updated", **json(ref("SavedView"))},
                     **errors(401, 403, 404, 409, 422),
                 },
             },
@@ -100,4 +100,4 @@ def saved_view_paths(json, ref, errors) -> tuple[dict, dict]:
             },
         },
     }
-    return paths, {"view": VIEW, "view_input": VIEW_INPUT}
+    return paths, {"SavedView": VIEW, "SavedViewInput": VIEW_INPUT}

@@ -143,7 +143,7 @@ def clean_setup(obj: ObjectSpec, setup, *, actor: User) -> dict:
             errors.setdefault("filters", []).append(
                 f"Filter {i + 1}: {field!r} is not a field you can filter on."
             )
-        elif op not in OPERATORS:
+        elif not isinstance(op, str) or op not in OPERATORS:
             errors.setdefault("filters", []).append(
                 f"Filter {i + 1}: use one of the operators {', '.join(OPERATORS)}."
             )
@@ -170,9 +170,10 @@ def clean_setup(obj: ObjectSpec, setup, *, actor: User) -> dict:
     columns = list(dict.fromkeys(columns))
 
     board_field = setup.get("board_field") or None
-    if board_field is not None and board_field not in {
-        spec.api_name for spec in board_fields(obj, actor.role)
-    }:
+    if board_field is not None and (
+        not isinstance(board_field, str)
+        or board_field not in {spec.api_name for spec in board_fields(obj, actor.role)}
+    ):
         errors["board_field"] = ["Group the board by a picklist or a stage field."]
 
     if errors:

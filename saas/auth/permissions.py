@@ -294,7 +294,7 @@ def _clean_party_roles(object_name: str, rights: dict) -> list[str] | None:
 
 
 def create_team(*, name: str) -> Team:
-    name = " ".join((name or "").split())
+    name = " ".join((name if isinstance(name, str) else "").split())
     if not name or len(name) > 100:
         raise ValidationFailed("Give the team a name of at most 100 characters.", field="name")
     if db.session.scalar(select(Team).where(Team.name == name)) is not None:

@@ -302,11 +302,11 @@ def test_the_openapi_document_describes_the_views_endpoints(api):
     document = api.get("/api/v1/openapi.json").get_json()
     assert set(document["paths"]["/api/v1/views"]) == {"get", "post"}
     assert set(document["paths"]["/api/v1/views/{view_id}"]) == {"get", "patch", "delete"}
-    schema = document["components"]["schemas"]["view"]
+    schema = document["components"]["schemas"]["SavedView"]
     view = api.post("/api/v1/views", json={"object": "companies", "name": "Doc"}).json
     assert set(view) == set(schema["properties"])
     assert set(schema["required"]) <= set(view)
-    accepted = set(document["components"]["schemas"]["view_input"]["properties"])
+    accepted = set(document["components"]["schemas"]["SavedViewInput"]["properties"])
     assert accepted == {
         "object",
         "name",
