@@ -1581,7 +1581,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"The kept fixture has {marker['rows']:,} rows over {marker['tenants']:,} "
                     "tenants; pass the same --rows and --tenants, or drop it."
                 )
-            app = build_app(bench, migrate=False)
+            # Migrate: a fixture kept by an older checkout gets the schema this code expects.
+            app = build_app(bench, migrate=True)
             tenants = bench.tenants()
             say(
                 f"Reusing fixture {bench.name!r}: {marker['rows']:,} contacts over "
