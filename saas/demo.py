@@ -94,13 +94,14 @@ LEADS = [
     ("Julia", "Nowak", "Nowak Logistics", "advertising", "unqualified"),
 ]
 # name, company index, contact index, amount, stage position, days to close, owner index
+# (0 is the admin who signs in: their home page shows their own deals and tasks too)
 DEALS = [
     ("Blue Harbor: 40 seats", 0, 0, 24000, 0, 30, 1),
     ("Blue Harbor: spa wing", 0, 1, 9500, 2, 21, 1),
     ("Kestrel site rollout", 1, 2, 61000, 3, 14, 2),
     ("Greenleaf term contract", 2, 4, 12800, 1, 45, 3),
-    ("Sundial partner bundle", 3, 5, 7200, 2, 10, 4),
-    ("Pinecrest pilot", 4, 6, 15000, 0, 60, 2),
+    ("Sundial partner bundle", 3, 5, 7200, 2, 10, 0),
+    ("Pinecrest pilot", 4, 6, 15000, 0, 60, 0),
     ("Kestrel maintenance", 1, 3, 18400, 4, -5, 1),
 ]
 

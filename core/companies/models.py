@@ -44,7 +44,14 @@ SIZES = ("1-10", "11-50", "51-200", "201-1000", "1001+")
 
 
 def picklist(values) -> dict:
-    return {"values": [{"value": v} for v in values]}
+    """The options of a standard picklist: API values in snake case, each with the label
+    people read ("service_request": "Service request")."""
+    return {"values": [{"value": v, "label": _label(v)} for v in values]}
+
+
+def _label(value: str) -> str:
+    text = value.replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 class Company(RecordMixin, db.Model):

@@ -84,11 +84,22 @@ class MetadataChoices:
         return {choice.id: choice.title for group in self.groups for choice in group.choices}
 
 
+def picklist_labels(options: dict) -> dict[str, str]:
+    """{value: what people read}: a value's ``label`` when it has one (the standard
+    picklists: "service_request" reads "Service request"), else the value itself."""
+    return {
+        entry["value"]: entry.get("label") or entry["value"]
+        for entry in options.get("values") or []
+        if isinstance(entry, dict) and "value" in entry
+    }
+
+
 def picklist_choices(options: dict) -> list[Choice]:
     colors = picklist_colors(options)
+    labels = picklist_labels(options)
     active = set(picklist_values(options))
     return [
-        Choice(value, value, colors.get(value), value in active)
+        Choice(value, labels.get(value, value), colors.get(value), value in active)
         for value in picklist_values(options, include_inactive=True)
     ]
 

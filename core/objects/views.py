@@ -149,6 +149,11 @@ def picklist_color(spec, value) -> str | None:
     return choices.picklist_colors(spec.options).get(value)
 
 
+@bp.app_template_global()
+def picklist_label(spec, value) -> str:
+    return choices.picklist_labels(spec.options).get(value, value)
+
+
 bp.add_app_template_global(choices.palette_name, "palette_name")
 bp.add_app_template_global(choices.custom_color, "custom_color")
 bp.add_app_template_global(is_record_lookup, "is_record_lookup")

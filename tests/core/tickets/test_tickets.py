@@ -234,7 +234,7 @@ def test_targets_default_for_workspaces_without_rows(app, tenant):
 def test_ticket_pages_show_the_sla_and_refuse_a_resolution_less_close(client, api):
     ticket = _create(api, subject="Router keeps rebooting", priority="high")
     page = client.get(f"/o/tickets/{ticket['id']}").get_data(as_text=True)
-    assert "First response due" in page and "Resolution due" in page and "running" in page
+    assert "First response due" in page and "Resolution due" in page and "Running" in page
     assert client.get("/o/tickets/board").status_code == 200
     form = client.get("/o/tickets/new").get_data(as_text=True)
     assert 'name="subject"' in form and 'name="resolution_due_at"' not in form
