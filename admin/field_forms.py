@@ -223,6 +223,7 @@ def add_field_arguments(form: MultiDict) -> dict:
         "help_text": form.get("help_text", "").strip() or None,
         "filterable": "filterable" in form,
         "access": access_from_form(form),
+        "section": " ".join(form.get("section", "").split()) or None,
     }
 
 
@@ -250,6 +251,7 @@ def field_changes(definition: FieldDefinition, form: MultiDict) -> dict:
         "filterable": definition.filterable,
         "default": default_text(definition.default) or None,
         "access": definition.access or {},
+        "section": definition.section,
     }
     wanted = {
         "label": " ".join(form.get("label", "").split()),
@@ -259,6 +261,7 @@ def field_changes(definition: FieldDefinition, form: MultiDict) -> dict:
         "filterable": "filterable" in form,
         "default": form.get("default", "").strip() or None,
         "access": access_from_form(form),
+        "section": " ".join(form.get("section", "").split()) or None,
     }
     changes = {key: value for key, value in wanted.items() if value != current[key]}
     if new_type != definition.type:
@@ -275,6 +278,7 @@ def form_values(definition: FieldDefinition) -> MultiDict:
         {
             "label": definition.label,
             "help_text": definition.help_text or "",
+            "section": definition.section or "",
             "type": definition.type,
         }
     )

@@ -101,9 +101,20 @@ COMPANY = register_object(
                     "employees", "Employees", "number", {"min": 0, "scale": 0}, column="employees"
                 ),
                 FieldSpec("founded_on", "Founded", "date", column="founded_on"),
-                FieldSpec("annual_revenue", "Annual revenue", "currency", column="annual_revenue"),
                 FieldSpec(
-                    "credit_limit", "Credit limit", "currency", {"min": 0}, column="credit_limit"
+                    "annual_revenue",
+                    "Annual revenue",
+                    "currency",
+                    column="annual_revenue",
+                    section="Financials",
+                ),
+                FieldSpec(
+                    "credit_limit",
+                    "Credit limit",
+                    "currency",
+                    {"min": 0},
+                    column="credit_limit",
+                    section="Financials",
                 ),
                 FieldSpec("website", "Website", "url", column="website"),
                 FieldSpec("phone", "Phone", "phone", column="phone"),
@@ -115,7 +126,14 @@ COMPANY = register_object(
                     {"target": "companies"},
                     column="parent_id",
                 ),
-                FieldSpec("address", "Address", "address", column="address", filterable=False),
+                FieldSpec(
+                    "address",
+                    "Address",
+                    "address",
+                    column="address",
+                    filterable=False,
+                    section="Address",
+                ),
                 FieldSpec(
                     "roles",
                     "Roles",

@@ -78,18 +78,28 @@ CONTACT = register_object(
                 FieldSpec("phone", "Phone", "phone", column="phone"),
                 FieldSpec("mobile", "Mobile", "phone", column="mobile"),
                 FieldSpec("title", "Job title", "text", {"max_length": 100}, column="title"),
-                FieldSpec("birth_date", "Birth date", "date", column="birth_date"),
+                FieldSpec(
+                    "birth_date", "Birth date", "date", column="birth_date", section="Personal"
+                ),
                 FieldSpec(
                     "marital_status",
                     "Marital status",
                     "picklist",
                     picklist(MARITAL_STATUSES),
                     column="marital_status",
+                    section="Personal",
                 ),
                 FieldSpec(
                     "company_id", "Company", "lookup", {"target": "companies"}, column="company_id"
                 ),
-                FieldSpec("address", "Address", "address", column="address", filterable=False),
+                FieldSpec(
+                    "address",
+                    "Address",
+                    "address",
+                    column="address",
+                    filterable=False,
+                    section="Address",
+                ),
                 FieldSpec(
                     "roles",
                     "Roles",

@@ -9,6 +9,7 @@ from flask import Blueprint, g, jsonify, request, url_for
 
 from core.objects import records as record_service
 from core.objects import schema as schema_service
+from core.objects.forms import section_of
 from core.objects.openapi import openapi_document
 from core.objects.records import Filter
 from core.objects.registry import (
@@ -235,6 +236,7 @@ def _field_json(spec) -> dict:
         "read_only": spec.read_only,
         "custom": spec.custom,
         "access": spec.access,
+        "section": section_of(spec),
     }
 
 
@@ -283,18 +285,7 @@ def schema_fields(object_name: str):
 def schema_add_field(object_name: str):
     _require_admin()
     body = _body()
-    known = {
-        "name",
-        "label",
-        "type",
-        "options",
-        "required",
-        "unique",
-        "default",
-        "help_text",
-        "filterable",
-        "access",
-    }
+    known = set(schema_service.ADDABLE)
     unknown = set(body) - known
     if unknown:
         raise ValidationFailed(f"Unknown properties: {', '.join(sorted(unknown))}.")

@@ -75,13 +75,25 @@ def visible_fields(obj: ObjectSpec, role: str | None) -> list[FieldSpec]:
     return sorted(fields, key=lambda spec: (spec.custom, spec.position))
 
 
+DEFAULT_SECTION = "Details"
+CUSTOM_SECTION = "Custom fields"
+
+
+def section_of(spec: FieldSpec) -> str:
+    return spec.section or (CUSTOM_SECTION if spec.custom else DEFAULT_SECTION)
+
+
 def sections(fields: list[FieldSpec]) -> list[tuple[str, list[FieldSpec]]]:
-    """Fields grouped for display: "Details" (standard), then "Custom fields"."""
-    groups = [
-        ("Details", [spec for spec in fields if not spec.custom]),
-        ("Custom fields", [spec for spec in fields if spec.custom]),
-    ]
-    return [(title, specs) for title, specs in groups if specs]
+    """Fields grouped for display, the sections in the order their first field comes
+    (standard fields first): "Details", the object's own sections ("Financials",
+    "Address"), then the sections admins named for custom fields, then "Custom fields".
+    A custom field whose section has a standard section's name joins it."""
+    groups: dict[str, list[FieldSpec]] = {}
+    for spec in fields:
+        groups.setdefault(section_of(spec), []).append(spec)
+    if CUSTOM_SECTION in groups:  # the catch-all comes last
+        groups[CUSTOM_SECTION] = groups.pop(CUSTOM_SECTION)
+    return list(groups.items())
 
 
 # Form -> raw values -> service values ------------------------------------------------------

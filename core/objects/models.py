@@ -109,6 +109,8 @@ class FieldDefinition(TenantScoped, db.Model):
     filterable: Mapped[bool] = mapped_column(Boolean, default=False)
     slot: Mapped[str | None] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The record page's section it shows in; None: "Custom fields".
+    section: Mapped[str | None] = mapped_column(String(60))
     # Per role: {"member": "hidden" | "read_only"}; absent means visible and editable.
     access: Mapped[dict] = mapped_column(JSONType, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -26,6 +26,7 @@ FIELD = {
         "read_only": {"type": "boolean"},
         "custom": {"type": "boolean"},
         "access": {"type": "object"},
+        "section": {"type": "string", "description": "The record page's section."},
     },
     "required": ["name", "label", "type", "options", "required", "filterable", "custom"],
 }
@@ -41,6 +42,12 @@ _FIELD_PROPERTIES = {
     "filterable": {"type": "boolean"},
     "help_text": {"type": ["string", "null"], "maxLength": 500},
     "access": {"anyOf": [ACCESS, {"type": "null"}]},
+    "section": {
+        "type": ["string", "null"],
+        "maxLength": 60,
+        "description": "The record page's section it shows in: a new name, or a standard one "
+        '("Details", "Address"...) to join it; null: "Custom fields".',
+    },
 }
 FIELD_INPUT = {
     "type": "object",

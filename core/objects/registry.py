@@ -42,6 +42,9 @@ class FieldSpec:
     definition_id: uuid.UUID | None = None
     # Set by the object's ``before_write`` rules (a deal's status), never by a caller.
     system: bool = False
+    # The record page's section the field shows in (None: "Details" for standard fields,
+    # "Custom fields" for custom ones). Custom fields may join a standard section.
+    section: str | None = None
 
     @property
     def field_type(self) -> FieldType:
@@ -253,6 +256,7 @@ def _custom_fields(object_name: str) -> list[FieldSpec]:
             position=1000 + d.position,
             access=d.access or {},
             definition_id=d.id,
+            section=d.section,
         )
         for d in definitions
     ]

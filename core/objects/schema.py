@@ -42,6 +42,7 @@ ADDABLE = (
     "help_text",
     "filterable",
     "access",
+    "section",
 )
 EDITABLE = tuple(key for key in ADDABLE if key != "name")
 
@@ -75,6 +76,17 @@ def _check_help_text(help_text) -> str | None:
     if len(help_text) > 500:
         raise ValidationFailed("Use at most 500 characters.", field="help_text")
     return help_text or None
+
+
+def _check_section(section) -> str | None:
+    if section is None:
+        return None
+    if not isinstance(section, str):
+        raise ValidationFailed("Give the section's name as text.", field="section")
+    section = " ".join(section.split())
+    if len(section) > 60:
+        raise ValidationFailed("Use at most 60 characters.", field="section")
+    return section or None
 
 
 def _check_flag(value, *, field: str) -> bool:
@@ -251,6 +263,10 @@ def _new_definition(
         access = _check_access(spec.get("access"))
     except ValidationFailed as exc:
         errors["access"].append(exc.message)
+    try:
+        section = _check_section(spec.get("section"))
+    except ValidationFailed as exc:
+        errors["section"].append(exc.message)
     if errors:
         raise ValidationFailed("The field is not valid.", errors=dict(errors))
     field_type = FIELD_TYPES[type_name]
@@ -282,6 +298,7 @@ def _new_definition(
         if filterable
         else None,
         access=access,
+        section=section,
     )
 
 
@@ -388,7 +405,16 @@ def update_field(
         _refuse_duplicates(definition, duplicates)
 
     old_slot = definition.slot
-    for key in ("label", "help_text", "required", "unique", "default", "filterable", "access"):
+    for key in (
+        "label",
+        "help_text",
+        "required",
+        "unique",
+        "default",
+        "filterable",
+        "access",
+        "section",
+    ):
         setattr(definition, key, plan[key])
     definition.type, definition.options, definition.slot = new_type, options, plan["slot"]
     db.session.flush()
@@ -419,12 +445,14 @@ def _plan_change(obj: ObjectSpec, definition: FieldDefinition, changes: dict) ->
         "filterable": definition.filterable,
         "access": definition.access or {},
         "type": definition.type,
+        "section": definition.section,
     }
     errors: dict[str, list[str]] = defaultdict(list)
     checks = {
         "label": _check_label,
         "help_text": _check_help_text,
         "access": _check_access,
+        "section": _check_section,
         "required": lambda v: _check_flag(v, field="required"),
         "unique": lambda v: _check_flag(v, field="unique"),
         "filterable": lambda v: _check_flag(v, field="filterable"),

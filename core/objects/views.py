@@ -150,6 +150,12 @@ def picklist_color(spec, value) -> str | None:
 
 
 @bp.app_template_global()
+def field_sections(obj) -> list[str]:
+    """The names of an object's record page sections, for the field form's suggestions."""
+    return [name for name, _ in forms.sections(list(obj.fields.values()))]
+
+
+@bp.app_template_global()
 def picklist_label(spec, value) -> str:
     return choices.picklist_labels(spec.options).get(value, value)
 

@@ -130,6 +130,7 @@ def test_list_fields_has_standard_then_custom_ones(api):
         "read_only": False,
         "custom": True,
         "access": {},
+        "section": "Custom fields",
     }
     assert api.get(FIELDS).get_json()["data"][-1] == body
 
