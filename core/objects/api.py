@@ -75,9 +75,13 @@ def _with_etag(payload: dict, status: int = 200):
 
 
 def _if_match():
-    header = request.headers.get("If-Match")
+    """The version the client last read: If-Match (an ETag of ours), else the body's
+    ``version``; None when it sets neither, or sends ``If-Match: *`` (any version)."""
+    header = (request.headers.get("If-Match") or "").strip()
+    if header == "*":
+        return None
     if header:
-        return header.strip().removeprefix("W/").strip('"')
+        return header.removeprefix("W/").strip('"')
     body = request.get_json(silent=True)
     if isinstance(body, dict) and "version" in body:
         return body["version"]

@@ -168,6 +168,10 @@ def test_optimistic_concurrency(api):
     assert stale.status_code == 412 and stale.get_json()["error"] == "precondition_failed"
     assert api.patch(path, json={"employees": 3, "version": 1}).status_code == 412
     assert api.get(path).get_json()["employees"] == 1
+    anything = api.patch(path, json={"employees": 4}, headers={"If-Match": "*"})
+    assert anything.status_code == 200 and anything.headers["ETag"] == 'W/"3"'
+    bad = api.patch(path, json={"employees": 5}, headers={"If-Match": '"abc"'})
+    assert bad.status_code in (412, 422) and api.get(path).get_json()["employees"] == 4
 
 
 def test_audit_trail_records_who_when_and_old_to_new(app, tenant, api):
