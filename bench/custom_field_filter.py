@@ -911,11 +911,15 @@ def read_jsonb(shape: Shape, value: str, actor) -> list:
         condition = expression >= typed
     else:
         condition = expression <= typed
-    order = expression.desc() if shape.descending else expression.asc()
+    # The order list_records gives: ties by id in the sort's direction, empty values last.
+    if shape.descending:
+        order = (expression.desc().nulls_last(), Contact.id.desc())
+    else:
+        order = (expression.asc().nulls_last(), Contact.id.asc())
     query = (
         records_query(obj)
         .where(Contact.deleted_at.is_(None), condition)
-        .order_by(order.nulls_last(), Contact.id.asc())
+        .order_by(*order)
         .limit(PAGE + 1)
     )
     return [r.id for r in db.session.scalars(query)][:PAGE]
