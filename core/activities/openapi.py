@@ -17,6 +17,17 @@ def timeline_item(ref) -> dict:
                     "type": {"const": "activity"},
                     "at": {"type": "string", "format": "date-time"},
                     "activity": ref("activities"),
+                    "about": {
+                        "type": "object",
+                        "description": "Only for an activity about another record that "
+                        "points to this one (a deal or contact of a company): that record.",
+                        "properties": {
+                            "object": {"type": "string"},
+                            "id": {"type": "string", "format": "uuid"},
+                            "title": {"type": ["string", "null"]},
+                        },
+                        "required": ["object", "id", "title"],
+                    },
                 },
                 "required": ["type", "at", "activity"],
             },

@@ -16,7 +16,7 @@ from sqlalchemy import and_, or_, select
 from core.activities.models import Activity
 from core.audit.models import AuditEntry
 from core.objects import records
-from core.objects.registry import object_for_tenant
+from core.objects.registry import object_for_tenant, objects_for_tenant
 from core.objects.types import FIELD_TYPES
 from saas.auth.models import User
 from saas.auth.permissions import rights_of, visibility_condition
@@ -176,6 +176,47 @@ def _before(at_column, id_column, cursor):
     return or_(at_column < at, and_(at_column == at, id_column < item_id))
 
 
+# How many records of each other object a timeline gathers the activities of.
+TIMELINE_RELATED_LIMIT = 200
+
+
+def _records_pointing_to(obj, record, actor: User | None) -> dict[str, dict[str, str]]:
+    """The records of other objects whose lookup column points to ``record`` (a company's
+    contacts, deals, tickets...) that ``actor`` may see, by object: {id: title}. Their
+    activities show on the record's timeline too, as CRM users expect of an account."""
+    found: dict[str, dict[str, str]] = {}
+    role = actor.role if actor else None
+    for other in objects_for_tenant():
+        if other.api_name in ("activities", obj.api_name):
+            continue
+        columns = [
+            getattr(other.model, spec.column)
+            for spec in other.fields.values()
+            if spec.type == "lookup"
+            and spec.options.get("target") == obj.api_name
+            and spec.column
+            and spec.api_name not in records.hidden_fields(other, role)
+        ]
+        if not columns:
+            continue
+        rights = rights_of(role, other.api_name) if actor else {"read": True, "visibility": "all"}
+        if not rights["read"]:
+            continue
+        query = select(other.model).where(
+            or_(*(column == record.id for column in columns)), other.model.deleted_at.is_(None)
+        )
+        condition = visibility_condition(
+            other.model, actor, rights["visibility"], rights.get("party_roles")
+        )
+        if condition is not None:
+            query = query.where(condition)
+        query = query.order_by(other.model.updated_at.desc()).limit(TIMELINE_RELATED_LIMIT)
+        rows = db.session.scalars(query).all()
+        if rows:
+            found[other.api_name] = {str(row.id): other.title(row) for row in rows}
+    return found
+
+
 def record_timeline(
     object_name: str,
     record_id,
@@ -200,10 +241,20 @@ def record_timeline(
     activities: list[Activity] = []
     activity_obj = object_for_tenant("activities")
     rights = rights_of(role, "activities") if actor else {"read": True, "visibility": "all"}
+    about: dict[str, dict[str, str]] = {}  # object -> {record id: title}, beyond the record
     if rights["read"]:
+        about = _records_pointing_to(obj, record, actor)
         query = select(Activity).where(
-            Activity.related_object == obj.api_name,
-            Activity.related_id == str(record.id),
+            or_(
+                and_(
+                    Activity.related_object == obj.api_name,
+                    Activity.related_id == str(record.id),
+                ),
+                *(
+                    and_(Activity.related_object == name, Activity.related_id.in_(list(ids)))
+                    for name, ids in about.items()
+                ),
+            ),
             Activity.deleted_at.is_(None),
         )
         condition = visibility_condition(Activity, actor, rights["visibility"])
@@ -236,7 +287,14 @@ def record_timeline(
     for at, _, item in page:
         moment = at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
         if isinstance(item, Activity):
-            items.append({"type": "activity", "at": moment, "activity": rows[str(item.id)]})
+            entry = {"type": "activity", "at": moment, "activity": rows[str(item.id)]}
+            if item.related_object != obj.api_name or item.related_id != str(record.id):
+                entry["about"] = {
+                    "object": item.related_object,
+                    "id": item.related_id,
+                    "title": about.get(item.related_object, {}).get(item.related_id),
+                }
+            items.append(entry)
         else:
             items.append(
                 {
