@@ -4,6 +4,7 @@ custom objects. Metadata only: no DDL ever runs, so adding a field is instant at
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections import defaultdict
@@ -114,6 +115,51 @@ def _check_options(obj: ObjectSpec, type_name: str, options) -> dict:
     except FieldValueError as exc:
         raise ValidationFailed(str(exc), field="options") from None
     return options
+
+
+def _formula_names(options: dict) -> set[str]:
+    tree = parse_formula(options.get("expression", ""), _ANY_FIELD)
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+
+
+class _AnyField:
+    """Accepts every name: the dependency walk reads formulas already checked."""
+
+    def __contains__(self, name) -> bool:
+        return True
+
+
+_ANY_FIELD = _AnyField()
+
+
+def _refuse_formula_cycle(obj: ObjectSpec, name: str, options: dict) -> None:
+    """A formula may not use itself, directly or through other formulas (it would have no
+    value): 422 naming the chain."""
+    uses = {
+        spec.api_name: _formula_names(spec.options)
+        for spec in obj.fields.values()
+        if spec.type == "formula" and spec.api_name != name
+    }
+    uses[name] = _formula_names(options)
+    path, seen = [name], set()
+
+    def reaches(current: str) -> bool:
+        for used in sorted(uses.get(current, ())):
+            if used == name:
+                path.append(used)
+                return True
+            if used in uses and used not in seen:
+                seen.add(used)
+                path.append(used)
+                if reaches(used):
+                    return True
+                path.pop()
+        return False
+
+    if reaches(name):
+        raise ValidationFailed(
+            f"A formula cannot use itself: {' -> '.join(path)}.", field="options"
+        )
 
 
 def _check_rollup(obj: ObjectSpec, options: dict) -> None:
@@ -271,6 +317,8 @@ def _new_definition(
         raise ValidationFailed("The field is not valid.", errors=dict(errors))
     field_type = FIELD_TYPES[type_name]
     options = _check_options(obj, type_name, spec.get("options"))
+    if type_name == "formula":
+        _refuse_formula_cycle(obj, name, options)
     unique = flags["unique"]
     filterable = flags["filterable"] or unique
     if (flags["required"] or unique) and field_type.read_only:
@@ -473,6 +521,8 @@ def _plan_change(obj: ObjectSpec, definition: FieldDefinition, changes: dict) ->
     plan["options"] = _check_options(
         obj, new_type, changes.get("options", definition.options if same_type else {})
     )
+    if new_type == "formula":
+        _refuse_formula_cycle(obj, definition.api_name, plan["options"])
     field_type = FIELD_TYPES[new_type]
     kind = field_type.slot_kind
     if field_type.read_only and (plan["required"] or plan["unique"]):

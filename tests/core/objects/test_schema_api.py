@@ -379,3 +379,29 @@ def test_a_bad_order_is_a_422_and_changes_nothing(api, body):
     response = error(api.put(f"{FIELDS}/order", json=body), 422)
     assert "order" in response["fields"]
     assert custom_names(api) == ["alpha", "beta", "gamma"]
+
+
+def test_a_formula_cannot_use_itself_even_through_another(api):
+    fields = "/api/v1/schema/objects/deals/fields"
+    first = {
+        "name": "net",
+        "label": "Net",
+        "type": "formula",
+        "options": {"expression": "amount * 0.8"},
+    }
+    assert api.post(fields, json=first).status_code == 201
+    second = {
+        "name": "net2",
+        "label": "Net 2",
+        "type": "formula",
+        "options": {"expression": "net / 2"},
+    }
+    assert api.post(fields, json=second).status_code == 201
+    itself = api.patch(f"{fields}/net", json={"options": {"expression": "net + 1"}})
+    assert itself.status_code == 422
+    assert itself.get_json()["fields"]["options"] == ["A formula cannot use itself: net -> net."]
+    loop = api.patch(f"{fields}/net", json={"options": {"expression": "net2 * 2"}})
+    assert loop.status_code == 422
+    assert "net -> net2 -> net" in loop.get_json()["fields"]["options"][0]
+    listed = {f["name"]: f for f in api.get(fields).get_json()["data"]}
+    assert listed["net"]["options"]["expression"] == "amount * 0.8"  # nothing written
