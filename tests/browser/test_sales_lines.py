@@ -58,5 +58,5 @@ def test_order_lines_totals_and_the_credit_warning(app, live_server, page):
     expect(page.locator(".flash-warning")).to_contain_text(
         re.compile(r"Initech would be over its credit limit by 74\.00 USD")
     )
-    expect(page.locator('[data-display="credit_check"]')).to_contain_text("over_limit")
+    expect(page.locator('[data-display="credit_check"]')).to_contain_text("Over limit")
     assert fetch(app, tenant, "orders", order_id)["status"] == "confirmed"
