@@ -35,7 +35,7 @@ from core.objects.models import RecordMixin
 from core.objects.records import RESTORE_DAYS, records_query
 from core.objects.registry import ObjectSpec, objects_for_tenant
 from saas.db import db, utcnow
-from saas.jobs import dispatch_outbox, enqueue, tenant_job
+from saas.jobs import enqueue_for_every_tenant, run_periodic, tenant_job
 from tenants.scoping import tenant_scope
 
 BATCH_SIZE = 500
@@ -405,25 +405,9 @@ def purge_deleted_records_job(tenant_id) -> None:
 
 def enqueue_purges(*, day: dt.date | None = None) -> int:
     """Enqueue today's purge of every live tenant (once per tenant per day)."""
-    from tenants.models import Tenant
-
-    day = day or dt.date.today()
-    tenant_ids = db.session.scalars(select(Tenant.id).where(Tenant.status != "deleted")).all()
-    for tenant_id in tenant_ids:
-        enqueue(
-            purge_deleted_records_job,
-            tenant_id,
-            dedup_key=f"purge-deleted:{tenant_id}:{day.isoformat()}",
-        )
-    return len(tenant_ids)
+    return enqueue_for_every_tenant(purge_deleted_records_job, "purge-deleted", day=day)
 
 
 def nightly_purge_task() -> int:
     """Periodic RQ task registered by ``trellis scheduler``: one purge job per tenant."""
-    from saas.jobs.core import _worker_app
-
-    with _worker_app().app_context():
-        count = enqueue_purges()
-        db.session.commit()
-        dispatch_outbox()
-        return count
+    return run_periodic(enqueue_purges)

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-
 from saas.billing import services
-from saas.db import db
-from saas.jobs import dispatch_outbox, enqueue, tenant_job
-from tenants.models import Tenant
+from saas.jobs import enqueue_for_every_tenant, run_periodic, tenant_job
 
 
 @tenant_job(timeout=120, retries=5)
@@ -29,23 +25,9 @@ def reconcile_billing_job(tenant_id) -> None:
 
 def enqueue_reconciliation(*, day: dt.date | None = None) -> int:
     """Enqueue today's reconciliation of every live tenant (once per tenant per day)."""
-    day = day or dt.date.today()
-    tenant_ids = db.session.scalars(select(Tenant.id).where(Tenant.status != "deleted")).all()
-    for tenant_id in tenant_ids:
-        enqueue(
-            reconcile_billing_job,
-            tenant_id,
-            dedup_key=f"billing-reconcile:{tenant_id}:{day.isoformat()}",
-        )
-    return len(tenant_ids)
+    return enqueue_for_every_tenant(reconcile_billing_job, "billing-reconcile", day=day)
 
 
 def nightly_reconciliation_task() -> int:
-    """Periodic RQ task registered by ``trellis scheduler``: enqueue and hand over the jobs."""
-    from saas.jobs.core import _worker_app
-
-    with _worker_app().app_context():
-        count = enqueue_reconciliation()
-        db.session.commit()
-        dispatch_outbox()
-        return count
+    """Periodic RQ task registered by ``trellis scheduler``: one job per tenant."""
+    return run_periodic(enqueue_reconciliation)

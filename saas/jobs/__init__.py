@@ -14,7 +14,9 @@ from saas.jobs.core import (  # noqa: F401
     JOBS,
     dispatch_outbox,
     enqueue,
+    enqueue_for_every_tenant,
     record_effect,
     run_outbox_job,
+    run_periodic,
     tenant_job,
 )

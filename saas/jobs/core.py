@@ -179,6 +179,29 @@ def run_outbox_job(outbox_id: str, *, in_process: bool = False) -> str:
     return "done"
 
 
+def enqueue_for_every_tenant(job: Callable, kind: str, *, day: dt.date | None = None) -> int:
+    """Enqueue ``job`` for every live tenant, once per tenant per ``day`` (default today):
+    a second call the same day is absorbed by the jobs not yet run. The nightly work of
+    ``trellis scheduler`` (billing reconciliation, quote expiry, recycle-bin purge)."""
+    from tenants.models import Tenant
+
+    day = day or dt.date.today()
+    tenant_ids = db.session.scalars(select(Tenant.id).where(Tenant.status != "deleted")).all()
+    for tenant_id in tenant_ids:
+        enqueue(job, tenant_id, dedup_key=f"{kind}:{tenant_id}:{day.isoformat()}")
+    return len(tenant_ids)
+
+
+def run_periodic(enqueue_all: Callable[[], int]) -> int:
+    """The body of a periodic RQ task registered by ``trellis scheduler``: enqueue in the
+    worker's app, commit, and hand the jobs over to RQ."""
+    with _worker_app().app_context():
+        count = enqueue_all()
+        db.session.commit()
+        dispatch_outbox()
+        return count
+
+
 @functools.cache
 def _worker_app():
     """One app per worker process, built on its first job."""
