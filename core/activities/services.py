@@ -189,14 +189,15 @@ def _records_pointing_to(obj, record, actor: User | None) -> dict[str, dict[str,
     for other in objects_for_tenant():
         if other.api_name in ("activities", obj.api_name):
             continue
-        columns = [
-            getattr(other.model, spec.column)
+        lookups = [
+            spec
             for spec in other.fields.values()
-            if spec.type == "lookup"
-            and spec.options.get("target") == obj.api_name
-            and spec.column
-            and spec.api_name not in records.hidden_fields(other, role)
+            if spec.type == "lookup" and spec.options.get("target") == obj.api_name and spec.column
         ]
+        if not lookups:
+            continue
+        hidden = records.hidden_fields(other, role)
+        columns = [getattr(other.model, s.column) for s in lookups if s.api_name not in hidden]
         if not columns:
             continue
         rights = rights_of(role, other.api_name) if actor else {"read": True, "visibility": "all"}

@@ -4,7 +4,6 @@ custom objects. Metadata only: no DDL ever runs, so adding a field is instant at
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from collections import defaultdict
@@ -12,7 +11,7 @@ from collections import defaultdict
 from sqlalchemy import func, select, update
 
 from core.audit.models import AuditEntry
-from core.objects.formulas import parse_formula
+from core.objects.formulas import expression_fields, parse_formula
 from core.objects.models import SLOT_COUNTS, CustomObjectDefinition, FieldDefinition
 from core.objects.records import SYSTEM_FIELDS, records_query
 from core.objects.registry import (
@@ -117,30 +116,15 @@ def _check_options(obj: ObjectSpec, type_name: str, options) -> dict:
     return options
 
 
-def _formula_names(options: dict) -> set[str]:
-    tree = parse_formula(options.get("expression", ""), _ANY_FIELD)
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-
-
-class _AnyField:
-    """Accepts every name: the dependency walk reads formulas already checked."""
-
-    def __contains__(self, name) -> bool:
-        return True
-
-
-_ANY_FIELD = _AnyField()
-
-
 def _refuse_formula_cycle(obj: ObjectSpec, name: str, options: dict) -> None:
     """A formula may not use itself, directly or through other formulas (it would have no
     value): 422 naming the chain."""
     uses = {
-        spec.api_name: _formula_names(spec.options)
+        spec.api_name: expression_fields(spec.options.get("expression", ""))
         for spec in obj.fields.values()
         if spec.type == "formula" and spec.api_name != name
     }
-    uses[name] = _formula_names(options)
+    uses[name] = expression_fields(options.get("expression", ""))
     path, seen = [name], set()
 
     def reaches(current: str) -> bool:
