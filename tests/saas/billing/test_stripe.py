@@ -24,7 +24,7 @@ from saas.db import db
 from saas.jobs import dispatch_outbox
 from saas.jobs.models import OutboxJob
 from tenants.scoping import tenant_scope
-from tests.conftest import REQUIRE_SERVICES, TenantClient, make_tenant, test_config
+from tests.conftest import TenantClient, make_tenant, test_config
 from tests.saas.billing.stripe_standin import StripeStandIn, start_localstripe
 
 API_KEY = "sk_test_trellis"
@@ -34,12 +34,7 @@ FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "stripe_events.js
 
 @pytest.fixture(scope="module")
 def standin():
-    try:
-        import localstripe  # noqa: F401
-    except ImportError:
-        if REQUIRE_SERVICES:
-            raise
-        pytest.skip("localstripe is not installed (pip install -e '.[dev]')")
+    # localstripe is a dev dependency (pyproject.toml): `make install` always has it.
     process, url = start_localstripe()
     fake = StripeStandIn(url, API_KEY)
     for plan, prices in (("starter", (1500, 15000)), ("pro", (3900, 39000))):
