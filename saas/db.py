@@ -13,6 +13,8 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
+from saas import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -79,7 +81,8 @@ def _has_any_postgresql(element, compiler, **kw) -> str:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    """The current instant from the one clock (``saas.clock``), for column defaults."""
+    return clock.now()
 
 
 class Base(DeclarativeBase):
