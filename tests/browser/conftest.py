@@ -32,8 +32,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
 TIMEOUT_MS = 10_000
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# What fails a test: WCAG 2.x A/AA rules (2.2 included) at these impacts.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_FAILING_IMPACTS = {"serious", "critical"}
 
 
 def require_browser() -> None:
@@ -46,6 +51,8 @@ def require_browser() -> None:
             import playwright.sync_api  # noqa: F401
         except ImportError:
             problem = "the playwright package is missing (pip install -e '.[dev]')"
+    if problem is None and not AXE_SCRIPT.exists():
+        problem = f"{AXE_SCRIPT} is missing (make install runs npm ci)"
     if problem is None:
         return
     if REQUIRE_SERVICES:
@@ -167,14 +174,66 @@ def pytest_runtest_makereport(item, call):
 
 
 class BrowserProblems:
-    """What the page itself complained about: script errors and CSP violations."""
+    """What the page complained about (script errors, CSP violations) and what axe-core found.
+
+    axe-core runs on every page a test loads, once it has loaded, with the WCAG 2.x A/AA
+    rules; a serious or critical violation fails the test. It is evaluated through the
+    DevTools protocol, so the page's Content-Security-Policy stays as strict as in
+    production. ``check_accessibility(page)`` runs it again on demand, e.g. after a dialog
+    opened.
+    """
 
     def __init__(self) -> None:
         self.messages: list[str] = []
+        self.checked: list[str] = []
+        self._watched: list = []
+        self.running = 0
+        self._axe = AXE_SCRIPT.read_text(encoding="utf-8")
 
     def watch(self, page) -> None:
+        if page in self._watched:
+            return
+        self._watched.append(page)
         page.on("pageerror", lambda error: self.messages.append(f"page error: {error}"))
         page.on("console", self._console)
+        page.on("load", self.check_accessibility)
+
+    def check_accessibility(self, page) -> None:
+        self.running += 1
+        try:
+            self._check(page)
+        finally:
+            self.running -= 1
+
+    def settle(self, page, timeout_ms: int = TIMEOUT_MS) -> None:
+        """Wait until the checks started by page loads have finished (they run alongside)."""
+        waited = 0
+        while self.running and waited < timeout_ms:
+            page.wait_for_timeout(25)
+            waited += 25
+
+    def _check(self, page) -> None:
+        try:
+            if not page.evaluate("() => !!window.axe"):
+                page.evaluate("source => { (0, eval)(source); }", self._axe)
+            violations = page.evaluate(
+                """([tags, impacts]) => window.axe.run(document, {
+                        runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+                    .then(r => r.violations.filter(v => impacts.includes(v.impact)).map(v =>
+                        ({id: v.id, impact: v.impact, help: v.help,
+                          nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))})))""",
+                [AXE_TAGS, sorted(AXE_FAILING_IMPACTS)],
+            )
+        except Exception as error:  # the page navigated away while axe ran: checked there
+            if "context was destroyed" in str(error) or "closed" in str(error):
+                return
+            raise
+        self.checked.append(page.url)
+        for violation in violations:
+            self.messages.append(
+                f"axe {violation['impact']} {violation['id']} on {page.url}: "
+                f"{violation['help']} at {', '.join(violation['nodes'])}"
+            )
 
     def _console(self, message) -> None:
         # A 4xx page is a console error in Chromium; those are part of the tests, not bugs.
@@ -183,19 +242,33 @@ class BrowserProblems:
 
 
 @pytest.fixture
-def new_context(browser, request) -> Iterator[Callable[..., object]]:
+def browser_problems() -> BrowserProblems:
+    return BrowserProblems()
+
+
+@pytest.fixture
+def new_context(browser, request, browser_problems) -> Iterator[Callable[..., object]]:
     """Make a fresh browser context (its own cookies), e.g. one per person in a test.
 
-    Any script error or Content-Security-Policy violation fails the test.
+    Any script error, Content-Security-Policy violation or serious accessibility violation
+    (axe-core) fails the test.
     """
     contexts = []
-    problems = BrowserProblems()
+    problems = browser_problems
 
     def _new(**options):
         options.setdefault("viewport", {"width": 1280, "height": 800})
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
-        context.on("page", problems.watch)
+        context.on("page", problems.watch)  # pages the site opens (popups)
+        opened = context.new_page
+
+        def new_page():  # watched before its first navigation, not when the event arrives
+            created = opened()
+            problems.watch(created)
+            return created
+
+        context.new_page = new_page
         contexts.append(context)
         return context
 
@@ -208,6 +281,11 @@ def new_context(browser, request) -> Iterator[Callable[..., object]]:
         for i, context in enumerate(contexts):
             for j, page in enumerate(context.pages):
                 page.screenshot(path=str(ARTIFACTS / f"{name}-{i}-{j}.png"), full_page=True)
+    if report is not None and report.passed:
+        for context in contexts:  # the last state of every page is checked too
+            for open_page in context.pages:
+                problems.settle(open_page)
+                problems.check_accessibility(open_page)
     for context in contexts:
         context.close()
     if report is not None and report.passed and problems.messages:
