@@ -188,17 +188,25 @@ class BrowserProblems:
         self.checked: list[str] = []
         self._watched: list = []
         self.running = 0
+        # Pages of a context without JavaScript: axe-core is a script and cannot finish
+        # there (its timers never fire); the same markup is checked by the other tests.
+        self._unchecked: set[int] = set()
         self._axe = AXE_SCRIPT.read_text(encoding="utf-8")
 
-    def watch(self, page) -> None:
+    def watch(self, page, *, accessibility: bool = True) -> None:
         if page in self._watched:
             return
         self._watched.append(page)
         page.on("pageerror", lambda error: self.messages.append(f"page error: {error}"))
         page.on("console", self._console)
-        page.on("load", self.check_accessibility)
+        if accessibility:
+            page.on("load", self.check_accessibility)
+        else:
+            self._unchecked.add(id(page))
 
     def check_accessibility(self, page) -> None:
+        if id(page) in self._unchecked:
+            return
         self.running += 1
         try:
             self._check(page)
@@ -217,11 +225,19 @@ class BrowserProblems:
             if not page.evaluate("() => !!window.axe"):
                 page.evaluate("source => { (0, eval)(source); }", self._axe)
             violations = page.evaluate(
-                """([tags, impacts]) => window.axe.run(document, {
-                        runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
-                    .then(r => r.violations.filter(v => impacts.includes(v.impact)).map(v =>
+                # One run at a time per page: a load event can start a check while the
+                # final check (or an explicit one) is still running, and axe refuses that.
+                """([tags, impacts]) => {
+                    const run = () => window.axe.run(document, {
+                        runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+                    const queued = (window.__trellisAxeRun || Promise.resolve())
+                        .catch(() => null).then(run);
+                    window.__trellisAxeRun = queued;
+                    return queued.then(r => r.violations
+                        .filter(v => impacts.includes(v.impact)).map(v =>
                         ({id: v.id, impact: v.impact, help: v.help,
-                          nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))})))""",
+                          nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))})));
+                }""",
                 [AXE_TAGS, sorted(AXE_FAILING_IMPACTS)],
             )
         except Exception as error:  # the page navigated away while axe ran: checked there
@@ -260,12 +276,17 @@ def new_context(browser, request, browser_problems) -> Iterator[Callable[..., ob
         options.setdefault("viewport", {"width": 1280, "height": 800})
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
-        context.on("page", problems.watch)  # pages the site opens (popups)
+        scripted = options.get("java_script_enabled", True)
+
+        def watch(created):
+            problems.watch(created, accessibility=scripted)
+
+        context.on("page", watch)  # pages the site opens (popups)
         opened = context.new_page
 
         def new_page():  # watched before its first navigation, not when the event arrives
             created = opened()
-            problems.watch(created)
+            watch(created)
             return created
 
         context.new_page = new_page
