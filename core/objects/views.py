@@ -61,6 +61,7 @@ from core.search.services import search_object, search_records
 from saas.auth.permissions import require_right, rights_of
 from saas.db import db
 from saas.errors import Forbidden, NotFound, UserError, ValidationFailed
+from saas.redirects import safe_redirect_target
 from saas.web import member_required
 
 bp = Blueprint("records", __name__, template_folder="templates")
@@ -183,10 +184,7 @@ def _wants_json() -> bool:
 
 def _safe_next(default: str) -> str:
     """Where to go after a form: a path of this site given as ``next``, or ``default``."""
-    target = request.form.get("next") or request.args.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return safe_redirect_target(request.form.get("next") or request.args.get("next"), default)
 
 
 def flash_warnings() -> None:

@@ -17,17 +17,11 @@ from saas.forms import (
     LoginForm,
     NewPasswordForm,
 )
+from saas.redirects import safe_redirect_target
 from saas.sessions import end_session, start_session
 from saas.web import report_user_error, tenant_required
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths; anything else goes home (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -56,7 +50,8 @@ def login():
             status = 401
         else:
             start_session(user)
-            return redirect(_safe_next(request.args.get("next")), 303)
+            target = safe_redirect_target(request.args.get("next"), url_for("home.index"))
+            return redirect(target, 303)
     elif form.errors:
         status = 422
     providers = db.session.scalars(
