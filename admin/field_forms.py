@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from core.objects.choices import PALETTE, palette_name
 from core.objects.models import FieldDefinition
+from core.objects.patterns import pattern_problem
 from saas.auth.roles import ADMIN, ROLES
 from saas.errors import ValidationFailed
 
@@ -127,10 +128,9 @@ def _date(text: str) -> str:
 
 
 def _pattern(text: str) -> str:
-    try:
-        re.compile(text)
-    except re.error as exc:
-        raise ValueError(f"This is not a valid pattern: {exc}.") from None
+    problem = pattern_problem(text)
+    if problem:
+        raise ValueError(problem)
     return text
 
 
