@@ -7,7 +7,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
-from saas.auth.passwords import MAX_LENGTH, MIN_LENGTH
+from saas.auth.password_policy import MAX_LENGTH, MIN_LENGTH
 from saas.auth.roles import ROLE_LABELS, ROLES
 
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]

@@ -11,6 +11,7 @@ from core.deals.services import create_default_pipeline
 from core.products.services import create_standard_price_book
 from core.relationships.services import create_default_relationship_types
 from core.tickets.services import create_default_sla_targets
+from saas.auth import password_policy
 from saas.auth import services as accounts
 from saas.auth.models import User
 from saas.auth.passwords import hash_password
@@ -101,7 +102,10 @@ def create_tenant(
     plan = billing.signup_plan(plan)
     if admin_password_hash is None:
         # Hash before the first write: the ~50 ms of Argon2 hold no row or unique entry.
-        admin_password_hash = hash_password(accounts.check_new_password(admin_password or ""))
+        password = password_policy.check_new_password(
+            admin_password, email=admin_email, name=admin_name, workspace=(slug, name)
+        )
+        admin_password_hash = hash_password(password)
     tenant = Tenant(slug=slug, name=name, plan=plan, settings=dict(DEFAULT_TENANT_SETTINGS))
     try:
         with db.session.begin_nested():

@@ -8,9 +8,6 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
 
-MIN_LENGTH = 8
-MAX_LENGTH = 128
-
 # Verified against when the account does not exist, so that the answer takes as long.
 _DUMMY_PASSWORD = "not-a-real-password-for-timing"
 
@@ -54,12 +51,3 @@ def _burn_time(hasher: PasswordHasher, password: str) -> None:
         current_app.extensions["trellis_dummy_hash"] = dummy
     with contextlib.suppress(VerifyMismatchError, VerificationError):
         hasher.verify(dummy, password)
-
-
-def password_problem(password: str) -> str | None:
-    """Why a new password is refused, or None (ASVS: length only, no composition rules)."""
-    if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
-    if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
-    return None

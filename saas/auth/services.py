@@ -11,9 +11,9 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
-from saas.auth import throttle
+from saas.auth import password_policy, throttle
 from saas.auth.models import User, UserToken
-from saas.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from saas.auth.passwords import hash_password, needs_rehash, verify_password
 from saas.auth.roles import ADMIN, EDITING_ROLES, ROLES
 from saas.billing import services as billing
 from saas.db import db, utcnow
@@ -51,11 +51,25 @@ def clean_name(name: str, *, field: str = "name") -> str:
     return name
 
 
-def check_new_password(password: str, *, field: str = "password") -> str:
-    problem = password_problem(password or "")
-    if problem:
-        raise ValidationFailed(problem, field=field)
-    return password
+def workspace_words(tenant: Tenant | None = None) -> tuple[str, ...]:
+    """The workspace's name and address, which a password must not lean on."""
+    if tenant is None:
+        tenant = db.session.get(Tenant, require_tenant_id())
+    return (tenant.slug, tenant.name) if tenant is not None else ()
+
+
+def check_new_password(
+    password: str,
+    *,
+    email: str | None = None,
+    name: str | None = None,
+    tenant: Tenant | None = None,
+    field: str = "password",
+) -> str:
+    """The password policy (``password_policy``) for a user of ``tenant`` (default: current)."""
+    return password_policy.check_new_password(
+        password, email=email, name=name, workspace=workspace_words(tenant), field=field
+    )
 
 
 def check_role(role: str) -> str:
@@ -94,7 +108,7 @@ def create_user(
     if find_user_by_email(email) is not None:
         raise Conflict("A user with this e-mail already exists here.", field="email")
     if password is not None:
-        check_new_password(password)
+        check_new_password(password, email=email, name=name)
         password_hash = hash_password(password)
     billing.require_seat_for(role)
     user = User(email=email, name=name, role=role, password_hash=password_hash or None)
@@ -201,7 +215,8 @@ def request_password_reset(*, email: str, tenant: Tenant, reset_url_for) -> None
 
 
 def reset_password(*, token: str, password: str) -> User:
-    check_new_password(password)
+    record = peek_user_token(token, purpose=RESET)
+    check_new_password(password, email=record.user.email, name=record.user.name)
     user = consume_user_token(token, purpose=RESET)
     if not user.is_active:
         raise NotFound("This link is invalid or has expired.")
@@ -261,9 +276,10 @@ def resend_invitation(*, user: User, invited_by: User, tenant: Tenant, accept_ur
 
 
 def accept_invitation(*, token: str, password: str, name: str | None = None) -> User:
-    check_new_password(password)
     if name is not None:
         name = clean_name(name)
+    invitee = peek_user_token(token, purpose=INVITE).user
+    check_new_password(password, email=invitee.email, name=name or invitee.name)
     user = consume_user_token(token, purpose=INVITE)
     if not user.is_active:
         raise NotFound("This link is invalid or has expired.")
