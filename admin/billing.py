@@ -18,6 +18,7 @@ from saas.db import db
 from saas.errors import UserError
 from saas.forms import ConfirmForm
 from saas.web import admin_required
+from tenants.resolver import tenant_link
 
 bp = Blueprint("admin_billing", __name__, url_prefix="/admin/billing")
 
@@ -55,7 +56,7 @@ def _request_key(form) -> str:
 
 
 def _here(**values) -> str:
-    return url_for("admin_billing.index", _external=True, **values)
+    return tenant_link("admin_billing.index", **values)
 
 
 def _page(plan_form: PlanForm | None = None, status: int = 200):

@@ -12,12 +12,13 @@ from saas.db import db
 from saas.errors import UserError
 from saas.forms import ConfirmForm, InviteForm, RoleForm
 from saas.web import admin_required, report_user_error
+from tenants.resolver import tenant_link
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
 
 def _accept_url(token: str) -> str:
-    return url_for("auth.accept_invitation", token=token, _external=True)
+    return tenant_link("auth.accept_invitation", token=token)
 
 
 def _page(invite_form: InviteForm, status: int = 200, seat_quote=None):

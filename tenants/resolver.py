@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, request, url_for
 
 from saas.auth.api_tokens import tenant_id_of_token
 from saas.db import db
@@ -30,6 +30,17 @@ def tenant_url(tenant: Tenant, path: str = "/") -> str:
     """The absolute address of ``path`` in the tenant's workspace."""
     base = urlsplit(current_app.config["TRELLIS_BASE_URL"])
     return f"{base.scheme}://{tenant.slug}.{base.netloc}{path}"
+
+
+def tenant_link(endpoint: str, **values) -> str:
+    """The absolute address of ``endpoint`` in the current tenant's workspace, for a link
+    that leaves the request: an e-mail, a return address given to Stripe.
+
+    Built from ``TRELLIS_BASE_URL`` and the tenant's slug, never from the request's
+    ``Host`` (or ``X-Forwarded-Host``), which the client chooses: ``url_for(...,
+    _external=True)`` would put an attacker's host or port into a password-reset link.
+    """
+    return tenant_url(g.tenant, url_for(endpoint, **values))
 
 
 def platform_url(path: str = "/") -> str:

@@ -20,6 +20,7 @@ from saas.forms import (
 from saas.redirects import safe_redirect_target
 from saas.sessions import end_session, start_session
 from saas.web import report_user_error, tenant_required
+from tenants.resolver import tenant_link
 
 bp = Blueprint("auth", __name__)
 
@@ -80,9 +81,7 @@ def forgot_password():
             accounts.request_password_reset(
                 email=form.email.data,
                 tenant=g.tenant,
-                reset_url_for=lambda token: url_for(
-                    "auth.reset_password", token=token, _external=True
-                ),
+                reset_url_for=lambda token: tenant_link("auth.reset_password", token=token),
             )
         except UserError as error:
             report_user_error(form, error)
