@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in e-mails and the sign-in addresses printed below must carry the port served on.
+TRELLIS_BASE_URL ?= http://localhost:$(PORT)
 
 .PHONY: run test lint install clean
 
@@ -20,11 +22,12 @@ $(STAMP): $(BIN)/python pyproject.toml package.json package-lock.json
 
 install: $(STAMP)
 
+run: export TRELLIS_BASE_URL := $(TRELLIS_BASE_URL)
 run: $(STAMP)
-	$(BIN)/trellis db upgrade
-	$(BIN)/trellis demo
-	@echo "Serving on http://localhost:$(PORT) (stop with Ctrl-C)"
-	$(BIN)/trellis run --host $(HOST) --port $(PORT)
+	@$(BIN)/trellis db upgrade
+	@$(BIN)/trellis demo
+	@echo "Serving on $(TRELLIS_BASE_URL) (stop with Ctrl-C; another port: make run PORT=8000)"
+	@$(BIN)/trellis run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -40,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
 
     _register_blueprints(app)
+    _register_favicon(app)
     _register_boundary(app)
 
     from saas import billing
@@ -157,6 +159,20 @@ def _register_blueprints(app: Flask) -> None:
         saved_views_api_bp,
     ):
         csrf.exempt(blueprint)
+
+
+def _register_favicon(app: Flask) -> None:
+    """Browsers ask for /favicon.ico whatever the page links to: answer with the SVG icon."""
+
+    icon = (Path(app.static_folder) / "favicon.svg").read_bytes()
+
+    def favicon():
+        response = Response(icon, mimetype="image/svg+xml")
+        response.cache_control.public = True
+        response.cache_control.max_age = 86400
+        return response
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
 
 def _register_boundary(app: Flask) -> None:

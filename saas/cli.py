@@ -61,8 +61,7 @@ def db_upgrade(revision: str) -> None:
     """Apply the migrations (as DATABASE_OWNER_URL) and grant the app role its rights."""
     from saas.migrate import upgrade_database
 
-    upgrade_database(revision)
-    click.echo("Database is up to date.")
+    click.echo(upgrade_database(revision).describe())
 
 
 @click.group("tenant")
@@ -138,14 +137,21 @@ def token_create(slug, email, name) -> None:
 @_boundary
 def demo() -> None:
     """Create (or refresh) the demo tenant and print where to sign in."""
-    from saas.demo import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo_tenant
-    from tenants.resolver import tenant_url
+    from saas.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_SLUG, ensure_demo_tenant
+    from tenants.provisioning import get_tenant_by_slug
+    from tenants.resolver import platform_url, tenant_url
 
+    existed = get_tenant_by_slug(DEMO_SLUG) is not None
     tenant = ensure_demo_tenant()
+    if existed:
+        click.echo(f"The demo workspace {tenant.name!r} is ready (it was created earlier).")
+    else:
+        click.echo(f"Created the demo workspace {tenant.name!r}, with a team and sample work.")
     click.echo(
-        f"Demo workspace: {tenant_url(tenant)}\n"
-        f"  sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}\n"
-        f"Sign up a new company at {current_app.config['TRELLIS_BASE_URL']}/signup"
+        f"Sign in to it at {tenant_url(tenant, '/login')}\n"
+        f"  e-mail:   {DEMO_EMAIL}\n"
+        f"  password: {DEMO_PASSWORD}\n"
+        f"New companies sign up at {platform_url('/signup')}"
     )
 
 

@@ -58,8 +58,8 @@ def bearer_token() -> str | None:
 def _resolve() -> None:
     g.tenant = None
     g.token_tenant_mismatch = False
-    if request.endpoint == "static":
-        return  # stylesheets and scripts are the same for every host, known or not
+    if request.endpoint in ("static", "favicon"):
+        return  # stylesheets, scripts and the icon are the same for every host, known or not
     slug = slug_from_host(request.host, current_app.config["TRELLIS_BASE_DOMAIN"])
     if slug is not None:
         tenant = get_tenant_by_slug(slug)
