@@ -15,10 +15,13 @@ FROM python:3.11-slim-bookworm
 ENV PATH=/opt/trellis/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    TRELLIS_INSTANCE_DIR=/var/lib/trellis
+    TRELLIS_INSTANCE_DIR=/var/lib/trellis \
+    TRELLIS_ENV=production
 COPY --from=build /opt/trellis /opt/trellis
 # A non-root user with a fixed id, as the chart's securityContext expects (runAsNonRoot).
 RUN useradd --system --uid 10001 --home-dir /var/lib/trellis --create-home trellis
+# Production: the app refuses to start without a SECRET_KEY of 32+ characters (run
+# `trellis doctor` in the container to check the rest of the configuration).
 USER 10001
 WORKDIR /var/lib/trellis
 EXPOSE 8000

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from saas.config import load_config
+from saas.config import check_config, load_config
 from saas.db import db
 from saas.errors import UserError
 from saas.extensions import csrf, login_manager
@@ -18,12 +18,18 @@ from saas.extensions import csrf, login_manager
 log = logging.getLogger(__name__)
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Build the app; ``config`` overrides the environment (tests pass theirs)."""
+def create_app(config: dict | None = None, *, check: bool = True) -> Flask:
+    """Build the app; ``config`` overrides the environment (tests pass theirs).
+
+    A production configuration that is unsafe to serve raises ``ConfigurationError``
+    (``check=False`` is for ``trellis doctor``, which reports it instead).
+    """
     app = Flask("saas", instance_relative_config=False)
     app.config.update(load_config())
     if config:
         app.config.update(config)
+    if check:
+        check_config(app.config)
     if app.config.get("TRELLIS_PROXY_COUNT"):
         count = int(app.config["TRELLIS_PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

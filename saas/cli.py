@@ -19,8 +19,14 @@ from saas.errors import UserError
 
 def _create_app(*args, **kwargs) -> Flask:
     from saas.app import create_app
+    from saas.config import ConfigurationError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigurationError as error:
+        click.echo(f"Error: {error}", err=True)
+        click.echo("Run `trellis doctor` to check the whole configuration.", err=True)
+        sys.exit(2)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)

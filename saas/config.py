@@ -13,6 +13,14 @@ from pathlib import Path
 
 INSTANCE_DIR = Path(os.environ.get("TRELLIS_INSTANCE_DIR", Path.cwd() / "instance"))
 
+ENVIRONMENTS = ("development", "production")
+# A key shorter than this is guessable or a placeholder (ASVS 5.0 V11: 128 bits or more).
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot run: the message says what to set (no traceback needed)."""
+
 
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
@@ -21,17 +29,50 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key() -> str:
-    """Use SECRET_KEY; in development keep a generated one in instance/ across restarts."""
+def environment() -> str:
+    """``TRELLIS_ENV``: ``development`` (the default) or ``production``."""
+    value = os.environ.get("TRELLIS_ENV", "development").strip().lower() or "development"
+    if value not in ENVIRONMENTS:
+        raise ConfigurationError(
+            f"TRELLIS_ENV is {value!r}: it must be one of {', '.join(ENVIRONMENTS)}."
+        )
+    return value
+
+
+def _secret_key(production: bool) -> str | None:
+    """SECRET_KEY; in development a key generated once into instance/ when it is unset.
+
+    Production never gets a generated key (each host and pod would sign with its own, and
+    a key written next to the code ends up in backups and images): ``check_config``
+    refuses to start without one.
+    """
     key = os.environ.get("SECRET_KEY")
-    if key:
-        return key
+    if key or production:
+        return key or None
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     path = INSTANCE_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def check_config(config) -> None:
+    """Refuse to start a production app that would be unsafe; the message says what to set.
+
+    Only what makes the app unsafe to serve at all is refused here; ``trellis doctor``
+    checks the rest of a deployment and explains it.
+    """
+    if config.get("TRELLIS_ENV") != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if len(key.strip()) < MIN_SECRET_KEY_LENGTH:
+        state = "is not set" if not key else f"has {len(key.strip())} characters"
+        raise ConfigurationError(
+            f"SECRET_KEY {state}: in production (TRELLIS_ENV=production) set it to a random "
+            f"value of at least {MIN_SECRET_KEY_LENGTH} characters, the same for every "
+            "process, e.g. python -c \"import secrets; print(secrets.token_urlsafe(48))\"."
+        )
 
 
 def _json_setting(name: str) -> dict | None:
@@ -46,11 +87,16 @@ def _json_setting(name: str) -> dict | None:
 
 def load_config() -> dict:
     """The configuration mapping given to Flask, from environment variables."""
+    env = environment()
+    production = env == "production"
+    base_url = os.environ.get("TRELLIS_BASE_URL", "http://localhost:5000")
     database_url = os.environ.get(
         "DATABASE_URL", f"sqlite:///{(INSTANCE_DIR / 'trellis.db').as_posix()}"
     )
     return {
-        "SECRET_KEY": _secret_key(),
+        # development (the default) or production: see docs/operations.md.
+        "TRELLIS_ENV": env,
+        "SECRET_KEY": _secret_key(production),
         # The application's own role: owns no table, has no BYPASSRLS.
         "SQLALCHEMY_DATABASE_URI": database_url,
         # The role that owns the tables and runs the migrations.
@@ -58,7 +104,7 @@ def load_config() -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Tenants live at <slug>.<base domain>; the base domain serves sign-up.
         "TRELLIS_BASE_DOMAIN": os.environ.get("TRELLIS_BASE_DOMAIN", "localhost"),
-        "TRELLIS_BASE_URL": os.environ.get("TRELLIS_BASE_URL", "http://localhost:5000"),
+        "TRELLIS_BASE_URL": base_url,
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         # SSO issuers on private or loopback addresses (a Keycloak on the LAN, development).
         "TRELLIS_SSO_ALLOW_PRIVATE_ISSUERS": _bool("TRELLIS_SSO_ALLOW_PRIVATE_ISSUERS", False),
@@ -73,7 +119,10 @@ def load_config() -> dict:
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        # Secure cookies by default when the site is served over https.
+        "SESSION_COOKIE_SECURE": _bool(
+            "SESSION_COOKIE_SECURE", base_url.lower().startswith("https://")
+        ),
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_LIFETIME_SECONDS", "1209600")),
         "WTF_CSRF_TIME_LIMIT": None,
         # Login throttling (OWASP ASVS 2.2.1).

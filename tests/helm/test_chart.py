@@ -257,6 +257,10 @@ def test_schema_accepts_the_chart_defaults_and_the_scenarios(chart):
             },
             "secrets.redisUrl (REDIS_URL) is required when scheduler.enabled",
         ),
+        (
+            {**MINIMAL, "secrets": {**SECRET_VALUES, "secretKey": "too-short"}},
+            "secrets.secretKey (SECRET_KEY) must have at least 32 characters",
+        ),
     ],
     ids=[
         "no-base-domain",
@@ -266,6 +270,7 @@ def test_schema_accepts_the_chart_defaults_and_the_scenarios(chart):
         "pdb-both",
         "stripe-without-key",
         "scheduler-without-redis",
+        "short-secret-key",
     ],
 )
 def test_missing_required_values_are_refused(helm, render_text, values, message):
@@ -517,6 +522,7 @@ def test_the_configmap_holds_the_non_secret_settings(render):
     objects = render(MINIMAL)
     configmap = one(objects, "ConfigMap", "trellis")
     assert configmap["data"] == {
+        "TRELLIS_ENV": "production",
         "TRELLIS_BASE_DOMAIN": DOMAIN,
         "TRELLIS_BASE_URL": f"https://{DOMAIN}",
         "MAIL_BACKEND": "smtp",

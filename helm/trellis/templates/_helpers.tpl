@@ -76,6 +76,7 @@ The non-secret environment, as a YAML mapping of strings: the ConfigMap's data, 
 migration Job's env (a hook runs before the ConfigMap exists).
 */}}
 {{- define "trellis.configEnv" -}}
+TRELLIS_ENV: "production"
 TRELLIS_BASE_DOMAIN: {{ include "trellis.baseDomain" . | quote }}
 TRELLIS_BASE_URL: {{ include "trellis.baseUrl" . | quote }}
 MAIL_BACKEND: {{ .Values.config.mailBackend | quote }}
@@ -141,6 +142,9 @@ by every template that references the secrets, so the message is the same wherev
 {{- if and $setting.required (not (index $.Values.secrets $key)) }}
 {{- fail (printf "secrets.%s (%s) is required unless secrets.existingSecret names a Secret" $key $setting.env) }}
 {{- end }}
+{{- end }}
+{{- if and $.Values.secrets.secretKey (lt (len (trim (toString $.Values.secrets.secretKey))) 32) }}
+{{- fail "secrets.secretKey (SECRET_KEY) must have at least 32 characters: the app refuses a shorter one in production" }}
 {{- end }}
 {{- if and $.Values.worker.enabled (not $.Values.secrets.redisUrl) }}
 {{- fail "secrets.redisUrl (REDIS_URL) is required when worker.enabled" }}
