@@ -71,7 +71,7 @@ def check_config(config) -> None:
         raise ConfigurationError(
             f"SECRET_KEY {state}: in production (TRELLIS_ENV=production) set it to a random "
             f"value of at least {MIN_SECRET_KEY_LENGTH} characters, the same for every "
-            "process, e.g. python -c \"import secrets; print(secrets.token_urlsafe(48))\"."
+            'process, e.g. python -c "import secrets; print(secrets.token_urlsafe(48))".'
         )
 
 
