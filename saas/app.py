@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from admin.operator import bp as operator_bp
     from admin.service import bp as admin_service_bp
     from admin.sso import bp as admin_sso_bp
+    from admin.tokens import bp as admin_tokens_bp
     from admin.users import bp as admin_users_bp
     from core.activities.api import bp as activities_api_bp
     from core.activities.views import bp as activities_bp
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
         tokens_bp,
         admin_users_bp,
         admin_sso_bp,
+        admin_tokens_bp,
         admin_objects_bp,
         admin_billing_bp,
         operator_bp,

@@ -118,8 +118,21 @@ def token_group() -> None:
 @click.option("--tenant", "slug", required=True)
 @click.option("--email", required=True)
 @click.option("--name", required=True, help="What the token is for")
+@click.option(
+    "--scope",
+    type=click.Choice(["read_write", "read_only"]),
+    default="read_write",
+    show_default=True,
+    help="read_only tokens can only read (GET)",
+)
+@click.option(
+    "--expires",
+    default="never",
+    show_default=True,
+    help="never, a number of days (7, 30, 90, 365) or a date (YYYY-MM-DD)",
+)
 @_boundary
-def token_create(slug, email, name) -> None:
+def token_create(slug, email, name, scope, expires) -> None:
     """Create an API token for a user; prints only the token."""
     from saas.auth import api_tokens
     from saas.auth import services as accounts
@@ -134,7 +147,11 @@ def token_create(slug, email, name) -> None:
         user = accounts.find_user_by_email(email)
         if user is None or not user.is_active:
             raise NotFound(f"No active user {email!r} in {slug}.", field="email")
-        _, raw = api_tokens.create_api_token(user=user, name=name)
+        choice, on = (expires, None) if "-" not in expires else ("date", expires)
+        expires_at = api_tokens.expiry_for(choice, on, tz=(tenant.settings or {}).get("timezone"))
+        _, raw = api_tokens.create_api_token(
+            user=user, name=name, scope=scope, expires_at=expires_at
+        )
         db.session.commit()
     click.echo(raw)
 

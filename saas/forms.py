@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
+from wtforms.widgets import DateInput
 
 from saas.auth.password_policy import MAX_LENGTH, MIN_LENGTH
 from saas.auth.roles import ROLE_LABELS, ROLES
@@ -89,6 +90,28 @@ class ApiTokenForm(FlaskForm):
             Length(max=100, message="Use at most 100 characters."),
         ],
     )
+    scope = SelectField(
+        "Access",
+        choices=[
+            SelectChoice("read_write", "Read and write"),
+            SelectChoice("read_only", "Read only"),
+        ],
+        default="read_write",
+    )
+    expires = SelectField(
+        "Expires",
+        choices=[
+            SelectChoice("7", "In 7 days"),
+            SelectChoice("30", "In 30 days"),
+            SelectChoice("90", "In 90 days"),
+            SelectChoice("365", "In a year"),
+            SelectChoice("date", "On a date"),
+            SelectChoice("never", "Never"),
+        ],
+        default="90",
+    )
+    # A plain string (the service reads and checks it) shown as the browser's date picker.
+    expires_on = StringField("Expiry date", [Optional(), Length(max=10)], widget=DateInput())
 
 
 class SsoProviderForm(FlaskForm):

@@ -3,21 +3,40 @@
 A token reads ``trl_<tenant id as 32 hex>_<secret>``. The tenant part lets the API find the
 tenant before any query (so the row-level security wall can be set); only a SHA-256 of the
 secret is stored, which is enough for a 256-bit random secret.
+
+Each token has a scope (read and write, or read only: GET and HEAD) and an optional expiry;
+its last use is recorded at most once a minute, so that a busy script does not write a row
+on every request.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import secrets
 import uuid
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from saas.auth.models import ApiToken, User
+from saas import clock
+from saas.auth.models import (
+    READ_WRITE_SCOPE,
+    TOKEN_SCOPE_LABELS,
+    TOKEN_SCOPES,
+    ApiToken,
+    User,
+)
 from saas.db import db, utcnow
 from saas.errors import NotFound, ValidationFailed
 from tenants.scoping import require_tenant_id
+
+# How often a token's "last used" time is written: at most once per this interval.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+# The expiry choices of the forms, in days ("never" and "date" are the other two).
+EXPIRY_DAYS = (7, 30, 90, 365)
 
 _TOKEN = re.compile(r"^trl_([0-9a-f]{32})_([A-Za-z0-9_-]{40,64})$")
 
@@ -26,8 +45,58 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user``; the clear token is returned once and never stored."""
+def check_scope(scope: str | None) -> str:
+    scope = scope or READ_WRITE_SCOPE
+    if scope not in TOKEN_SCOPES:
+        labels = " or ".join(f"{key} ({TOKEN_SCOPE_LABELS[key]})" for key in TOKEN_SCOPES)
+        raise ValidationFailed(f"Choose the token's access: {labels}.", field="scope")
+    return scope
+
+
+def expiry_for(
+    choice: str | None, on: dt.date | str | None = None, *, tz: str | None = None
+) -> dt.datetime | None:
+    """When a token chosen to expire after ``choice`` expires: None for "never"; for
+    ``"7"``, ``"30"``, ... days from now; for ``"date"``, as the day ``on`` begins in the
+    zone ``tz`` (the workspace's): a token that expires on 31 January works on the 30th."""
+    choice = (choice or "").strip().lower()
+    if choice == "never":
+        return None
+    if choice == "date":
+        if isinstance(on, str):
+            try:
+                on = dt.date.fromisoformat(on.strip())
+            except ValueError:
+                on = None
+        if not isinstance(on, dt.date):
+            raise ValidationFailed(
+                "Enter the date the token expires, such as 2027-01-31.", field="expires_on"
+            )
+        zone = ZoneInfo(tz or "UTC")
+        if on <= clock.today(zone):
+            raise ValidationFailed("Choose a date after today.", field="expires_on")
+        return dt.datetime.combine(on, dt.time(), tzinfo=zone).astimezone(dt.UTC)
+    if choice.isdigit() and int(choice) in EXPIRY_DAYS:
+        return clock.now() + dt.timedelta(days=int(choice))
+    days = ", ".join(str(d) for d in EXPIRY_DAYS)
+    raise ValidationFailed(
+        f"Choose when the token expires: after {days} days, on a date, or never.",
+        field="expires",
+    )
+
+
+def create_api_token(
+    *,
+    user: User,
+    name: str,
+    scope: str | None = READ_WRITE_SCOPE,
+    expires_at: dt.datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for ``user``; the clear token is returned once and never stored.
+
+    ``scope`` is ``read_write`` (the default) or ``read_only``; ``expires_at`` None means
+    the token never expires (see :func:`expiry_for` for the forms' choices).
+    """
     name = " ".join((name or "").split())
     if not name:
         raise ValidationFailed(
@@ -35,10 +104,18 @@ def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
         )
     if len(name) > 100:
         raise ValidationFailed("Use at most 100 characters.", field="name")
+    scope = check_scope(scope)
+    if expires_at is not None and expires_at <= clock.now():
+        raise ValidationFailed("Choose an expiry in the future.", field="expires")
     secret = secrets.token_urlsafe(32)
     raw = f"trl_{require_tenant_id().hex}_{secret}"
     token = ApiToken(
-        user_id=user.id, name=name, prefix=f"trl_…{secret[-4:]}", token_hash=_digest(secret)
+        user_id=user.id,
+        name=name,
+        prefix=f"trl_…{secret[-4:]}",
+        token_hash=_digest(secret),
+        scope=scope,
+        expires_at=expires_at,
     )
     db.session.add(token)
     db.session.flush()
@@ -53,19 +130,48 @@ def list_api_tokens(*, user: User) -> list[ApiToken]:
     )
 
 
-def revoke_api_token(*, user: User, token_id: uuid.UUID | str) -> ApiToken:
-    """Revoke one of ``user``'s tokens (admins revoke through the user, not across users)."""
+def list_tenant_api_tokens() -> list[ApiToken]:
+    """Every token of the current tenant, with its owner, newest first (for its admins)."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .options(joinedload(ApiToken.user))
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def _get_token(token_id: uuid.UUID | str) -> ApiToken:
     try:
         key = uuid.UUID(str(token_id))
     except ValueError:
         raise NotFound("No such token.") from None
     token = db.session.get(ApiToken, (require_tenant_id(), key))
-    if token is None or token.user_id != user.id:
+    if token is None:
         raise NotFound("No such token.")
+    return token
+
+
+def _revoke(token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.flush()
     return token
+
+
+def revoke_api_token(*, user: User, token_id: uuid.UUID | str) -> ApiToken:
+    """Revoke one of ``user``'s own tokens (see :func:`revoke_any_api_token` for admins)."""
+    token = _get_token(token_id)
+    if token.user_id != user.id:
+        raise NotFound("No such token.")
+    return _revoke(token)
+
+
+def revoke_any_api_token(*, actor: User, token_id: uuid.UUID | str) -> ApiToken:
+    """A tenant admin revokes any token of the tenant."""
+    if not actor.is_admin:
+        raise NotFound("No such token.")
+    return _revoke(_get_token(token_id))
 
 
 def tenant_id_of_token(raw: str) -> uuid.UUID | None:
@@ -74,8 +180,9 @@ def tenant_id_of_token(raw: str) -> uuid.UUID | None:
     return uuid.UUID(match.group(1)) if match else None
 
 
-def user_for_token(raw: str) -> User | None:
-    """The active user behind an active token of the current tenant, or None."""
+def token_for(raw: str) -> ApiToken | None:
+    """The current tenant's unrevoked token ``raw`` of an active user, or None (expired
+    tokens are returned: the caller says why they are refused)."""
     match = _TOKEN.match(raw or "")
     if match is None or uuid.UUID(match.group(1)) != require_tenant_id():
         return None
@@ -84,7 +191,12 @@ def user_for_token(raw: str) -> User | None:
     )
     if token is None or not token.is_active or not token.user.is_active:
         return None
+    return token
+
+
+def record_use(token: ApiToken) -> None:
+    """Note that ``token`` was used now, at most once per LAST_USED_RESOLUTION (cheap: a
+    busy script writes once a minute, not once per request)."""
     now = utcnow()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         token.last_used_at = now
-    return token.user

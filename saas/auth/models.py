@@ -75,8 +75,18 @@ class UserToken(TenantScoped, db.Model):
     user: Mapped[User] = relationship()
 
 
+READ_ONLY_SCOPE = "read_only"
+READ_WRITE_SCOPE = "read_write"
+TOKEN_SCOPES = (READ_WRITE_SCOPE, READ_ONLY_SCOPE)
+TOKEN_SCOPE_LABELS = {READ_WRITE_SCOPE: "Read and write", READ_ONLY_SCOPE: "Read only"}
+
+
 class ApiToken(TenantScoped, db.Model):
-    """A personal API token: shown once, stored as a SHA-256 of its secret, revocable."""
+    """A personal API token: shown once, stored as a SHA-256 of its secret, revocable.
+
+    ``scope`` is ``read_write`` or ``read_only`` (GET and HEAD only); ``expires_at`` None
+    means it never expires.
+    """
 
     __tablename__ = "api_tokens"
     __table_args__ = (
@@ -93,12 +103,35 @@ class ApiToken(TenantScoped, db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    scope: Mapped[str] = mapped_column(
+        String(20), default=READ_WRITE_SCOPE, server_default=READ_WRITE_SCOPE
+    )
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
 
     @property
     def is_active(self) -> bool:
+        """Not revoked (an expired token is still listed as expired, not revoked)."""
         return self.revoked_at is None
+
+    def is_expired(self, now: dt.datetime | None = None) -> bool:
+        return self.expires_at is not None and (now or utcnow()) >= self.expires_at
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.scope == READ_ONLY_SCOPE
+
+    @property
+    def scope_label(self) -> str:
+        return TOKEN_SCOPE_LABELS.get(self.scope, self.scope)
+
+    @property
+    def status(self) -> str:
+        """``revoked``, ``expired`` or ``active``, for the token lists."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.is_expired() else "active"
 
 
 class LoginFailure(db.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, session, url_for
 from flask_login import current_user
 
 from saas.auth import api_tokens
@@ -20,7 +20,17 @@ def index():
     status = 200
     if form.validate_on_submit():
         try:
-            _token, secret = api_tokens.create_api_token(user=current_user, name=form.name.data)
+            expires_at = api_tokens.expiry_for(
+                form.expires.data,
+                form.expires_on.data,
+                tz=(g.tenant.settings or {}).get("timezone"),
+            )
+            _token, secret = api_tokens.create_api_token(
+                user=current_user,
+                name=form.name.data,
+                scope=form.scope.data,
+                expires_at=expires_at,
+            )
         except UserError as error:
             report_user_error(form, error)
         else:
