@@ -13,7 +13,13 @@ from wtforms.fields import SelectChoice
 
 from saas.billing import services as billing
 from saas.billing.backends import BillingUnavailable
-from saas.billing.plans import FEATURE_LABELS, INTERVAL_LABELS, format_money, paid_plans
+from saas.billing.plans import (
+    INTERVAL_LABELS,
+    format_money,
+    free_plan,
+    paid_plans,
+    plans_with_additions,
+)
 from saas.db import db
 from saas.errors import UserError
 from saas.forms import ConfirmForm
@@ -71,8 +77,8 @@ def _page(plan_form: PlanForm | None = None, status: int = 200):
         summary=summary,
         upcoming=upcoming,
         invoices=billing.list_invoices(),
-        plans=paid_plans(),
-        feature_labels=FEATURE_LABELS,
+        plans=plans_with_additions(),
+        free_plan=free_plan(),
         plan_form=plan_form
         or PlanForm(formdata=None, plan=summary.plan.key, interval=summary.interval),
         keyed=KeyedForm(formdata=None),

@@ -17,7 +17,7 @@ bp.add_app_template_filter(dashboards.money, "money")
 @bp.route("/")
 def index():
     if g.get("tenant") is None:
-        return render_template("signup/landing.html")
+        return _landing()
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     from core.deals.services import list_pipelines
@@ -32,4 +32,18 @@ def index():
         service_object=service.api_name if service else None,
         user_count=sum(1 for u in users if u.is_active and not u.is_pending),
         pending=[u for u in users if u.is_pending and u.is_active],
+    )
+
+
+def _landing():
+    """The base domain's front page: what Trellis is and what each plan includes."""
+    from saas.billing import services as billing
+    from saas.billing.plans import free_plan, get_plan, plans_with_additions
+
+    return render_template(
+        "signup/landing.html",
+        plans=plans_with_additions(),
+        free_plan=free_plan(),
+        trial_plan=get_plan(billing.trial_plan()),
+        trial_days=billing.trial_length().days,
     )

@@ -1,8 +1,12 @@
-"""Plans and their prices, from configuration.
+"""Plans and their prices, from configuration: the one place that says what each plan is.
 
 ``BILLING_PLANS`` in the app config (or the JSON file named by ``TRELLIS_BILLING_PLANS``)
 replaces the defaults below. Prices are per seat, in the currency's smallest unit; a plan
-without prices is free and has a seat limit.
+without prices is free and has a seat limit. The landing page, the billing page, the API
+and docs/billing.md all say what these definitions say (a test compares the docs' table).
+
+A plan's ``features`` list everything it includes, also what every plan has (contacts,
+tickets, ...), so that a page can show a plan's contents from its definition alone.
 """
 
 from __future__ import annotations
@@ -16,28 +20,22 @@ from saas.errors import ValidationFailed
 INTERVALS = ("month", "year")
 INTERVAL_LABELS = {"month": "monthly", "year": "yearly"}
 
+# What every plan includes: the CRM a small business works in every day.
+_EVERY_PLAN = ["contacts", "companies", "deals", "leads", "activities", "tickets", "sales"]
+
 DEFAULT_PLANS: dict[str, dict] = {
     "free": {
         "name": "Free",
         "max_seats": 2,
         "prices": {},
-        "features": ["contacts", "companies", "deals", "leads", "activities"],
+        "features": [*_EVERY_PLAN],
         "api_requests_per_minute": 60,
     },
     "starter": {
         "name": "Starter",
         "max_seats": None,
         "prices": {"month": 1500, "year": 15000},
-        "features": [
-            "contacts",
-            "companies",
-            "deals",
-            "leads",
-            "activities",
-            "custom_objects",
-            "api",
-            "workflows",
-        ],
+        "features": [*_EVERY_PLAN, "campaigns", "custom_objects", "api", "workflows"],
         "api_requests_per_minute": 300,
     },
     "pro": {
@@ -45,11 +43,8 @@ DEFAULT_PLANS: dict[str, dict] = {
         "max_seats": None,
         "prices": {"month": 3900, "year": 39000},
         "features": [
-            "contacts",
-            "companies",
-            "deals",
-            "leads",
-            "activities",
+            *_EVERY_PLAN,
+            "campaigns",
             "custom_objects",
             "api",
             "workflows",
@@ -66,6 +61,9 @@ FEATURE_LABELS = {
     "deals": "Deals and pipelines",
     "leads": "Leads",
     "activities": "Activities",
+    "tickets": "Service tickets",
+    "sales": "Products, quotes and orders",
+    "campaigns": "Campaigns",
     "custom_objects": "Custom objects",
     "api": "REST API",
     "workflows": "Workflows",
@@ -99,6 +97,42 @@ class Plan:
     def has(self, feature: str) -> bool:
         return feature in self.features
 
+    @property
+    def feature_labels(self) -> list[str]:
+        return [FEATURE_LABELS.get(feature, feature) for feature in self.features]
+
+    @property
+    def seats_text(self) -> str:
+        """Up to 2 users / Any number of users (users with an editing role; viewers are free)."""
+        if self.max_seats:
+            return f"Up to {self.max_seats} user{'s' if self.max_seats != 1 else ''}"
+        return "Any number of users"
+
+    def price_text(self, currency: str = "usd") -> str:
+        """Free / $15.00 per user a month, or $150.00 a year."""
+        if not self.is_paid:
+            return "Free"
+        (amount, interval), *others = self._amounts(currency)
+        return f"{amount} per user a {interval}" + "".join(
+            f", or {amount} a {interval}" for amount, interval in others
+        )
+
+    def price_headline(self, currency: str = "usd") -> tuple[str, str, str]:
+        """The price as a page shows it large: ("$15.00", "per user a month",
+        "or $150.00 a year"); ("$0", "free, no card needed", "") for a free plan."""
+        if not self.is_paid:
+            return format_money(0, currency).replace(".00", ""), "free, no card needed", ""
+        (amount, interval), *others = self._amounts(currency)
+        rest = ", ".join(f"or {amount} a {interval}" for amount, interval in others)
+        return amount, f"per user a {interval}", rest
+
+    def _amounts(self, currency: str) -> list[tuple[str, str]]:
+        return [
+            (format_money(self.prices[interval], currency), interval)
+            for interval in INTERVALS
+            if interval in self.prices
+        ]
+
 
 def _build(config: dict[str, dict]) -> dict[str, Plan]:
     plans = {}
@@ -129,6 +163,16 @@ def all_plans() -> dict[str, Plan]:
         cache.clear()
         cache[key] = _build(config)
     return cache[key]
+
+
+def plans_with_additions() -> list[tuple[Plan, list[str]]]:
+    """Every plan with the labels of what it adds to the plan before it (all for the first),
+    for pages that compare plans ("everything in Free, plus ...")."""
+    rows, before = [], set()
+    for plan in all_plans().values():
+        rows.append((plan, [FEATURE_LABELS.get(f, f) for f in plan.features if f not in before]))
+        before = set(plan.features)
+    return rows
 
 
 def paid_plans() -> list[Plan]:
