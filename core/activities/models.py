@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.companies.models import picklist
 from core.objects.models import RecordMixin, record_table_args
-from core.objects.registry import FieldSpec, ObjectSpec, owner_field, register_object
+from core.objects.registry import MENU_BAR, FieldSpec, ObjectSpec, owner_field, register_object
 from saas.db import JSONType, UTCDateTime, db
 
 ACTIVITY_TYPES = ("call", "meeting", "email", "task", "note")
@@ -57,6 +57,9 @@ ACTIVITY = register_object(
         api_name="activities",
         label="Activity",
         label_plural="Activities",
+        menu=MENU_BAR,
+        list_columns=("type", "due_at", "done", "assignee_id", "updated_at"),
+        list_sort="-updated_at",
         model=Activity,
         title=lambda record: record.subject,
         search_fields=("subject",),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.companies.models import picklist
 from core.objects.models import RecordMixin, record_table_args
 from core.objects.registry import (
+    MENU_NONE,
     FieldSpec,
     ObjectSpec,
     description_field,
@@ -116,6 +117,9 @@ CAMPAIGN = register_object(
         api_name="campaigns",
         label="Campaign",
         label_plural="Campaigns",
+        list_columns=("type", "status", "start_date", "budget", "owner_id"),
+        list_sort="-updated_at",
+        board_field="status",
         model=Campaign,
         title=lambda record: record.name,
         search_fields=("name",),
@@ -191,6 +195,9 @@ CAMPAIGN_MEMBER = register_object(
         api_name="campaign_members",
         label="Campaign member",
         label_plural="Campaign members",
+        menu=MENU_NONE,
+        list_columns=("campaign_id", "contact_id", "lead_id", "status"),
+        list_sort="-updated_at",
         model=CampaignMember,
         title=_member_title,
         before_write=_member_rules,

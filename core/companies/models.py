@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.objects.models import RecordMixin, record_table_args
 from core.objects.registry import (
+    MENU_BAR,
     FieldSpec,
     ObjectSpec,
     description_field,
@@ -86,6 +87,9 @@ COMPANY = register_object(
         api_name="companies",
         label="Company",
         label_plural="Companies",
+        menu=MENU_BAR,
+        list_columns=("industry", "phone", "website", "owner_id"),
+        list_sort="name",
         model=Company,
         title=lambda record: record.name,
         search_fields=("name", "email", "website", "phone"),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.companies.models import PARTY_ROLES, picklist
 from core.objects.models import RecordMixin, record_table_args
 from core.objects.registry import (
+    MENU_BAR,
     FieldSpec,
     ObjectSpec,
     description_field,
@@ -57,6 +58,9 @@ CONTACT = register_object(
         api_name="contacts",
         label="Contact",
         label_plural="Contacts",
+        menu=MENU_BAR,
+        list_columns=("company_id", "email", "phone", "owner_id"),
+        list_sort="last_name",
         model=Contact,
         title=lambda record: record.full_name,
         search_fields=("first_name", "last_name", "email", "phone", "mobile"),

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.companies.models import picklist
 from core.objects.models import RecordMixin, record_table_args
 from core.objects.registry import (
+    MENU_BAR,
     FieldSpec,
     ObjectSpec,
     description_field,
@@ -138,6 +139,13 @@ DEAL = register_object(
         api_name="deals",
         label="Deal",
         label_plural="Deals",
+        menu=MENU_BAR,
+        opens_on="board",
+        list_columns=("company_id", "amount", "stage_id", "close_date", "owner_id"),
+        list_sort="-updated_at",
+        board_field="stage_id",
+        amount_field="amount",
+        weight_field="probability",
         model=Deal,
         title=lambda record: record.name,
         search_fields=("name",),
@@ -176,7 +184,10 @@ DEAL = register_object(
                     "weighted_amount",
                     "Weighted amount",
                     "formula",
-                    {"expression": "round(amount * probability / 100, 2)"},
+                    {
+                        "expression": "round(amount * probability / 100, 2)",
+                        "result_type": "currency",
+                    },
                 ),
                 FieldSpec(
                     "status",

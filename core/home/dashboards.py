@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.objects.choices import picklist_choices
+from core.objects.money import format_money
 from core.objects.records import Filter, list_records, to_api_many
 from core.objects.registry import ObjectSpec, object_for_tenant, standard_objects
 from saas.auth.models import User
@@ -60,11 +61,10 @@ class Panel:
 
 
 def money(value) -> str:
-    """An amount with thousands separators and no cents when round: 12,500 or 1,234.50."""
+    """An amount in the workspace's currency, without cents when round: $12,500 or
+    $1,234.50."""
     amount = Decimal(str(value or 0))
-    if amount == amount.to_integral_value():
-        return f"{amount:,.0f}"
-    return f"{amount:,.2f}"
+    return format_money(amount, whole=amount == amount.to_integral_value())
 
 
 def _readable(actor: User, object_name: str) -> bool:

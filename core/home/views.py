@@ -11,8 +11,6 @@ from saas.auth import services as accounts
 
 bp = Blueprint("home", __name__)
 
-bp.add_app_template_filter(dashboards.money, "money")
-
 
 @bp.route("/")
 def index():

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.companies.models import picklist
 from core.objects.models import RecordMixin, record_table_args
 from core.objects.registry import (
+    MENU_BAR,
     FieldSpec,
     ObjectSpec,
     description_field,
@@ -81,6 +82,10 @@ LEAD = register_object(
         api_name="leads",
         label="Lead",
         label_plural="Leads",
+        menu=MENU_BAR,
+        list_columns=("company_name", "status", "source", "email", "owner_id", "updated_at"),
+        list_sort="-updated_at",
+        board_field="status",
         model=Lead,
         title=lambda record: record.full_name,
         search_fields=("first_name", "last_name", "company_name", "email", "phone"),

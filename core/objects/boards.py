@@ -50,9 +50,18 @@ def board_fields(obj: ObjectSpec, role: str | None) -> list[FieldSpec]:
 
 
 def default_board_field(obj: ObjectSpec, role: str | None) -> FieldSpec | None:
-    """The field a board is drawn on when none is asked for: one the user may change, a
-    grouped metadata lookup (a deal's stage, within its pipeline) before other lookups and
-    picklists; None when the object has no field to draw a board on."""
+    """The field a board is drawn on when none is asked for, or None.
+
+    An object that names its board field gets it (deals by stage, tickets and leads by
+    status). Other standard objects have no obvious board (contacts by marital status help
+    nobody) unless an admin added a picklist of their own. For the rest: one the user may
+    change, a grouped metadata lookup (a deal's stage, within its pipeline) before other
+    lookups and picklists."""
+    fields = board_fields(obj, role)
+    if obj.board_field is not None:
+        return next((spec for spec in fields if spec.api_name == obj.board_field), None)
+    if obj.standard:
+        fields = [spec for spec in fields if spec.custom]
     locked = read_only_fields(obj, role)
 
     def preference(spec: FieldSpec) -> tuple:
@@ -60,7 +69,7 @@ def default_board_field(obj: ObjectSpec, role: str | None) -> FieldSpec | None:
         grouped = metadata is not None and metadata.group_field is not None
         return (spec.api_name in locked, not grouped, spec.type != "lookup")
 
-    fields = sorted(board_fields(obj, role), key=preference)
+    fields = sorted(fields, key=preference)
     return fields[0] if fields else None
 
 

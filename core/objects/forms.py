@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from werkzeug.datastructures import MultiDict
 
+from core.objects.money import currency_of, format_money
 from core.objects.records import Filter, hidden_fields, read_only_fields
 from core.objects.registry import FieldSpec, ObjectSpec
 from core.objects.types import ADDRESS_PARTS
@@ -270,16 +271,36 @@ def _number_text(value) -> str:
     return f"{number.normalize():,f}"
 
 
-def display_text(spec: FieldSpec, value, zone: ZoneInfo) -> str:
-    """A stored value as a person reads it (links and colours are the template's)."""
+def is_money(spec: FieldSpec) -> bool:
+    """Whether the field holds an amount of money: a currency field, a formula whose result
+    is one (a deal's weighted amount), or a sum, minimum or maximum of currency fields."""
+    if spec.type == "currency":
+        return True
+    if spec.type == "formula":
+        return spec.options.get("result_type") == "currency"
+    if spec.type == "rollup" and spec.options.get("function") in ("sum", "min", "max"):
+        from core.objects.registry import object_for_tenant
+        from saas.errors import NotFound
+
+        try:
+            related = object_for_tenant(spec.options.get("related_object", ""))
+        except NotFound:
+            return False
+        target = related.fields.get(spec.options.get("related_field", ""))
+        return target is not None and target.type == "currency"
+    return False
+
+
+def display_text(spec: FieldSpec, value, zone: ZoneInfo, row: dict | None = None) -> str:
+    """A stored value as a person reads it (links and colours are the template's); amounts
+    in the currency of the field, of the record ``row`` or of the workspace."""
     if value is None or value == "" or value == []:
         return ""
     kind = spec.type
     if kind == "boolean":
         return "Yes" if value else "No"
-    if kind == "currency":
-        amount = f"{Decimal(str(value)):,.2f}"
-        return f"{amount} {spec.options['currency']}" if spec.options.get("currency") else amount
+    if is_money(spec) and not isinstance(value, bool):
+        return format_money(value, currency_of(spec, row))
     if kind == "percent":
         return f"{_number_text(value)} %"
     if kind in ("number", "formula", "rollup") and isinstance(value, int | float | Decimal):

@@ -1,4 +1,6 @@
-"""The objects in the top bar: every object of the workspace the user's role may read."""
+"""The objects in the top bar: every object of the workspace the user's role may read,
+the everyday ones in the bar itself and the others under "More"; internal objects (child
+and junction rows such as price book entries) in neither."""
 
 from __future__ import annotations
 
@@ -7,14 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from core.objects.models import CustomObjectDefinition
-from core.objects.registry import standard_objects
+from core.objects.registry import MENU_BAR, MENU_MORE, MENU_NONE, standard_objects
 from saas.auth.models import User
 from saas.auth.permissions import ObjectPermission
 from saas.auth.roles import ADMIN
 from saas.db import db
-
-# Shown in the bar itself; the other objects are under "More".
-PRIMARY_OBJECTS = ("companies", "contacts")
 
 
 @dataclass(frozen=True)
@@ -26,12 +25,19 @@ class MenuEntry:
 
 def objects_in_menu(user: User) -> list[MenuEntry]:
     """Standard objects in registry order, then custom objects by label; two queries."""
-    names = [(name, spec.label_plural) for name, spec in standard_objects().items()]
-    names += db.session.execute(
-        select(CustomObjectDefinition.api_name, CustomObjectDefinition.label_plural)
-        .where(CustomObjectDefinition.retired_at.is_(None))
-        .order_by(CustomObjectDefinition.label)
-    ).all()
+    names = [
+        (name, spec.label_plural, spec.menu)
+        for name, spec in standard_objects().items()
+        if spec.menu != MENU_NONE
+    ]
+    names += [
+        (name, label, MENU_MORE)
+        for name, label in db.session.execute(
+            select(CustomObjectDefinition.api_name, CustomObjectDefinition.label_plural)
+            .where(CustomObjectDefinition.retired_at.is_(None))
+            .order_by(CustomObjectDefinition.label)
+        )
+    ]
     denied: set[str] = set()
     if user.role != ADMIN:
         denied = set(
@@ -42,7 +48,7 @@ def objects_in_menu(user: User) -> list[MenuEntry]:
             )
         )
     return [
-        MenuEntry(name, label, name in PRIMARY_OBJECTS)
-        for name, label in names
+        MenuEntry(name, label, place == MENU_BAR)
+        for name, label, place in names
         if name not in denied
     ]

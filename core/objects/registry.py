@@ -132,10 +132,34 @@ class ObjectSpec:
     # How this object's records show on the page of a record they point to, when a list of
     # titles says too little: see RelatedPanel (relationships, read from the party's side).
     related_panel: RelatedPanel | None = None
+    # Where the object shows in the menus (MENU_BAR, MENU_MORE or MENU_NONE); the top bar's
+    # objects and their order can be changed per role (Setup → Navigation), internal ones
+    # never show. Whoever defines an object says which it is: see MENU_PLACES.
+    menu: str = "more"
+    # The page the object opens on from the menus: "list" or "board" (Setup → Navigation
+    # can choose another, or a shared saved view).
+    opens_on: str = "list"
+    # The list's columns and sort when the user chose none ((): the first fields that make
+    # good columns; None: creation order), and the field its board is drawn on (None: the
+    # object has no obvious board; custom objects get their first picklist).
+    list_columns: tuple[str, ...] = ()
+    list_sort: str | None = None
+    board_field: str | None = None
+    # The amount a board column totals (a currency field) and the percent field that
+    # weighs it (a deal's probability): count, sum and weighted sum per column.
+    amount_field: str | None = None
+    weight_field: str | None = None
 
     def field(self, name: str) -> FieldSpec:
         return self.fields[name]
 
+
+# The menu places of an object: in the top bar by default (what a small business works
+# with every day), under "More", or in no menu at all (child and junction rows such as price
+# book entries and campaign members, reached from the record they belong to).
+MENU_BAR, MENU_MORE, MENU_NONE = "bar", "more", "none"
+MENU_PLACES = (MENU_BAR, MENU_MORE, MENU_NONE)
+OPENING_LAYOUTS = ("list", "board")
 
 _STANDARD: dict[str, ObjectSpec] = {}
 # Lookups may also point to a tenant's metadata rows that are not records, such as
@@ -173,9 +197,30 @@ def owner_field() -> FieldSpec:
     return FieldSpec("owner_id", "Owner", "user", column="owner_id")
 
 
+def _check_presentation(spec: ObjectSpec) -> None:
+    """Refuse, at start-up, a menu place, opening or default that names nothing."""
+    if spec.menu not in MENU_PLACES:
+        raise ValueError(f"{spec.api_name}: menu must be one of {MENU_PLACES}")
+    if spec.opens_on not in OPENING_LAYOUTS:
+        raise ValueError(f"{spec.api_name}: opens_on must be one of {OPENING_LAYOUTS}")
+    if spec.opens_on == "board" and spec.board_field is None:
+        raise ValueError(f"{spec.api_name}: opens on the board, so name its board_field")
+    pseudo = {"created_at", "updated_at"}
+    names = [*spec.list_columns, (spec.list_sort or "").lstrip("-") or None]
+    names += [spec.board_field, spec.amount_field, spec.weight_field]
+    unknown = [n for n in names if n is not None and n not in spec.fields and n not in pseudo]
+    if unknown:
+        raise ValueError(f"{spec.api_name}: no such fields {unknown}")
+    if spec.amount_field and spec.fields[spec.amount_field].type != "currency":
+        raise ValueError(f"{spec.api_name}: amount_field must be a currency field")
+    if spec.weight_field and spec.fields[spec.weight_field].type != "percent":
+        raise ValueError(f"{spec.api_name}: weight_field must be a percent field")
+
+
 def register_object(spec: ObjectSpec) -> ObjectSpec:
     if spec.api_name in _STANDARD:
         raise ValueError(f"object {spec.api_name!r} is registered twice")
+    _check_presentation(spec)
     _STANDARD[spec.api_name] = spec
     rank = {name: index for index, name in enumerate(_CORE_ORDER)}
     ordered = sorted(_STANDARD.items(), key=lambda item: rank.get(item[0], len(rank)))

@@ -33,6 +33,7 @@ from core.leads.views import lead_conversion_links
 from core.objects import choices, forms
 from core.objects.boards import board_fields, default_board_field, load_board
 from core.objects.menu import objects_in_menu
+from core.objects.money import format_money
 from core.objects.purge import purge_date
 from core.objects.records import (
     DEFAULT_PAGE_SIZE,
@@ -123,8 +124,14 @@ def remove_filter_url(index: int) -> str:
 
 
 @bp.app_template_global()
-def display_text(spec, value) -> str:
-    return forms.display_text(spec, value, _zone())
+def display_text(spec, value, row=None) -> str:
+    return forms.display_text(spec, value, _zone(), row)
+
+
+@bp.app_template_filter("money")
+def _money(amount, currency=None, whole=False) -> str:
+    """An amount with its currency (the workspace's when none is given): $1,250.00."""
+    return format_money(amount, currency, whole=whole)
 
 
 @bp.app_template_global()
@@ -208,7 +215,17 @@ def _columns(obj: ObjectSpec, fields: list, view=None) -> list[str]:
     chosen = [
         name for name in session.get(COLUMNS_KEY, {}).get(obj.api_name, []) if name in allowed
     ]
-    return chosen or [*forms.default_columns(obj, fields), "updated_at"]
+    declared = [name for name in obj.list_columns if name in allowed]
+    return chosen or declared or [*forms.default_columns(obj, fields), "updated_at"]
+
+
+def _default_sort(obj: ObjectSpec, fields: list) -> str | None:
+    """The object's usual order (contacts by last name, deals by last change), unless the
+    user may not see the field it sorts on."""
+    name = (obj.list_sort or "").lstrip("-")
+    if name in PSEUDO_COLUMNS or any(spec.api_name == name for spec in fields):
+        return obj.list_sort
+    return None
 
 
 def _trail() -> list[str]:
@@ -287,7 +304,7 @@ def list_page(object_name: str, *, view_error: UserError | None = None) -> tuple
     columns = _columns(obj, fields, saved["current"])
     filters = _filters(obj, fields)
     cursor = request.args.get("cursor") or None
-    sort = request.args.get("sort") or None
+    sort = request.args.get("sort") or _default_sort(obj, fields)
     error = None
     try:
         records, next_cursor = list_records(
@@ -315,7 +332,7 @@ def list_page(object_name: str, *, view_error: UserError | None = None) -> tuple
         error=error,
         pages=_pages(cursor, next_cursor),
         rights=rights_of(current_user.role, obj.api_name),
-        has_board=bool(board_fields(obj, current_user.role)),
+        has_board=default_board_field(obj, current_user.role) is not None,
         saved=saved,
     ), (422 if error else 200)
 

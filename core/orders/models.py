@@ -200,7 +200,15 @@ def _rules(name: str):
 
 
 def _money(name: str, label: str, help_text: str) -> FieldSpec:
-    return FieldSpec(name, label, "currency", column=name, system=True, help_text=help_text)
+    return FieldSpec(
+        name,
+        label,
+        "currency",
+        {"currency_field": "currency"},  # in the record's currency
+        column=name,
+        system=True,
+        help_text=help_text,
+    )
 
 
 def _title(record) -> str:
@@ -282,6 +290,10 @@ QUOTE = register_object(
         api_name="quotes",
         label="Quote",
         label_plural="Quotes",
+        list_columns=("company_id", "status", "total", "valid_until", "owner_id"),
+        list_sort="-updated_at",
+        board_field="status",
+        amount_field="total",
         model=Quote,
         title=_title,
         search_fields=("number", "name"),
@@ -317,6 +329,10 @@ ORDER = register_object(
         api_name="orders",
         label="Order",
         label_plural="Orders",
+        list_columns=("company_id", "status", "total", "order_date", "owner_id"),
+        list_sort="-updated_at",
+        board_field="status",
+        amount_field="total",
         model=Order,
         title=_title,
         search_fields=("number", "name"),

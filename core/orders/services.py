@@ -36,13 +36,14 @@ from sqlalchemy import func, select
 
 from core.companies.models import Company
 from core.objects import records
+from core.objects.money import workspace_currency
 from core.orders import settings
 from core.orders.lines import stored_lines
 from core.orders.models import Order, OrderLine, Quote, QuoteLine
 from core.orders.numbering import next_number
 from core.orders.pricing import document_totals, line_amounts
 from core.products.models import PriceBook
-from core.products.services import list_price, standard_price_book, workspace_currency
+from core.products.services import list_price, standard_price_book
 from saas.auth.models import User
 from saas.db import db
 from saas.errors import Conflict, UserError, ValidationFailed

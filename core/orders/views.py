@@ -9,8 +9,6 @@ what was typed and a message per line (422), and nothing is written.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -79,14 +77,6 @@ def lines_editor(obj, page) -> dict:
         "blank": BLANK_ROWS,
         "inputs": LINE_INPUTS,
     }
-
-
-@bp.app_template_filter("money")
-def money(value) -> str:
-    """An amount as people read it: 1,826.26 (empty for no amount)."""
-    if value in (None, ""):
-        return ""
-    return f"{Decimal(str(value)):,.2f}"
 
 
 def _typed_rows() -> tuple[list[dict], list[dict]]:

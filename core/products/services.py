@@ -10,25 +10,14 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from flask import g, has_request_context
 from sqlalchemy import func, select
 
+from core.objects.money import workspace_currency
 from core.products.models import PriceBook, PriceBookEntry, Product
 from saas.db import db
 from saas.errors import Conflict, ValidationFailed
-from tenants.models import Tenant
-from tenants.scoping import require_tenant_id
 
 STANDARD_PRICE_BOOK_NAME = "Standard price book"
-FALLBACK_CURRENCY = "USD"
-
-
-def workspace_currency() -> str:
-    """The currency of the current workspace (its settings), USD when unset."""
-    tenant = g.get("tenant") if has_request_context() else None
-    if tenant is None or tenant.id != require_tenant_id():
-        tenant = db.session.get(Tenant, require_tenant_id())
-    return ((tenant.settings or {}) if tenant else {}).get("currency") or FALLBACK_CURRENCY
 
 
 def _complete_flags(record, cleaned: dict) -> None:

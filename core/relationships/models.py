@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.objects.models import RecordMixin, record_table_args
 from core.objects.registry import (
+    MENU_NONE,
     FieldSpec,
     ObjectSpec,
     RelatedPanel,
@@ -142,6 +143,7 @@ RELATIONSHIP = register_object(
         api_name="relationships",
         label="Relationship",
         label_plural="Relationships",
+        menu=MENU_NONE,
         model=Relationship,
         title=_relationship_title,
         before_write=_relationship_rules,

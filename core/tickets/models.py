@@ -25,7 +25,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.companies.models import picklist
 from core.objects.models import RecordMixin, record_table_args
-from core.objects.registry import FieldSpec, ObjectSpec, description_field, register_object
+from core.objects.registry import (
+    MENU_BAR,
+    FieldSpec,
+    ObjectSpec,
+    description_field,
+    register_object,
+)
 from saas.db import UTCDateTime, db
 from tenants.scoping import TenantScoped
 
@@ -101,6 +107,10 @@ TICKET = register_object(
         api_name="tickets",
         label="Ticket",
         label_plural="Tickets",
+        menu=MENU_BAR,
+        list_columns=("status", "priority", "company_id", "owner_id", "updated_at"),
+        list_sort="-updated_at",
+        board_field="status",
         model=Ticket,
         title=lambda record: record.subject,
         search_fields=("subject",),

@@ -29,7 +29,13 @@
     var discount = 0;
     if (percent) discount = Math.round(gross * percent) / 100;
     else if (amount) discount = amount;
-    cell.textContent = (gross - discount).toFixed(2);
+    var currency = row.closest("[data-currency]");
+    var total = gross - discount;
+    try {
+      cell.textContent = new Intl.NumberFormat("en", { style: "currency", currency: currency.dataset.currency }).format(total);
+    } catch (error) { // no currency, or one the browser does not know
+      cell.textContent = total.toFixed(2);
+    }
   }
 
   function renumber(row, index) {

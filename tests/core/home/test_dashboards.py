@@ -61,11 +61,11 @@ def test_a_manager_sees_the_pipeline_by_stage_forecast_and_win_rate(app, tenant,
     first, second = _pipeline(app, tenant, api)
     page = text(client.get("/"))
     pipeline = _section(page, "pipeline-head")
-    assert "<dt>Open amount</dt><dd>4,000</dd>" in pipeline
+    assert "<dt>Open amount</dt><dd>$4,000</dd>" in pipeline
     chart = re.search(r'<svg class="chart grouped".*?</svg>', pipeline, re.S).group(0)
     assert 'role="img"' in chart and "<title" in chart and "<desc" in chart
-    assert f"{first}: amount 1,000 (1 deal)" in chart
-    assert f"{second}: amount 3,000 (1 deal)" in chart
+    assert f"{first}: amount $1,000 (1 deal)" in chart
+    assert f"{second}: amount $3,000 (1 deal)" in chart
     win = _section(page, "win-head")
     assert "<dt>Win rate</dt><dd>50%</dd>" in win
     assert "Won: 1 won; Lost: 1 lost." in win
@@ -84,7 +84,7 @@ def test_the_manager_panel_counts_only_the_deals_the_manager_may_see(app, tenant
     manager_api.post(
         DEALS, json={"name": "Mine", "amount": "250", "stage_id": list(stages.values())[0]}
     )
-    assert "<dt>Open amount</dt><dd>4,250</dd>" in text(manager.get("/"))
+    assert "<dt>Open amount</dt><dd>$4,250</dd>" in text(manager.get("/"))
     run(
         app,
         tenant,
@@ -93,7 +93,7 @@ def test_the_manager_panel_counts_only_the_deals_the_manager_may_see(app, tenant
         ),
     )
     page = text(manager.get("/"))
-    assert "<dt>Open amount</dt><dd>250</dd>" in page
+    assert "<dt>Open amount</dt><dd>$250</dd>" in page
     assert "<dt>Win rate</dt><dd>—</dd>" in page
 
 
@@ -136,7 +136,7 @@ def test_a_salesperson_sees_their_open_deals_tasks_due_and_recent_activity(
 
     deals_panel = _section(page, "deals-head")
     assert "My deal" in deals_panel and "Someone else" not in deals_panel
-    assert "<dt>Amount</dt><dd>1,200</dd>" in deals_panel
+    assert "<dt>Amount</dt><dd>$1,200</dd>" in deals_panel
 
     tasks = _section(page, "tasks-head")
     assert "<dt>Overdue</dt><dd>1</dd>" in tasks

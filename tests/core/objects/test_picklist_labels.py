@@ -10,7 +10,7 @@ def test_pages_show_labels_and_the_api_keeps_values(client, api):
     )
     assert created.status_code == 201, created.get_json()
     assert created.get_json()["type"] == "service_request"
-    listing = client.get("/o/tickets").get_data(as_text=True)
+    listing = client.get("/o/tickets/board?field=type").get_data(as_text=True)
     assert ">Service request</span>" in listing and ">service_request<" not in listing
     page = client.get(f"/o/tickets/{created.get_json()['id']}").get_data(as_text=True)
     assert ">Service request</span>" in page

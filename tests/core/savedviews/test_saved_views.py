@@ -192,7 +192,8 @@ def test_a_refused_save_shows_the_message_on_the_list_and_saves_nothing(app, ten
     page = text(refused)
     assert "There is already a view called taken." in page
     assert rows(page) == ["Shop One", "Shop Two"]  # the page it was on, still filtered
-    assert 'href="/o/companies?f=industry&amp;op=eq&amp;v=Retail&amp;sort=name"' in page
+    # (companies are sorted by name: the header's link sorts the other way)
+    assert 'href="/o/companies?f=industry&amp;op=eq&amp;v=Retail&amp;sort=-name"' in page
     assert 'href="/o/companies/views?' not in page
     assert [v["name"] for v in api.get("/api/v1/views").json["data"]] == ["Taken"]
 
