@@ -13,16 +13,9 @@ document.addEventListener("DOMContentLoaded", () => {
     toggle.addEventListener("click", () => setNav(!nav.classList.contains("open")));
   }
 
-  // The user menu (a <details>) closes on Escape and on a click elsewhere, like a menu.
-  const menus = document.querySelectorAll("details.usermenu");
-  document.addEventListener("click", (event) => {
-    menus.forEach((menu) => { if (menu.open && !menu.contains(event.target)) menu.open = false; });
-  });
+  enhanceMenus();
   document.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape") return;
-    menus.forEach((menu) => {
-      if (menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
-    });
+    if (event.key !== "Escape" || event.defaultPrevented) return;
     if (toggle && nav && nav.classList.contains("open")) { setNav(false); toggle.focus(); }
   });
 
@@ -141,3 +134,125 @@ document.addEventListener("DOMContentLoaded", () => {
     if (slug.value && !serverError) check();
   }
 });
+
+// Menu buttons (WAI-ARIA "menu button" and "disclosure" patterns). Without this script they
+// are <details> that open and close; with it, each <details data-menu> becomes a real
+// <button aria-haspopup aria-expanded> and a popup:
+// - data-menu="menu": a menu of links and buttons (Setup, More, the user menu). Enter, Space
+//   or ArrowDown open it on the first item, ArrowUp on the last; arrows, Home and End move,
+//   a letter jumps to the next item starting with it; Escape closes it and returns focus.
+// - data-menu="dialog": a popup with a form (View, Columns). Opening it moves focus into it;
+//   Escape closes it and returns focus to its button.
+// A click outside, or focus leaving it, closes a popup; one popup is open at a time.
+function enhanceMenus() {
+  const popups = [];
+  const closeAll = (except) => popups.forEach((popup) => { if (popup !== except) popup.close(false); });
+  document.querySelectorAll("details[data-menu]").forEach((details, index) => {
+    const summary = details.querySelector(":scope > summary");
+    const panel = details.querySelector(":scope > .menu");
+    if (!summary || !panel) return;
+    const kind = details.dataset.menu;
+    const wrapper = document.createElement("div");
+    wrapper.className = `${details.className} menu-button`;
+    wrapper.dataset.menuButton = kind;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = summary.className;
+    button.id = summary.id || `menu-button-${index + 1}`;
+    button.append(...summary.childNodes);
+    panel.id = panel.id || `menu-popup-${index + 1}`;
+    const list = kind === "menu" ? (panel.querySelector("[data-menu-items]") || panel) : panel;
+    list.id = list.id || `menu-list-${index + 1}`;
+    button.setAttribute("aria-haspopup", kind === "menu" ? "menu" : "dialog");
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", list.id);
+    if (kind === "menu") {
+      list.setAttribute("role", "menu");
+      list.setAttribute("aria-labelledby", button.id);
+    } else {
+      panel.setAttribute("role", "dialog");
+      if (!panel.hasAttribute("aria-label")) panel.setAttribute("aria-labelledby", button.id);
+    }
+    const items = () => (kind === "menu" ? [...list.querySelectorAll("[role=menuitem]")] : []);
+    if (kind === "menu") {
+      list.querySelectorAll("a[href], button").forEach((item) => {
+        item.setAttribute("role", "menuitem");
+        item.tabIndex = -1;
+      });
+    }
+    const focusables = () => [...panel.querySelectorAll(
+      "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])")]
+      .filter((node) => node.offsetParent !== null);
+    const state = {
+      open(focus) {
+        closeAll(state);
+        panel.hidden = false;
+        wrapper.classList.add("open");
+        button.setAttribute("aria-expanded", "true");
+        if (kind === "menu") {
+          const all = items();
+          const target = focus === "last" ? all[all.length - 1] : all[0];
+          if (target) target.focus();
+        } else if (focus) {
+          const first = panel.querySelector("[aria-invalid=true]") || focusables()[0];
+          if (first) first.focus();
+        }
+      },
+      close(returnFocus) {
+        if (panel.hidden) return;
+        panel.hidden = true;
+        wrapper.classList.remove("open");
+        button.setAttribute("aria-expanded", "false");
+        if (returnFocus) button.focus();
+      },
+      isOpen: () => !panel.hidden,
+      wrapper,
+    };
+    popups.push(state);
+    panel.hidden = true;
+    wrapper.append(button, panel);
+    details.replaceWith(wrapper);
+    if (details.open) state.open(false); // shown open by the server (a refused form)
+
+    button.addEventListener("click", () => {
+      if (state.isOpen()) state.close(true);
+      else state.open(kind === "menu" ? "first" : true);
+    });
+    button.addEventListener("keydown", (event) => {
+      if (kind !== "menu") return;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        state.open(event.key === "ArrowUp" ? "last" : "first");
+      }
+    });
+    wrapper.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && state.isOpen()) {
+        event.preventDefault();
+        state.close(true);
+        return;
+      }
+      if (kind !== "menu" || !list.contains(event.target)) return;
+      const all = items();
+      const at = all.indexOf(document.activeElement);
+      let next = null;
+      if (event.key === "ArrowDown") next = all[(at + 1) % all.length];
+      else if (event.key === "ArrowUp") next = all[(at - 1 + all.length) % all.length];
+      else if (event.key === "Home") next = all[0];
+      else if (event.key === "End") next = all[all.length - 1];
+      else if (event.key === " " && document.activeElement.tagName === "A") { event.preventDefault(); document.activeElement.click(); return; }
+      else if (event.key === "Tab") { state.close(false); return; }
+      else if (event.key.length === 1 && /\S/.test(event.key)) {
+        const letter = event.key.toLowerCase();
+        const order = [...all.slice(at + 1), ...all.slice(0, at + 1)];
+        next = order.find((item) => item.textContent.trim().toLowerCase().startsWith(letter)) || null;
+      }
+      if (next) { event.preventDefault(); next.focus(); }
+    });
+    wrapper.addEventListener("focusout", (event) => {
+      if (event.relatedTarget && !wrapper.contains(event.relatedTarget)) state.close(false);
+    });
+  });
+  document.addEventListener("click", (event) => {
+    popups.forEach((popup) => { if (popup.isOpen() && !popup.wrapper.contains(event.target)) popup.close(false); });
+  });
+}

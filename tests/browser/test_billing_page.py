@@ -32,7 +32,8 @@ def test_choose_a_plan_add_a_seat_cancel_and_resume(app, live_server, page, monk
     tenant = make_tenant(app, "acme", name="Acme Corp")
     _sign_in(page, live_server, tenant)
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Billing").click()
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Setup").click()
+    page.get_by_role("menuitem", name="Billing").click()
     expect(page.get_by_role("heading", name="Pro plan")).to_be_visible()
     expect(page.get_by_test_id("billing-status")).to_have_text("Free trial")
 
@@ -51,7 +52,8 @@ def test_choose_a_plan_add_a_seat_cancel_and_resume(app, live_server, page, monk
     expect(page.get_by_role("cell", name="OFF-0001")).to_be_visible()
 
     # Inviting a member needs a second seat: the price is shown before anything happens.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Users").click()
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Setup").click()
+    page.get_by_role("menuitem", name="Users").click()
     page.get_by_label("Name", exact=True).fill("Bruno Costa")
     page.get_by_label("E-mail").fill("bruno@acme.example.com")
     page.get_by_label("Role", exact=True).select_option(label="Member")
@@ -62,7 +64,8 @@ def test_choose_a_plan_add_a_seat_cancel_and_resume(app, live_server, page, monk
     expect(page.get_by_test_id("seat-count")).to_contain_text("2 billable seat(s), 2 paid")
 
     # Cancel at the end of the period (after confirming), then change one's mind.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Billing").click()
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Setup").click()
+    page.get_by_role("menuitem", name="Billing").click()
     expect(page.get_by_test_id("seats-paid")).to_have_text("2")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Cancel at period end").click()
