@@ -46,6 +46,10 @@ def create_app(config: dict | None = None, *, check: bool = True) -> Flask:
     login_manager.login_message_category = "info"
     csrf.init_app(app)
 
+    from saas import request_guards
+
+    request_guards.init_app(app)  # NUL characters and unparsable JSON: a 400, before any view
+
     _register_blueprints(app)
     _register_favicon(app)
     _register_boundary(app)
@@ -238,15 +242,20 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
+        # The exception's own headers (Allow on a 405, Retry-After on a 429) stay.
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
         if _wants_json():
-            return jsonify(
-                error=exc.name.lower().replace(" ", "_"), message=exc.description
-            ), exc.code
+            body = jsonify(error=exc.name.lower().replace(" ", "_"), message=exc.description)
+            return body, exc.code, headers
         if exc.code == 404 and exc.description == "unknown_workspace":
             return render_template("errors/unknown_workspace.html"), 404
-        return render_template(
-            "errors/error.html", code=exc.code, title=exc.name, message=_friendly(exc)
-        ), exc.code
+        return (
+            render_template(
+                "errors/error.html", code=exc.code, title=exc.name, message=_friendly(exc)
+            ),
+            exc.code,
+            headers,
+        )
 
 
 def _friendly(exc: HTTPException) -> str:

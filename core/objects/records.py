@@ -698,6 +698,10 @@ def _condition(obj: ObjectSpec, flt: Filter):
         raise ValidationFailed(
             f"Unknown operator {flt.op!r}; use one of {', '.join(OPERATORS)}.", field=flt.field
         )
+    if "\x00" in str(flt.value):
+        raise ValidationFailed(
+            "Remove the NUL character (\\u0000) from the filter.", field=flt.field
+        )
     if spec.type == "multi_picklist" and flt.op in ("eq", "in", "contains", "ne"):
         return _has_value_condition(spec, column, flt)
     try:
@@ -707,6 +711,12 @@ def _condition(obj: ObjectSpec, flt: Filter):
                 raise FieldValueError("Use true or false.")
             return column.is_(None) if flag in ("true", "1") else column.is_not(None)
         if flt.op == "contains":
+            if not spec.field_type.text_like:
+                raise FieldValueError(
+                    f"The contains operator searches text; {spec.label} ({flt.field}) is a "
+                    f"{spec.field_type.label.lower()} field: use eq, ne, lt, lte, gt, gte, "
+                    "in or is_null on it."
+                )
             text = str(flt.value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             return column.ilike(f"%{text}%", escape="\\")
         if flt.op == "in":

@@ -33,6 +33,8 @@ class FieldType:
     label: ClassVar[str]
     slot_kind: ClassVar[str | None] = None  # "text", "number", "date" or None
     read_only: ClassVar[bool] = False
+    # Whether values are text that "contains" can search (not numbers, dates, ids, flags).
+    text_like: ClassVar[bool] = False
     options_allowed: ClassVar[frozenset[str]] = frozenset()
 
     def clean(self, value: Any, options: dict) -> Any:
@@ -168,7 +170,11 @@ _DATE_OPTION_CHECKS = {**_OPTION_CHECKS, "min": _date_problem, "max": _date_prob
 def _text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise FieldValueError("Enter text.")
-    return str(value)
+    text = str(value)
+    if "\x00" in text:
+        # PostgreSQL cannot store it in text; refused here for every caller, not only HTTP.
+        raise FieldValueError("Remove the NUL character (\\u0000): it cannot be stored.")
+    return text
 
 
 def _length_checked(text: str, options: dict, default_max: int) -> str:
@@ -184,6 +190,7 @@ def _length_checked(text: str, options: dict, default_max: int) -> str:
 class TextType(FieldType):
     name = "text"
     label = "Text"
+    text_like = True
     slot_kind = "text"
     options_allowed = frozenset({"max_length", "min_length", "regex", "regex_message"})
 
@@ -218,6 +225,7 @@ def _matches(pattern: str, text: str) -> bool:
 class LongTextType(FieldType):
     name = "long_text"
     label = "Long text"
+    text_like = True
     options_allowed = frozenset({"max_length"})
 
     def _clean(self, value, options):
@@ -462,6 +470,7 @@ class PicklistType(FieldType):
 
     name = "picklist"
     label = "Picklist"
+    text_like = True
     slot_kind = "text"
     options_allowed = frozenset({"values"})
 
@@ -554,6 +563,7 @@ class MultiPicklistType(PicklistType):
 class EmailType(FieldType):
     name = "email"
     label = "E-mail"
+    text_like = True
     slot_kind = "text"
 
     def _clean(self, value, options):
@@ -573,6 +583,7 @@ class EmailType(FieldType):
 class PhoneType(FieldType):
     name = "phone"
     label = "Phone"
+    text_like = True
     slot_kind = "text"
     _ALLOWED = re.compile(r"^\+?[0-9 ().\-/]{3,40}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
 
@@ -586,6 +597,7 @@ class PhoneType(FieldType):
 class UrlType(FieldType):
     name = "url"
     label = "URL"
+    text_like = True
     slot_kind = "text"
 
     def _clean(self, value, options):
