@@ -5,9 +5,12 @@ The records come through ``list_records`` with the acting user, so object rights
 visibility and hidden fields apply as in the list view and the API. Two flavours:
 
 - for people (the web UI): a header of field labels, lookups and users by their titles
-  next to nothing else, lists joined with "; ", addresses on one line, and cells that a
-  spreadsheet would run as a formula defused with a leading apostrophe (CSV injection);
+  next to nothing else, lists joined with "; ", addresses on one line;
 - for programs (the API): a header of API names and the raw values (ids for lookups).
+
+In both, a text cell that a spreadsheet would run as a formula is defused with a leading
+apostrophe (CSV injection, ``saas.csv_cells``); the API can ask for the cells as stored
+(``escape_formulas=false``) when a program, not a spreadsheet, reads the file.
 
 Exports are allowed to a read-only workspace: they write nothing.
 """
@@ -23,12 +26,12 @@ from core.objects.records import MAX_PAGE_SIZE, Filter, hidden_fields, list_reco
 from core.objects.registry import ObjectSpec, object_for_tenant
 from core.objects.types import ADDRESS_PARTS
 from saas.auth.models import User
+from saas.csv_cells import safe_cell
 from saas.errors import ValidationFailed
 
 # An export larger than this is refused with a message to narrow it by filters.
 MAX_EXPORT_ROWS = 100_000
 SYSTEM_COLUMNS = [("id", "ID"), ("created_at", "Created"), ("updated_at", "Last updated")]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _columns(obj: ObjectSpec, role: str) -> list[tuple[str, str]]:
@@ -74,18 +77,19 @@ def _human(value, spec, titles: dict[str, str]) -> str:
             return ", ".join(value[part] for part in ADDRESS_PARTS if value.get(part))
         if "amount" in value:
             return f"{value['amount']} {value.get('currency') or ''}".strip()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return safe_cell(str(value))
 
 
-def _raw(value) -> str:
+def _raw(value, escape_formulas: bool = True) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    return safe_cell(str(value)) if escape_formulas else str(value)
 
 
 def export_csv(
@@ -95,17 +99,20 @@ def export_csv(
     sort: str | None = None,
     actor: User,
     for_people: bool = True,
+    escape_formulas: bool = True,
 ) -> Iterator[str]:
     """The CSV text of the list, in chunks. Raises before the first chunk when the user may
-    not read the object or a filter is wrong, so a view can still answer with an error."""
+    not read the object or a filter is wrong, so a view can still answer with an error.
+    ``escape_formulas=False`` (programs only) writes text cells exactly as stored."""
     obj = object_for_tenant(object_name)
     columns = _columns(obj, actor.role)
     pages = _records(obj, list(filters), sort, actor)
     first = next(pages)  # checks rights and filters now
-    return _chunks(obj, columns, first, pages, actor, for_people)
+    escape = escape_formulas or for_people
+    return _chunks(obj, columns, first, pages, actor, for_people, escape)
 
 
-def _chunks(obj, columns, first, pages, actor, for_people) -> Iterator[str]:
+def _chunks(obj, columns, first, pages, actor, for_people, escape) -> Iterator[str]:
     from core.objects.related import lookup_titles
 
     buffer = io.StringIO()
@@ -119,7 +126,7 @@ def _chunks(obj, columns, first, pages, actor, for_people) -> Iterator[str]:
             if for_people:
                 cells = [_human(row.get(name), obj.fields.get(name), titles) for name, _ in columns]
             else:
-                cells = [_raw(row.get(name)) for name, _ in columns]
+                cells = [_raw(row.get(name), escape) for name, _ in columns]
             writer.writerow(cells)
         yield buffer.getvalue()
         buffer.seek(0)

@@ -13,6 +13,7 @@ from core.objects.api import filters_from_query
 from core.objects.export import export_csv
 from core.objects.registry import object_for_tenant
 from saas.api import token_required
+from saas.errors import ValidationFailed
 from saas.web import member_required
 
 bp = Blueprint("exports", __name__)
@@ -41,6 +42,13 @@ def export_list(object_name: str):
     return _csv_response(obj.api_name, chunks)
 
 
+def _escape_formulas() -> bool:
+    value = request.args.get("escape_formulas", "true").lower()
+    if value not in ("true", "false"):
+        raise ValidationFailed("Give escape_formulas as true or false.", field="escape_formulas")
+    return value == "true"
+
+
 @bp.get("/api/v1/objects/<object_name>/export.csv")
 @token_required
 def export_api(object_name: str):
@@ -51,5 +59,6 @@ def export_api(object_name: str):
         sort=request.args.get("sort"),
         actor=g.api_user,
         for_people=False,
+        escape_formulas=_escape_formulas(),
     )
     return _csv_response(obj.api_name, chunks)

@@ -185,10 +185,20 @@ def record_paths(
                 "description": "The filters and sort of listing; a header of API names, then "
                 "raw values (ids for lookups and users, JSON for lists and addresses), UTF-8 "
                 f"with a byte order mark. At most {MAX_EXPORT_ROWS:,} records: more is a 422 "
-                "asking to narrow the filters. Works in a read-only workspace too.",
+                "asking to narrow the filters. Works in a read-only workspace too. A text "
+                "cell starting with =, +, -, @, a tab or a carriage return (other than a "
+                "plain number) gets a leading apostrophe, so that no spreadsheet runs it as "
+                "a formula; escape_formulas=false writes it as stored.",
                 "tags": tags,
                 "parameters": [
                     {"name": "sort", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "escape_formulas",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["true", "false"]},
+                        "description": "false: text cells exactly as stored, for programs "
+                        "that do not open the file in a spreadsheet (default true).",
+                    },
                     *filter_params(filterable),
                 ],
                 "responses": {

@@ -114,3 +114,44 @@ def test_list_page_links_to_the_export_of_what_it_shows(app, tenant, client):
     assert link.startswith("/o/companies/export.csv?") and "sort=-name" in link
     table = _table(client.get(link))
     assert [row[table[0].index("Name")] for row in table[1:]] == ["Alpha"]
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil","x")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def test_api_export_defuses_formula_cells_like_the_web_export(app, tenant, api, client):
+    fields = "/api/v1/schema/objects/companies/fields"
+    body = {"name": "code", "label": "Code", "type": "text"}
+    assert api.post(fields, json=body).status_code == 201
+    for index, formula in enumerate(FORMULAS):
+        values = {"name": f"Company {index}", "code": formula, "description": formula}
+        assert api.post("/api/v1/objects/companies", json=values).status_code == 201
+    negative = {"name": "Debtor", "annual_revenue": "-12.50", "employees": 3}
+    assert api.post("/api/v1/objects/companies", json=negative).status_code == 201
+
+    table = _table(api.get("/api/v1/objects/companies/export.csv?sort=name"))
+    rows = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
+    for row, formula in zip(rows, FORMULAS, strict=False):
+        # Text values are stored trimmed: the tab and CR cases arrive as "=1+1".
+        assert row["code"] == row["description"] == "'" + formula.strip()
+    debtor = rows[-1]
+    assert debtor["annual_revenue"] == "-12.50" and debtor["employees"] == "3"
+
+    web = _table(client.get("/o/companies/export.csv?sort=name"))
+    web_rows = [dict(zip(web[0], row, strict=True)) for row in web[1:]]
+    assert [r["Code"] for r in web_rows[: len(FORMULAS)]] == ["'" + f.strip() for f in FORMULAS]
+
+
+def test_api_export_can_write_cells_as_stored_on_request(app, tenant, api):
+    assert api.post("/api/v1/objects/companies", json={"name": "=1+1"}).status_code == 201
+    raw = _table(api.get("/api/v1/objects/companies/export.csv?escape_formulas=false"))
+    assert raw[1][raw[0].index("name")] == "=1+1"
+    bad = api.get("/api/v1/objects/companies/export.csv?escape_formulas=maybe")
+    assert bad.status_code == 422
