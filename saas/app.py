@@ -57,6 +57,10 @@ def create_app(config: dict | None = None, *, check: bool = True) -> Flask:
     from saas import billing
 
     billing.init_app(app)  # the read-only wall of a workspace whose billing lapsed
+
+    from saas import ratelimit
+
+    ratelimit.init_app(app)  # the API's per-plan limits and the sign-up throttle
     _register_error_pages(app)
 
     from saas.cli import register_commands

@@ -106,6 +106,10 @@ def load_config() -> dict:
         "TRELLIS_BASE_DOMAIN": os.environ.get("TRELLIS_BASE_DOMAIN", "localhost"),
         "TRELLIS_BASE_URL": base_url,
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # Rate-limit counters (saas/ratelimit.py): this, else REDIS_URL, else memory.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or None,
+        # New workspaces per client address and hour (successful sign-ups only).
+        "SIGNUPS_PER_IP_PER_HOUR": int(os.environ.get("TRELLIS_SIGNUPS_PER_IP_PER_HOUR", "5")),
         # SSO issuers on private or loopback addresses (a Keycloak on the LAN, development).
         "TRELLIS_SSO_ALLOW_PRIVATE_ISSUERS": _bool("TRELLIS_SSO_ALLOW_PRIVATE_ISSUERS", False),
         # How many reverse proxies sit in front (their X-Forwarded-* headers are trusted).

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 
+from saas import ratelimit
 from saas.auth import services as accounts
 from saas.db import db
-from saas.errors import UserError
+from saas.errors import TooManyAttempts, UserError
 from saas.forms import SignupForm
 from saas.web import platform_only, report_user_error
 from tenants.provisioning import create_tenant, slug_problem
@@ -20,6 +21,8 @@ bp = Blueprint("signup", __name__)
 @platform_only
 def signup():
     form = SignupForm()
+    if request.method == "POST" and (wait := ratelimit.signup_wait_seconds(_client_ip())):
+        return _throttled(form, wait)
     if form.validate_on_submit():
         try:
             tenant, admin = create_tenant(
@@ -39,6 +42,7 @@ def signup():
             db.session.rollback()
             report_user_error(form, error)
         else:
+            ratelimit.record_signup(_client_ip())
             return redirect(tenant_url(tenant, f"/auth/handoff/{token}"), 303)
     status = 422 if form.errors else 200
     return render_template("signup/signup.html", form=form, base_domain=_display_domain()), status
@@ -57,3 +61,23 @@ def _display_domain() -> str:
     from urllib.parse import urlsplit
 
     return urlsplit(current_app.config["TRELLIS_BASE_URL"]).netloc
+
+
+def _client_ip() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _throttled(form: SignupForm, wait: int):
+    """The sign-up form again, with why nothing was created (HTTP 429, Retry-After)."""
+    minutes = max(1, -(-wait // 60))
+    limit = current_app.config["SIGNUPS_PER_IP_PER_HOUR"]
+    report_user_error(
+        None,
+        TooManyAttempts(
+            f"{limit} workspaces were already created from your network in the last hour, "
+            f"the most we allow. Nothing was created. Try again in about {minutes} minute"
+            f"{'s' if minutes != 1 else ''}; if you need more workspaces at once, contact us."
+        ),
+    )
+    page = render_template("signup/signup.html", form=form, base_domain=_display_domain())
+    return page, 429, {"Retry-After": str(wait)}
