@@ -117,12 +117,14 @@ def _errors(*codes: int) -> dict:
     text = {
         400: "Bad request",
         401: "Missing or bad token",
-        402: "The workspace is read-only (billing): nothing was changed",
+        402: "The workspace is read-only (billing), or its plan does not include this "
+        "(not_in_plan): nothing was changed",
         403: "Not allowed",
         404: "Not found",
         409: "Conflict",
         412: "Changed since read",
         422: "Invalid input",
+        429: "Over the plan's API requests per minute: wait Retry-After seconds",
     }
     return {str(code): {"description": text[code], **_json(_ref("Error"))} for code in codes}
 
@@ -279,6 +281,18 @@ def _refuse_writes_when_read_only(paths: dict) -> None:
                 operation["responses"].setdefault("402", _errors(402)["402"])
 
 
+def _token_and_plan_limits(paths: dict) -> None:
+    """Any operation can meet the plan's rate limit (429) or a plan without the API or the
+    feature (402), and a change a read-only token (403): said once here (saas.api,
+    saas.ratelimit, saas.billing.features)."""
+    for item in paths.values():
+        for method, operation in item.items():
+            operation["responses"].setdefault("429", _errors(429)["429"])
+            operation["responses"].setdefault("402", _errors(402)["402"])
+            if method in ("post", "put", "patch", "delete"):
+                operation["responses"].setdefault("403", _errors(403)["403"])
+
+
 def openapi_document(objects: list[ObjectSpec], *, role: str | None) -> dict:
     """The whole API: the record endpoints of every object (with its fields as ``role``
     sees them) and every other endpoint under /api/v1, each described by its module."""
@@ -294,6 +308,7 @@ def openapi_document(objects: list[ObjectSpec], *, role: str | None) -> dict:
         paths |= more_paths
         schemas |= more_schemas
     _refuse_writes_when_read_only(paths)
+    _token_and_plan_limits(paths)
     return {
         "openapi": "3.1.0",
         "info": {

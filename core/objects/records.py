@@ -39,6 +39,7 @@ from core.objects.types import FieldValueError
 from saas.auth.models import User
 from saas.auth.permissions import require_right, rights_of, visibility_condition
 from saas.auth.roles import ADMIN
+from saas.billing.features import require_feature
 from saas.db import db, json_array_has_any, utcnow
 from saas.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from tenants.scoping import require_tenant_id
@@ -560,8 +561,28 @@ def _audit(obj: ObjectSpec, record, action: str, actor: User | None, changes: di
     )
 
 
+# Standard objects that come with a plan feature (custom objects need "custom_objects").
+PLAN_FEATURES = {"campaigns": "campaigns", "campaign_members": "campaigns"}
+
+
+def plan_feature_of(obj: ObjectSpec) -> str | None:
+    """The plan feature an object needs, or None for the objects of every plan."""
+    if obj.custom_object_id is not None:
+        return "custom_objects"
+    return PLAN_FEATURES.get(obj.api_name)
+
+
+def require_plan_for(obj: ObjectSpec) -> None:
+    """Refuse a change to an object the workspace's plan does not include (records made
+    during a trial, or on a bigger plan, stay readable and exportable)."""
+    feature = plan_feature_of(obj)
+    if feature is not None:
+        require_feature(feature)
+
+
 def create_record(object_name: str, values: dict, *, actor: User | None):
     obj = object_for_tenant(object_name)
+    require_plan_for(obj)
     require_right(actor, obj.api_name, "create", obj.label_plural.lower())
     cleaned = clean_input(obj, values, actor=actor)
     record = obj.model(custom={})
@@ -586,6 +607,7 @@ def update_record(
     object_name: str, record_id, values: dict, *, actor: User | None, expected_version=None
 ):
     obj = object_for_tenant(object_name)
+    require_plan_for(obj)
     record = get_record(object_name, record_id, actor=actor, action="update")
     if expected_version is not None and str(expected_version) != str(record.version):
         raise PreconditionFailed(
@@ -614,6 +636,7 @@ def update_record(
 def delete_record(object_name: str, record_id, *, actor: User | None) -> None:
     """Soft delete: the record goes to the recycle bin for 30 days."""
     obj = object_for_tenant(object_name)
+    require_plan_for(obj)
     record = get_record(object_name, record_id, actor=actor, action="delete")
     record.deleted_at = utcnow()
     db.session.flush()
@@ -622,6 +645,7 @@ def delete_record(object_name: str, record_id, *, actor: User | None) -> None:
 
 def restore_record(object_name: str, record_id, *, actor: User | None):
     obj = object_for_tenant(object_name)
+    require_plan_for(obj)
     record = get_record(object_name, record_id, actor=actor, action="delete", include_deleted=True)
     if record.deleted_at is None:
         return record

@@ -23,6 +23,7 @@ from core.objects.registry import (
 )
 from core.objects.types import FIELD_TYPES, FieldValueError
 from saas.auth.models import User
+from saas.billing.features import require_feature
 from saas.db import db, utcnow
 from saas.errors import Conflict, NotFound, UserError, ValidationFailed
 
@@ -216,6 +217,8 @@ def add_fields(object_name: str, fields: list[dict]) -> list[FieldDefinition]:
     ``add_field`` checks it, and then against the others (names, the field limit, slots).
     Unique fields are made filterable: uniqueness needs the index."""
     obj = object_for_tenant(object_name)
+    if obj.custom_object_id is not None:
+        require_feature("custom_objects")
     rows = db.session.execute(
         select(FieldDefinition.api_name, FieldDefinition.retired_at, FieldDefinition.slot).where(
             FieldDefinition.object_name == obj.api_name
@@ -693,6 +696,7 @@ def reorder_fields(object_name: str, order: list[str]) -> None:
 def create_custom_object(
     *, name: str, label: str, label_plural: str | None = None, description: str | None = None
 ) -> CustomObjectDefinition:
+    require_feature("custom_objects")
     name = _check_api_name(name)
     label = _check_label(label)
     label_plural = _check_label(label_plural or label + "s", field="label_plural")

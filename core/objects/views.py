@@ -42,6 +42,7 @@ from core.objects.records import (
     delete_record,
     get_record,
     list_records,
+    plan_feature_of,
     record_warnings,
     restore_record,
     to_api,
@@ -171,6 +172,7 @@ def picklist_label(spec, value) -> str:
 bp.add_app_template_global(choices.palette_name, "palette_name")
 bp.add_app_template_global(choices.custom_color, "custom_color")
 bp.add_app_template_global(is_record_lookup, "is_record_lookup")
+bp.add_app_template_global(plan_feature_of, "plan_feature_of")
 bp.add_app_template_global(forms.ADDRESS_LABELS, "address_labels")
 
 

@@ -7,12 +7,16 @@ import functools
 from flask import Blueprint, g, jsonify, request
 
 from saas.auth import api_tokens
+from saas.billing import features
 from tenants.resolver import bearer_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # What a read-only token may do: read.
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# What answers on a plan without the REST API: who the token is and the plan itself, so
+# that a script can tell why everything else is refused.
+WITHOUT_API_FEATURE = frozenset({"api.me", "billing_api.billing_status"})
 
 
 def _unauthorized(error: str = "unauthorized", message: str | None = None):
@@ -47,6 +51,11 @@ def _authenticate():
     g.api_user = token.user
     g.api_token = token
     api_tokens.record_use(token)
+    if request.endpoint not in WITHOUT_API_FEATURE and not features.includes("api"):
+        plan = features.current_plan()
+        response = jsonify(error="not_in_plan", message=features.missing_message("api", plan))
+        response.status_code = 402
+        return response
     if token.is_read_only and request.method not in READ_METHODS:
         response = jsonify(
             error="read_only_token",

@@ -39,6 +39,7 @@ from sqlalchemy import select
 from saas.auth import services as accounts
 from saas.auth.models import SsoProvider, User
 from saas.auth.roles import MEMBER
+from saas.billing.features import require_feature
 from saas.db import db
 from saas.errors import Conflict, NotFound, UserError, ValidationFailed
 from saas.ids import parse_id
@@ -202,6 +203,8 @@ def create_provider(
     provider_id: uuid.UUID | str | None = None,
 ) -> SsoProvider:
     """Add a provider. ``provider_id`` lets the admin page show the redirect URI before saving."""
+    if enabled:
+        require_feature("sso")  # on a plan without single sign-on only a disabled one
     key = parse_id(provider_id) if provider_id else None
     if provider_id and key is None:
         raise ValidationFailed("Reload the page and try again.")
@@ -237,6 +240,8 @@ def update_provider(
     enabled: bool,
 ) -> SsoProvider:
     """Change a provider; a blank ``client_secret`` keeps the stored one."""
+    if enabled:
+        require_feature("sso")  # on a plan without single sign-on it can only be disabled
     _apply(
         provider,
         name=name,
@@ -334,6 +339,7 @@ class LoginStart:
 
 
 def begin_login(*, provider: SsoProvider, redirect_uri: str) -> LoginStart:
+    require_feature("sso")  # a plan without single sign-on refuses it
     metadata = fetch_metadata(provider=provider)
     endpoint = _check_url(
         metadata["authorization_endpoint"],
@@ -468,6 +474,7 @@ def complete_login(
     ``flow`` is what ``begin_login`` asked to keep for the returned ``state`` (None when the
     browser brought a state this session never started).
     """
+    require_feature("sso")  # a plan without single sign-on refuses it
     if (
         not flow
         or flow.get("provider_id") != str(provider.id)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, session
 from flask_login import current_user
 
 from saas.auth import api_tokens
+from saas.billing import features
 from saas.errors import UserError
 from saas.forms import ApiTokenForm, ConfirmForm
 from saas.web import member_required, report_user_error
@@ -46,6 +47,9 @@ def index():
         form=form,
         new_token=new_token,
         tokens=api_tokens.list_api_tokens(user=current_user),
+        plan_notice=None
+        if features.includes("api")
+        else features.missing_message("api", features.current_plan()),
         confirm=ConfirmForm(),
     ), status
 

@@ -62,3 +62,6 @@ def init_app(app: Flask) -> None:
 
     app.before_request(_refuse_writes_when_read_only)
     app.jinja_env.globals["billing_notice"] = billing_notice
+    from saas.billing.features import notice
+
+    app.jinja_env.globals["plan_notice"] = notice  # {{ plan_notice("sso") }}

@@ -141,12 +141,27 @@ def _build(config: dict[str, dict]) -> dict[str, Plan]:
         unknown = set(prices) - set(INTERVALS)
         if unknown:
             raise ValueError(f"plan {key}: unknown billing intervals {sorted(unknown)}")
+        features = tuple(spec.get("features") or ())
+        # What a plan lists is what it gets: a feature Trellis does not know would be
+        # sold and never given, and the CRM every plan has cannot be switched off.
+        unknown = set(features) - set(FEATURE_LABELS)
+        if unknown:
+            raise ValueError(
+                f"plan {key}: unknown features {sorted(unknown)}; "
+                f"known: {', '.join(FEATURE_LABELS)}"
+            )
+        missing = [f for f in _EVERY_PLAN if f not in features]
+        if missing:
+            raise ValueError(
+                f"plan {key}: every plan includes {', '.join(_EVERY_PLAN)} (they cannot be "
+                f"switched off); add {', '.join(missing)} to its features"
+            )
         plans[key] = Plan(
             key=key,
             name=spec.get("name", key.title()),
             max_seats=spec.get("max_seats"),
             prices=prices,
-            features=tuple(spec.get("features") or ()),
+            features=features,
             api_requests_per_minute=int(spec.get("api_requests_per_minute", 60)),
         )
     if "free" not in plans or plans["free"].is_paid or not plans["free"].max_seats:

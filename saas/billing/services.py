@@ -279,7 +279,8 @@ def summarize(account: BillingAccount, *, seats_used: int | None = None) -> Bill
         read_only_reason=reason,
         seats_used=used,
         seats_paid=account.seats_paid if live else 0,
-        seat_limit=None if (live or status == TRIALING) else plan.max_seats,
+        # A trial takes any number of users; otherwise the plan's limit, if it has one.
+        seat_limit=None if status == TRIALING else plan.max_seats,
         trial_ends_at=account.trial_ends_at if status == TRIALING else None,
         current_period_end=account.current_period_end if live else None,
         grace_ends_at=grace_ends_at,
@@ -524,8 +525,8 @@ def require_seat_for(role: str) -> None:
     if summary.seat_limit is not None and summary.seats_used + 1 > summary.seat_limit:
         raise SeatLimitReached(
             f"The {summary.plan.name} plan includes {summary.seat_limit} users with an editing "
-            f"role and this workspace has {summary.seats_used}. Choose a paid plan on the "
-            "Billing page to add more, or make the new user a viewer (viewers are free).",
+            f"role and this workspace has {summary.seats_used}. Choose a plan with more users "
+            "on the Billing page to add more, or make the new user a viewer (viewers are free).",
             field="role",
         )
 
