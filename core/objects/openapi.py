@@ -115,7 +115,8 @@ def _json(schema: dict) -> dict:
 
 def _errors(*codes: int) -> dict:
     text = {
-        400: "Bad request",
+        400: "Bad request: a NUL character, a body that is not JSON, or a parameter the "
+        "endpoint cannot use",
         401: "Missing or bad token",
         402: "The workspace is read-only (billing), or its plan does not include this "
         "(not_in_plan): nothing was changed",
@@ -123,6 +124,7 @@ def _errors(*codes: int) -> dict:
         404: "Not found",
         409: "Conflict",
         412: "Changed since read",
+        413: "The request body is larger than the server accepts",
         422: "Invalid input",
         429: "Over the plan's API requests per minute: wait Retry-After seconds",
     }
@@ -293,6 +295,19 @@ def _token_and_plan_limits(paths: dict) -> None:
                 operation["responses"].setdefault("403", _errors(403)["403"])
 
 
+def _common_errors(paths: dict) -> None:
+    """What any operation may answer, whatever it does: 400 for input refused at the request
+    boundary (a NUL character, a body that is not JSON; saas.request_guards), 401 without a
+    valid token, and 413 for a body over the size limit. Runs last: it sorts the statuses."""
+    for item in paths.values():
+        for operation in item.values():
+            responses = operation["responses"]
+            codes = [400, 401] + ([413] if "requestBody" in operation else [])
+            for code in codes:
+                responses.setdefault(str(code), _errors(code)[str(code)])
+            operation["responses"] = dict(sorted(responses.items()))
+
+
 def openapi_document(objects: list[ObjectSpec], *, role: str | None) -> dict:
     """The whole API: the record endpoints of every object (with its fields as ``role``
     sees them) and every other endpoint under /api/v1, each described by its module."""
@@ -309,6 +324,7 @@ def openapi_document(objects: list[ObjectSpec], *, role: str | None) -> dict:
         schemas |= more_schemas
     _refuse_writes_when_read_only(paths)
     _token_and_plan_limits(paths)
+    _common_errors(paths)
     return {
         "openapi": "3.1.0",
         "info": {
