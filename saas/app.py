@@ -89,6 +89,7 @@ def _import_models() -> None:
     import saas.billing.models  # noqa: F401
     import saas.jobs.models  # noqa: F401
     import saas.mail  # noqa: F401
+    import saas.security_log.models  # noqa: F401
     import tenants.counters  # noqa: F401
     import tenants.models  # noqa: F401
 

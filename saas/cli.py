@@ -377,6 +377,60 @@ def purge_deleted(dry_run: bool, slug: str | None) -> None:
             click.echo(f"  {line}")
 
 
+@click.group("security-log")
+def security_log_group() -> None:
+    """The tenants' hash-chained logs of security and configuration events."""
+
+
+@security_log_group.command("verify")
+@click.option("--tenant", "slug", default=None, help="Only this tenant (default: all).")
+@click.option(
+    "--head",
+    default=None,
+    help="With --tenant: an entry number and hash kept earlier (N:HASH, as the log page "
+    "shows it); the chain must still hold that entry with that hash.",
+)
+@with_appcontext
+def security_log_verify(slug: str | None, head: str | None) -> None:
+    """Walk each chain from its first entry; exit 1 if any is broken, naming the entry."""
+    from sqlalchemy import select
+
+    from saas import security_log
+    from saas.security_log.services import parse_head
+    from tenants.models import Tenant
+
+    try:
+        if head and not slug:
+            raise UserError("Give --tenant with --head: a head belongs to one tenant's log.")
+        expected = parse_head(head) if head else None
+        if slug:
+            tenant = _tenant_or_fail(slug)
+            tenants = [(tenant.id, tenant.slug)]
+        else:
+            query = select(Tenant.id, Tenant.slug).where(Tenant.status != "deleted")
+            tenants = db.session.execute(query.order_by(Tenant.created_at)).all()
+    except UserError as error:
+        click.echo(f"Error: {error.message}", err=True)
+        sys.exit(2)
+    broken = 0
+    for tenant_id, tenant_slug in tenants:
+        status = security_log.verify(tenant_id, expected_head=expected)
+        if status.ok:
+            click.echo(
+                f"{tenant_slug}: verified, {status.entries} entries, "
+                f"head {status.head_seq}:{status.head_hash}"
+            )
+        else:
+            broken += 1
+            click.echo(
+                f"{tenant_slug}: BROKEN at entry {status.broken_at}: {status.problem} "
+                f"({status.entries} entries verified before it)"
+            )
+    db.session.rollback()
+    if broken:
+        sys.exit(1)
+
+
 def register_commands(app: Flask) -> None:
     for command in (
         db_group,
@@ -389,5 +443,6 @@ def register_commands(app: Flask) -> None:
         billing_group,
         quotes_group,
         purge_deleted,
+        security_log_group,
     ):
         app.cli.add_command(command)

@@ -6,8 +6,9 @@ import hashlib
 import hmac
 
 from flask import current_app, g, session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
+from saas import security_log
 from saas.auth.models import User
 from saas.db import db
 from saas.extensions import login_manager
@@ -31,6 +32,8 @@ def start_session(user: User) -> None:
 
 
 def end_session() -> None:
+    if current_user.is_authenticated:
+        security_log.record("auth.sign_out", actor=current_user)
     logout_user()
     session.clear()
 

@@ -11,6 +11,7 @@ from core.deals.services import create_default_pipeline
 from core.products.services import create_standard_price_book
 from core.relationships.services import create_default_relationship_types
 from core.tickets.services import create_default_sla_targets
+from saas import security_log
 from saas.auth import password_policy
 from saas.auth import services as accounts
 from saas.auth.models import User
@@ -119,6 +120,13 @@ def create_tenant(
             name=admin_name,
             role=ADMIN,
             password_hash=admin_password_hash,
+            logged_as=None,
+        )
+        security_log.record(
+            "workspace.created",
+            actor=None,
+            target=slug,
+            details={"name": name, "admin": admin_email, "plan": plan},
         )
         create_default_pipeline()
         billing.start_trial(tenant, plan=plan)

@@ -11,13 +11,14 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
+from saas import security_log
 from saas.auth import password_policy, throttle
 from saas.auth.models import User, UserToken
 from saas.auth.passwords import hash_password, needs_rehash, verify_password
 from saas.auth.roles import ADMIN, EDITING_ROLES, ROLES
 from saas.billing import services as billing
 from saas.db import db, utcnow
-from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from saas.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 from saas.mail import queue_email
 from tenants.models import Tenant
 from tenants.scoping import require_tenant_id
@@ -99,9 +100,19 @@ def list_users() -> list[User]:
 
 
 def create_user(
-    *, email: str, name: str, role: str, password: str | None = None, password_hash: str = ""
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str | None = None,
+    password_hash: str = "",
+    logged_as: str | None = "user.created",
+    log_details: dict | None = None,
 ) -> User:
-    """Add a user to the current tenant; refuses an e-mail the tenant already has."""
+    """Add a user to the current tenant; refuses an e-mail the tenant already has.
+
+    The security log gets ``logged_as`` (``user.invited`` for an invitation; None when the
+    caller logs the creation itself, as a new workspace does for its first admin)."""
     email = normalize_email(email)
     name = clean_name(name)
     check_role(role)
@@ -115,6 +126,8 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     billing.seats_changed()
+    if logged_as:
+        security_log.record(logged_as, target=email, details={"role": role, **(log_details or {})})
     return user
 
 
@@ -125,16 +138,27 @@ def authenticate(*, tenant: Tenant, email: str, password: str, ip: str) -> User:
     account, and an unknown e-mail costs a hash verification too (no account enumeration).
     """
     email = (email or "").strip().lower()
-    throttle.check_login_allowed(tenant_id=tenant.id, email=email, ip=ip)
     user = find_user_by_email(email) if email else None
+    try:
+        throttle.check_login_allowed(tenant_id=tenant.id, email=email, ip=ip)
+    except TooManyAttempts:
+        security_log.record("auth.sign_in_throttled", actor=user or email, ip=ip)
+        raise
     ok = verify_password(user.password_hash if user else None, password or "")
     if not ok or user is None or not user.is_active:
         throttle.record_login_failure(tenant_id=tenant.id, email=email, ip=ip)
+        reason = "unknown account" if user is None else "wrong password"
+        if ok and user is not None:
+            reason = "deactivated account"
+        security_log.record(
+            "auth.sign_in_failed", actor=user or email, ip=ip, details={"reason": reason}
+        )
         raise ValidationFailed("That e-mail and password do not match an active account.")
     throttle.clear_login_failures(tenant_id=tenant.id, email=email)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     record_login(user)
+    security_log.record("auth.sign_in", actor=user, ip=ip, details={"method": "password"})
     return user
 
 
@@ -203,6 +227,7 @@ def request_password_reset(*, email: str, tenant: Tenant, reset_url_for) -> None
     token = issue_user_token(
         user, purpose=RESET, ttl_seconds=current_app.config["PASSWORD_RESET_TTL_SECONDS"]
     )
+    security_log.record("auth.password_reset_requested", actor=user, target=user.email)
     queue_email(
         to=user.email,
         subject=f"Reset your {tenant.name} password",
@@ -222,6 +247,7 @@ def reset_password(*, token: str, password: str) -> User:
         raise NotFound("This link is invalid or has expired.")
     user.password_hash = hash_password(password)
     db.session.flush()
+    security_log.record("auth.password_reset", actor=user, target=user.email)
     return user
 
 
@@ -244,7 +270,7 @@ def invite_user(
     (``extra_seat_accepted``); otherwise ``ExtraSeatNeedsConfirmation`` carries the quote.
     """
     billing.confirm_extra_seat(role, accepted=extra_seat_accepted)
-    user = create_user(email=email, name=name, role=role)
+    user = create_user(email=email, name=name, role=role, logged_as="user.invited")
     user.invited_at = utcnow()
     token = issue_user_token(
         user, purpose=INVITE, ttl_seconds=current_app.config["INVITATION_TTL_SECONDS"]
@@ -268,6 +294,7 @@ def resend_invitation(*, user: User, invited_by: User, tenant: Tenant, accept_ur
         user, purpose=INVITE, ttl_seconds=current_app.config["INVITATION_TTL_SECONDS"]
     )
     user.invited_at = utcnow()
+    security_log.record("user.invitation_resent", target=user.email)
     queue_email(
         to=user.email,
         subject=f"Reminder: {invited_by.name} invited you to {tenant.name} on Trellis",
@@ -287,6 +314,7 @@ def accept_invitation(*, token: str, password: str, name: str | None = None) -> 
     if name:
         user.name = name
     record_login(user)
+    security_log.record("user.joined", actor=user, target=user.email)
     return user
 
 
@@ -305,14 +333,18 @@ def deactivate_user(*, user: User, by: User) -> None:
     user.is_active = False
     db.session.flush()
     billing.seats_changed()
+    security_log.record("user.deactivated", actor=by, target=user.email)
 
 
 def reactivate_user(*, user: User) -> None:
     if not user.is_active:
         billing.require_seat_for(user.role)
+    was_active = user.is_active
     user.is_active = True
     db.session.flush()
     billing.seats_changed()
+    if not was_active:
+        security_log.record("user.reactivated", target=user.email)
 
 
 def change_role(*, user: User, role: str, by: User) -> None:
@@ -321,6 +353,11 @@ def change_role(*, user: User, role: str, by: User) -> None:
         raise Conflict("A workspace needs at least one active admin.")
     if user.is_active and role in EDITING_ROLES and user.role not in EDITING_ROLES:
         billing.require_seat_for(role)
+    previous = user.role
     user.role = role
     db.session.flush()
     billing.seats_changed()
+    if previous != role:
+        security_log.record(
+            "user.role_changed", actor=by, target=user.email, details={"from": previous, "to": role}
+        )

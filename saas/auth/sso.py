@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 
+from saas import security_log
 from saas.auth import sso_services as sso
 from saas.auth.models import SsoProvider
+from saas.db import db
 from saas.errors import NotFound, UserError
 from saas.sessions import start_session
 from saas.web import tenant_required
@@ -69,6 +71,13 @@ def callback(provider_id: str):
             redirect_uri=redirect_uri(provider.id),
         )
     except UserError as error:
+        # Kept although the answer is an error: the admin sees refused sign-ins.
+        db.session.rollback()
+        security_log.record(
+            "auth.sso_sign_in_failed",
+            details={"provider": provider.name, "reason": error.message[:300]},
+        )
+        db.session.commit()
         return _failed(provider, error)
     start_session(user)
     flash(f"Signed in with {provider.name}.", "success")

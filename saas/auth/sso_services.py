@@ -36,6 +36,7 @@ from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 from sqlalchemy import select
 
+from saas import security_log
 from saas.auth import services as accounts
 from saas.auth.models import SsoProvider, User
 from saas.auth.roles import MEMBER
@@ -225,7 +226,19 @@ def create_provider(
     )
     db.session.add(provider)
     db.session.flush()
+    security_log.record("sso.provider_created", target=provider.name, details=_logged(provider))
     return provider
+
+
+def _logged(provider: SsoProvider) -> dict:
+    """What the security log keeps of a provider's settings (never the secret)."""
+    return {
+        "issuer": provider.issuer,
+        "client_id": provider.client_id,
+        "allow_signup": provider.allow_signup,
+        "default_role": provider.default_role,
+        "enabled": provider.enabled,
+    }
 
 
 def update_provider(
@@ -242,6 +255,7 @@ def update_provider(
     """Change a provider; a blank ``client_secret`` keeps the stored one."""
     if enabled:
         require_feature("sso")  # on a plan without single sign-on it can only be disabled
+    before = {"name": provider.name, **_logged(provider)}
     _apply(
         provider,
         name=name,
@@ -253,10 +267,17 @@ def update_provider(
         enabled=enabled,
     )
     db.session.flush()
+    after = {"name": provider.name, **_logged(provider)}
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if client_secret:
+        changes["client_secret"] = "replaced"
+    if changes:
+        security_log.record("sso.provider_changed", target=provider.name, details=changes)
     return provider
 
 
 def delete_provider(*, provider: SsoProvider) -> None:
+    security_log.record("sso.provider_deleted", target=provider.name, details=_logged(provider))
     db.session.delete(provider)
     db.session.flush()
 
@@ -531,6 +552,7 @@ def complete_login(
 
     user = _match_user(provider=provider, identity=identity)
     accounts.record_login(user)
+    security_log.record("auth.sso_sign_in", actor=user, details={"provider": provider.name})
     log.info("sso %s: signed in user %s", provider.id, user.id)
     return user
 
@@ -562,6 +584,11 @@ def _match_user(*, provider: SsoProvider, identity: dict) -> User:
         )
     name = " ".join(str(identity.get("name") or "").split())[:200] or email.split("@")[0]
     try:
-        return accounts.create_user(email=email, name=name, role=provider.default_role)
+        return accounts.create_user(
+            email=email,
+            name=name,
+            role=provider.default_role,
+            log_details={"via": f"single sign-on ({provider.name})"},
+        )
     except UserError:
         raise SsoRefused("We could not create your account. Ask an admin to invite you.") from None

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from saas import security_log
 from saas.auth import services as accounts
 from saas.auth.models import SsoProvider
 from saas.db import db
@@ -150,6 +151,7 @@ def handoff(token: str):
     except NotFound:
         return render_template("auth/link_invalid.html"), 404
     accounts.record_login(user)
+    security_log.record("auth.sign_in", actor=user, details={"method": "sign-up"})
     start_session(user)
     flash(f"Welcome to your new workspace, {user.name}!", "success")
     return redirect(url_for("home.index"), 303)
