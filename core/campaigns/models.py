@@ -133,7 +133,7 @@ CAMPAIGN = register_object(
                     "status",
                     "Status",
                     "picklist",
-                    picklist(CAMPAIGN_STATUSES),
+                    picklist(CAMPAIGN_STATUSES, closed=("completed", "aborted")),
                     required=True,
                     default="planned",
                     column="status",

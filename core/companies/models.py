@@ -44,10 +44,14 @@ INDUSTRIES = (
 SIZES = ("1-10", "11-50", "51-200", "201-1000", "1001+")
 
 
-def picklist(values) -> dict:
+def picklist(values, *, closed=()) -> dict:
     """The options of a standard picklist: API values in snake case, each with the label
-    people read ("service_request": "Service request")."""
-    return {"values": [{"value": v, "label": _label(v)} for v in values]}
+    people read ("service_request": "Service request"); ``closed``: the end states, whose
+    board columns are collapsed (a ticket's resolved and closed)."""
+    options = {"values": [{"value": v, "label": _label(v)} for v in values]}
+    if closed:
+        options["closed_values"] = list(closed)
+    return options
 
 
 def _label(value: str) -> str:

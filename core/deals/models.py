@@ -193,7 +193,7 @@ DEAL = register_object(
                     "status",
                     "Status",
                     "picklist",
-                    picklist(STAGE_KINDS),
+                    picklist(STAGE_KINDS, closed=("won", "lost")),
                     column="status",
                     system=True,
                     help_text="Follows the kind of the deal's stage.",

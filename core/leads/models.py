@@ -113,7 +113,7 @@ LEAD = register_object(
                     "status",
                     "Status",
                     "picklist",
-                    picklist(LEAD_STATUSES),
+                    picklist(LEAD_STATUSES, closed=("unqualified", "converted")),
                     required=True,
                     default="new",
                     column="status",

@@ -7,9 +7,16 @@ the object (a lost deal needs a reason) and every right applies.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from core.objects.choices import Choice, ChoiceGroup, metadata_choices, picklist_choices
-from core.objects.records import Filter, hidden_fields, list_records, read_only_fields
+from core.objects.records import (
+    Filter,
+    group_totals,
+    hidden_fields,
+    list_records,
+    read_only_fields,
+)
 from core.objects.registry import FieldSpec, ObjectSpec, object_for_tenant
 from saas.auth.models import User
 from saas.errors import ValidationFailed
@@ -18,10 +25,24 @@ CARDS_PER_COLUMN = 50
 
 
 @dataclass(frozen=True)
+class ColumnSum:
+    currency: str
+    amount: Decimal
+    weighted: Decimal | None  # None: the object has no weight (a probability)
+
+
+@dataclass(frozen=True)
 class BoardColumn:
     choice: Choice | None  # None: the records without a value
     records: list
     more: bool  # more records than the column shows
+    count: int = 0  # every record of the column, not only those shown
+    sums: tuple[ColumnSum, ...] = ()  # per currency
+
+    @property
+    def collapsed(self) -> bool:
+        """End states (won, lost, closed) start folded, so the open work fits the screen."""
+        return self.choice is not None and self.choice.closed
 
 
 @dataclass(frozen=True)
@@ -33,6 +54,8 @@ class Board:
     group_field: FieldSpec | None  # the field that holds the group (a deal's pipeline)
     columns: list[BoardColumn]
     movable: bool  # the user may change the field
+    amount_field: FieldSpec | None = None  # what the columns total
+    weight_field: FieldSpec | None = None  # what weighs the total (a probability)
 
 
 def board_fields(obj: ObjectSpec, role: str | None) -> list[FieldSpec]:
@@ -73,6 +96,19 @@ def default_board_field(obj: ObjectSpec, role: str | None) -> FieldSpec | None:
     return fields[0] if fields else None
 
 
+def totals_fields(obj: ObjectSpec, role: str | None) -> tuple[FieldSpec | None, FieldSpec | None]:
+    """The amount a board's columns total and its weight, among the fields ``role`` sees: the
+    object's own (a deal's amount and probability), else its first currency field that can
+    be summed."""
+    hidden = hidden_fields(obj, role)
+    visible = {name: spec for name, spec in obj.fields.items() if name not in hidden}
+    amount = visible.get(obj.amount_field or "")
+    if amount is None and obj.amount_field is None:
+        amount = next((s for s in visible.values() if s.type == "currency" and s.sort_column), None)
+    weight = visible.get(obj.weight_field or "") if amount is not None else None
+    return amount, weight
+
+
 def load_board(
     object_name: str,
     field_name: str,
@@ -102,6 +138,15 @@ def load_board(
         if metadata.group_field and group is not None:
             group_field = obj.fields.get(metadata.group_field)
             base_filters.append(Filter(metadata.group_field, "eq", group.id))
+    amount, weight = totals_fields(obj, actor.role)
+    totals = group_totals(
+        obj.api_name,
+        spec.api_name,
+        filters=base_filters,
+        amount_field=amount.api_name if amount else None,
+        weight_field=weight.api_name if weight else None,
+        actor=actor,
+    )
     columns = []
     # Retired picklist values cannot be filtered on (nor chosen): their records show in the
     # list view only.
@@ -120,6 +165,12 @@ def load_board(
         )
         # The column of records without a value only while there are some.
         if records or choice is not None:
-            columns.append(BoardColumn(choice, records, next_cursor is not None))
+            total = totals.get(choice.id if choice else None)
+            sums = tuple(
+                ColumnSum(currency, value, weighted)
+                for currency, (value, weighted) in sorted((total.sums if total else {}).items())
+            )
+            count = total.count if total else len(records)
+            columns.append(BoardColumn(choice, records, next_cursor is not None, count, sums))
     movable = spec.api_name not in read_only_fields(obj, actor.role)
-    return Board(obj, spec, groups, group, group_field, columns, movable)
+    return Board(obj, spec, groups, group, group_field, columns, movable, amount, weight)

@@ -64,6 +64,8 @@ class Choice:
     title: str
     color: str | None = None
     active: bool = True
+    # An end state (a won or lost deal, a closed ticket): boards show its column collapsed.
+    closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,11 @@ def picklist_choices(options: dict) -> list[Choice]:
     colors = picklist_colors(options)
     labels = picklist_labels(options)
     active = set(picklist_values(options))
+    # Standard picklists name their end states (``closed_values``: a ticket's resolved and
+    # closed statuses).
+    closed = set(options.get("closed_values") or ())
     return [
-        Choice(value, labels.get(value, value), colors.get(value), value in active)
+        Choice(value, labels.get(value, value), colors.get(value), value in active, value in closed)
         for value in picklist_values(options, include_inactive=True)
     ]
 
@@ -121,7 +126,10 @@ def _pipeline_stages() -> MetadataChoices:
         ChoiceGroup(
             str(pipeline.id),
             pipeline.name,
-            [Choice(str(s.id), s.name, kind_colors.get(s.kind)) for s in stages[pipeline.id]],
+            [
+                Choice(str(s.id), s.name, kind_colors.get(s.kind), closed=s.kind != "open")
+                for s in stages[pipeline.id]
+            ],
         )
         for pipeline in pipelines
     ]

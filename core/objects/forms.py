@@ -291,6 +291,17 @@ def is_money(spec: FieldSpec) -> bool:
     return False
 
 
+def with_currency_sources(obj: ObjectSpec, names: list[str]) -> list[str]:
+    """``names`` and the fields that hold the currency of their amounts (a quote's total is
+    in the quote's currency), so that a row read for these columns can show them."""
+    sources = [
+        obj.fields[name].options.get("currency_field")
+        for name in names
+        if name in obj.fields and obj.fields[name].options.get("currency_field")
+    ]
+    return list(dict.fromkeys([*names, *(s for s in sources if s in obj.fields)]))
+
+
 def display_text(spec: FieldSpec, value, zone: ZoneInfo, row: dict | None = None) -> str:
     """A stored value as a person reads it (links and colours are the template's); amounts
     in the currency of the field, of the record ``row`` or of the workspace."""

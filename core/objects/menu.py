@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import url_for
 from sqlalchemy import select
 
 from core.objects.models import CustomObjectDefinition
@@ -21,17 +22,23 @@ class MenuEntry:
     api_name: str
     label: str
     primary: bool
+    opens_on: str = "list"  # the page the menu opens: "list" or "board"
+
+    @property
+    def url(self) -> str:
+        endpoint = "records.board" if self.opens_on == "board" else "records.index"
+        return url_for(endpoint, object_name=self.api_name)
 
 
 def objects_in_menu(user: User) -> list[MenuEntry]:
     """Standard objects in registry order, then custom objects by label; two queries."""
     names = [
-        (name, spec.label_plural, spec.menu)
+        (name, spec.label_plural, spec.menu, spec.opens_on)
         for name, spec in standard_objects().items()
         if spec.menu != MENU_NONE
     ]
     names += [
-        (name, label, MENU_MORE)
+        (name, label, MENU_MORE, "list")
         for name, label in db.session.execute(
             select(CustomObjectDefinition.api_name, CustomObjectDefinition.label_plural)
             .where(CustomObjectDefinition.retired_at.is_(None))
@@ -48,7 +55,7 @@ def objects_in_menu(user: User) -> list[MenuEntry]:
             )
         )
     return [
-        MenuEntry(name, label, place == MENU_BAR)
-        for name, label, place in names
+        MenuEntry(name, label, place == MENU_BAR, opens_on)
+        for name, label, place, opens_on in names
         if name not in denied
     ]

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from flask import g, has_request_context
 from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import null as sa_null
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.audit.models import AuditEntry
@@ -849,6 +850,72 @@ def list_records(
         last = records[-1]
         next_cursor = _encode_cursor([_cursor_raw(getattr(last, sort_column.key)), str(last.id)])
     return records, next_cursor
+
+
+@dataclass(frozen=True)
+class GroupTotals:
+    """The records of one value of a field: how many, and per currency the sum of an amount
+    and its sum weighted by a percentage (None without a weight)."""
+
+    count: int
+    sums: dict[str, tuple[Decimal, Decimal | None]]
+
+
+def group_totals(
+    object_name: str,
+    field_name: str,
+    *,
+    filters: list[Filter] = (),
+    amount_field: str | None = None,
+    weight_field: str | None = None,
+    actor: User | None,
+) -> dict[str | None, GroupTotals]:
+    """Per value of ``field_name`` (as a string; None for the records without one): the count
+    of the records ``actor`` may see that match ``filters``, and the sum of ``amount_field``
+    (weighted by ``weight_field`` / 100) per currency, in one query. An amount or weight
+    field the actor may not see is not summed: totals never tell what fields hide."""
+    obj = object_for_tenant(object_name)
+    hidden = hidden_fields(obj, actor.role if actor else None)
+    spec = obj.fields.get(field_name)
+    group = _column_for(obj, spec) if spec is not None and field_name not in hidden else None
+    if group is None:
+        raise ValidationFailed("There is no such field.", field="field")
+    amount = weight = currency = None
+    amount_spec = obj.fields.get(amount_field or "")
+    if amount_spec is not None and amount_field not in hidden:
+        amount = _column_for(obj, amount_spec)
+        source = obj.fields.get(amount_spec.options.get("currency_field") or "")
+        if source is not None and source.api_name not in hidden:
+            currency = _column_for(obj, source)
+    weight_spec = obj.fields.get(weight_field or "")
+    if amount is not None and weight_spec is not None and weight_field not in hidden:
+        weight = _column_for(obj, weight_spec)
+    columns = [group, currency if currency is not None else sa_null(), func.count()]
+    if amount is not None:
+        columns.append(func.sum(amount))
+        columns.append(func.sum(amount * weight) if weight is not None else sa_null())
+    query = records_query(obj).with_only_columns(*columns).where(obj.model.deleted_at.is_(None))
+    condition = _visible(obj, actor, "read")
+    if condition is not None:
+        query = query.where(condition)
+    for flt in filters:
+        if flt.field in hidden:
+            raise ValidationFailed("There is no such field.", field=flt.field)
+        query = query.where(_condition(obj, flt))
+    query = query.group_by(group, *([currency] if currency is not None else []))
+    from core.objects.money import currency_of
+
+    fallback = currency_of(amount_spec) if amount_spec is not None else None
+    counts: dict[str | None, int] = defaultdict(int)
+    sums: dict[str | None, dict] = defaultdict(dict)
+    for row in db.session.execute(query):
+        key = None if row[0] is None else str(row[0])
+        counts[key] += row[2]
+        if amount is not None and row[3] is not None:
+            code = row[1] or fallback
+            weighted = None if weight is None else Decimal(str(row[4] or 0)) / 100
+            sums[key][code] = (Decimal(str(row[3])), weighted)
+    return {key: GroupTotals(count, sums.get(key, {})) for key, count in counts.items()}
 
 
 def _keyset_page(query, sort_column, id_column, descending: bool, cursor, limit: int) -> list:

@@ -319,7 +319,9 @@ def list_page(object_name: str, *, view_error: UserError | None = None) -> tuple
         )
     except ValidationFailed as exc:
         records, next_cursor, error = [], None, exc
-    rows = to_api_many(obj, records, role=current_user.role, fields=columns)
+    rows = to_api_many(
+        obj, records, role=current_user.role, fields=forms.with_currency_sources(obj, columns)
+    )
     return render_template(
         "records/list.html",
         obj=obj,
@@ -404,7 +406,9 @@ def board_page(object_name: str, *, view_error: UserError | None = None) -> tupl
     records = [record for column in loaded.columns for record in column.records]
     columns = _columns(obj, fields, saved["current"])
     card_fields = [c for c in columns if c != field_name and c in obj.fields][:3]
-    rows = to_api_many(obj, records, role=role, fields=card_fields)
+    rows = to_api_many(
+        obj, records, role=role, fields=forms.with_currency_sources(obj, card_fields)
+    )
     return render_template(
         "records/board.html",
         **context

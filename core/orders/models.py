@@ -43,6 +43,8 @@ from tenants.scoping import TenantScoped
 
 QUOTE_STATUSES = ("draft", "sent", "accepted", "declined", "expired")
 ORDER_STATUSES = ("draft", "confirmed", "fulfilled", "invoiced", "paid", "cancelled")
+# End states: their board columns are collapsed.
+CLOSED_STATUSES = {QUOTE_STATUSES: ("declined", "expired"), ORDER_STATUSES: ("paid", "cancelled")}
 CREDIT_CHECK_RESULTS = ("within_limit", "over_limit", "no_limit", "not_checked")
 
 
@@ -234,7 +236,7 @@ def _header_fields(
             "status",
             "Status",
             "picklist",
-            picklist(statuses),
+            picklist(statuses, closed=CLOSED_STATUSES.get(statuses, ())),
             column="status",
             help_text="Draft when left empty.",
         ),

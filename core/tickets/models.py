@@ -132,7 +132,7 @@ TICKET = register_object(
                     "status",
                     "Status",
                     "picklist",
-                    picklist(TICKET_STATUSES),
+                    picklist(TICKET_STATUSES, closed=FINISHED_STATUSES),
                     required=True,
                     default="new",
                     column="status",

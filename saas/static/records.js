@@ -177,10 +177,29 @@
         clearTimeout(statusTimer);
         statusTimer = setTimeout(() => { status.textContent = ""; }, bad ? 8000 : 2500);
       };
-      const count = (column) => {
+      const count = (column, delta) => {
         const counter = column.querySelector("[data-count]");
-        const more = counter.textContent.endsWith("+") ? "+" : "";
-        counter.textContent = column.querySelectorAll("[data-card]").length + more;
+        counter.textContent = String(Math.max(0, (parseInt(counter.textContent, 10) || 0) + delta));
+      };
+      // After a move the columns' totals (count, sum, weighted sum) are read again from the
+      // page as the server draws it, so they follow the object's rules (a stage's probability).
+      const refreshTotals = async () => {
+        try {
+          const response = await fetch(window.location.href, { headers: { Accept: "text/html" } });
+          if (!response.ok) return;
+          const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+          fresh.querySelectorAll(".board-column").forEach((column) => {
+            const here = columnFor(column.dataset.value);
+            if (!here) return;
+            const figures = column.querySelector("[data-figures]");
+            if (figures) here.querySelector("[data-figures]").replaceChildren(...figures.childNodes);
+            const summary = column.querySelector(".column-cards > summary");
+            const mine = here.querySelector(".column-cards > summary");
+            if (summary && mine) mine.textContent = summary.textContent;
+          });
+        } catch {
+          // Offline: the counts moved with the card; the sums show again on the next load.
+        }
       };
       const move = async (card, column) => {
         const from = card.closest(".board-column");
@@ -191,7 +210,7 @@
         const placeholder = card.nextElementSibling;
         list.prepend(card);
         card.classList.add("moving");
-        count(from); count(column);
+        count(from, -1); count(column, 1);
         const data = new FormData(form);
         data.set(select.name, column.dataset.value);
         const title = card.querySelector(".card-title").textContent;
@@ -201,9 +220,10 @@
           form.querySelector("input[name=version]").value = body.version;
           select.value = column.dataset.value;
           say(`${title} moved to ${column.querySelector("h2").textContent.trim()}.`);
+          refreshTotals();
         } catch (error) {
           from.querySelector("[data-cards]").insertBefore(card, placeholder && placeholder.parentElement ? placeholder : null);
-          count(from); count(column);
+          count(from, 1); count(column, -1);
           select.value = from.dataset.value;
           say(`${title} was not moved: ${error.message}`, true);
         } finally {
