@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from core.objects.choices import PALETTE, palette_name
 from core.objects.models import FieldDefinition
 from core.objects.patterns import pattern_problem
+from saas.auth.permissions import rights_of
 from saas.auth.roles import ADMIN, ROLES
 from saas.errors import ValidationFailed
 
@@ -99,8 +100,31 @@ ROLLUP_FUNCTION_LABELS = {
     "min": "Smallest value",
     "max": "Largest value",
 }
-ACCESS_LEVELS = {"": "Can see and edit", "read_only": "Can see, not edit", "hidden": "Cannot see"}
 ACCESS_ROLES = [role for role in ROLES if role != ADMIN]
+
+
+def access_choices(role: str, object_name: str) -> list[tuple[str, str]]:
+    """The field access levels a new field can have for ``role``, in words that say what the
+    role can really do with it: a role that can neither create nor change these records
+    (viewers never can) is offered "Can see" or "Cannot see", not "Can see and edit"."""
+    rights = rights_of(role, object_name)
+    if not rights["read"]:
+        return [("", "No access (this role cannot open these records)"), ("hidden", "Cannot see")]
+    if rights["create"] or rights["update"]:
+        return [
+            ("", "Can see and edit"),
+            ("read_only", "Can see, not edit"),
+            ("hidden", "Cannot see"),
+        ]
+    return [("", "Can see"), ("hidden", "Cannot see")]
+
+
+def role_writes(role: str, object_name: str) -> bool:
+    """Whether ``role`` can create or change records of the object at all."""
+    rights = rights_of(role, object_name)
+    return bool(rights["create"] or rights["update"])
+
+
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 

@@ -106,7 +106,7 @@ def _field_form_context() -> dict:
         "option_types": field_forms.option_types,
         "target_choices": [("", "—")] + [(obj.api_name, obj.label_plural) for obj in objects],
         "function_choices": [("", "—")] + list(field_forms.ROLLUP_FUNCTION_LABELS.items()),
-        "access_levels": list(field_forms.ACCESS_LEVELS.items()),
+        "access_choices": field_forms.access_choices,
         "access_roles": [(role, ROLE_LABELS[role]) for role in field_forms.ACCESS_ROLES],
     }
 
@@ -287,7 +287,10 @@ def _field_access_page(obj: ObjectSpec, status: int = 200):
         )
         for spec in sorted(obj.fields.values(), key=lambda spec: (spec.custom, spec.position))
     ]
-    return render_template("admin/field_access.html", obj=obj, roles=roles, rows=rows), status
+    writes = {role: field_forms.role_writes(role, obj.api_name) for role, _ in roles}
+    return render_template(
+        "admin/field_access.html", obj=obj, roles=roles, rows=rows, writes=writes
+    ), status
 
 
 @bp.route("/permissions/<object_name>/fields", methods=["GET", "POST"])
