@@ -24,6 +24,43 @@ REQUIRE_SERVICES = os.environ.get("CI", "").lower() == "true" or bool(
 )
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("TRELLIS_TEST_CLOCK") or None,
+        metavar="ISO",
+        help=(
+            "start the clock at this instant (e.g. 2026-12-05T03:00+00:00, a Saturday night) "
+            "for the whole run; it ticks from there. Also TRELLIS_TEST_CLOCK. CI runs the "
+            "time-sensitive tests twice this way so the suite cannot depend on the real hour."
+        ),
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    start = config.getoption("--clock")
+    if not start:
+        return
+    import datetime as dt
+
+    import time_machine
+
+    try:
+        when = dt.datetime.fromisoformat(start)
+    except ValueError as exc:
+        raise pytest.UsageError(f"--clock {start!r} is not an ISO date and time") from exc
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    traveller = time_machine.travel(when, tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    start = config.getoption("--clock")
+    return f"clock started at {start}" if start else None
+
+
 def test_config(database_url: str, owner_url: str, **extra) -> dict:
     config = {
         "TESTING": True,
