@@ -109,6 +109,8 @@ def _register_blueprints(app: Flask) -> None:
     from core.home.views import bp as home_bp
     from core.leads.api import bp as leads_api_bp
     from core.leads.views import bp as leads_bp
+    from core.navigation.api import bp as navigation_api_bp
+    from core.navigation.views import bp as navigation_bp
     from core.objects.api import bp as objects_api_bp
     from core.objects.export_views import bp as exports_bp
     from core.objects.views import bp as records_bp
@@ -159,6 +161,8 @@ def _register_blueprints(app: Flask) -> None:
         campaigns_api_bp,
         relationships_api_bp,
         saved_views_api_bp,
+        navigation_bp,
+        navigation_api_bp,
     ):
         app.register_blueprint(blueprint)
     for blueprint in (
@@ -174,6 +178,7 @@ def _register_blueprints(app: Flask) -> None:
         campaigns_api_bp,
         relationships_api_bp,
         saved_views_api_bp,
+        navigation_api_bp,
     ):
         csrf.exempt(blueprint)
 

@@ -247,6 +247,7 @@ def _contributions(objects: list[ObjectSpec], role: str | None) -> list[tuple[di
     from core.campaigns.openapi import campaign_paths
     from core.deals.openapi import deal_paths
     from core.leads.openapi import lead_paths
+    from core.navigation.openapi import navigation_paths
     from core.objects.openapi_records import record_paths
     from core.objects.openapi_schema import schema_paths
     from core.orders.openapi import order_paths
@@ -265,6 +266,7 @@ def _contributions(objects: list[ObjectSpec], role: str | None) -> list[tuple[di
         schema_paths(names, _json, _ref, _errors),
         account_paths(names, _json, _ref, _errors),
         saved_view_paths(_json, _ref, _errors),
+        navigation_paths(_json, _ref, _errors),
         lead_paths(_json, _ref, _errors),
         deal_paths(_json, _ref, _errors),
         order_paths(_json, _ref, _errors),

@@ -1,0 +1,74 @@
+"""``/api/v1/navigation``: every role's top bar (GET, anyone with a token) and changing it
+(PUT, admins): ``{"roles": {"member": [{"object": "deals", "opens": "board"}, ...]}}``; a
+role set to null goes back to the defaults, roles left out keep theirs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+
+from core.navigation import services
+from saas.api import token_required
+from saas.auth.roles import ADMIN, ROLES
+from saas.errors import Forbidden, ValidationFailed
+
+bp = Blueprint("navigation_api", __name__, url_prefix="/api/v1")
+
+
+def navigation_to_api() -> dict:
+    return {
+        "roles": {
+            role: {
+                "configured": services.is_configured(role),
+                "items": [item.to_api() for item in items],
+            }
+            for role, items in services.all_settings().items()
+        }
+    }
+
+
+@bp.get("/navigation")
+@token_required
+def get_navigation():
+    return jsonify(navigation_to_api())
+
+
+@bp.put("/navigation")
+@token_required
+def put_navigation():
+    if g.api_user.role != ADMIN:
+        raise Forbidden("Only admins can change the navigation.")
+    body = request.get_json(silent=True) if request.data else None
+    if not isinstance(body, dict):
+        raise ValidationFailed("Send a JSON object with Content-Type: application/json.")
+    unknown = set(body) - {"roles"}
+    if unknown:
+        raise ValidationFailed(f"Unknown properties: {', '.join(sorted(map(str, unknown)))}.")
+    roles = body.get("roles")
+    if not isinstance(roles, dict):
+        raise ValidationFailed(
+            "Give the roles as an object: {role: [items] or null}.", field="roles"
+        )
+    bad = [role for role in roles if role not in ROLES]
+    if bad:
+        raise ValidationFailed(
+            f"Unknown roles: {', '.join(sorted(map(str, bad)))}. Choose from {', '.join(ROLES)}.",
+            field="roles",
+        )
+    errors: dict = {}
+    for role, items in roles.items():  # all checked before anything is stored
+        if items is None:
+            continue
+        try:
+            services.clean_items(role, items)
+        except ValidationFailed as refused:
+            errors |= {f"roles.{role}.{key}": messages for key, messages in refused.errors.items()}
+            if not refused.errors:
+                errors[f"roles.{role}"] = [refused.message]
+    if errors:
+        raise ValidationFailed("The navigation was not saved.", errors=errors)
+    for role, items in roles.items():
+        if items is None:
+            services.reset_role(role)
+        else:
+            services.set_items(role, items)
+    return jsonify(navigation_to_api())
