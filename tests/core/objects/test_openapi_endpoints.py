@@ -944,3 +944,21 @@ def test_a_view_grouped_or_filtered_by_a_list_is_refused(api):
     ):
         refused = api.post("/api/v1/views", json={"object": "deals", "name": "V", **setup})
         assert refused.status_code == 422 and field in refused.get_json()["fields"]
+
+
+@covers(("/api/v1/navigation", "get"), ("/api/v1/navigation", "put"))
+def test_navigation_answers_as_documented(api, member_api, contract):
+    path = "/api/v1/navigation"
+    got = contract.check(path, "get", api.get(path)).get_json()
+    assert {"object": "deals", "opens": "board"} in got["roles"]["member"]["items"]
+    body = {"roles": {"member": [{"object": "tickets", "opens": "board"}], "viewer": None}}
+    assert contract.accepts(path, "put", body)
+    saved = contract.check(path, "put", api.put(path, json=body)).get_json()
+    assert saved["roles"]["member"] == {
+        "configured": True,
+        "items": [{"object": "tickets", "opens": "board"}],
+    }
+    assert contract.check(path, "put", member_api.put(path, json=body)).status_code == 403
+    bad = {"roles": {"member": [{"object": "price_book_entries"}]}}
+    assert contract.check(path, "put", api.put(path, json=bad)).status_code == 422
+    assert contract.check(path, "get", member_api.get(path)).status_code == 200
