@@ -5,6 +5,10 @@ and raises when no tenant scope is active (fail closed, as django-scopes does).
 - ``tenant_scope(tenant_id)``: the block in which queries see that tenant only.
 - ``unscoped(reason)``: the logged escape hatch for maintenance; no ORM filter is added
   (on PostgreSQL the row-level security wall still shows nothing without a tenant).
+- ``platform_scope(reason)``: the narrow path for the platform's own cross-tenant work (the
+  outbox dispatcher, Stripe webhooks finding the tenant, the operator console). It opens
+  the platform tables (``billing_accounts``, ``billing_events``, ``job_outbox``) to every
+  tenant's rows and nothing else: the policies of the tenant tables ignore it.
 
 On PostgreSQL the current tenant is also handed to the database wall, per transaction,
 with ``set_config('app.tenant_id', ..., true)`` (see ``tenants.rls``).
@@ -48,6 +52,7 @@ class _Unscoped:
 
 
 _scope: ContextVar[uuid.UUID | _Unscoped | None] = ContextVar("trellis_tenant_scope", default=None)
+_platform: ContextVar[str | None] = ContextVar("trellis_platform_scope", default=None)
 
 
 class TenantScoped:
@@ -106,11 +111,37 @@ def unscoped(reason: str) -> Iterator[None]:
         _sync_database_setting()
 
 
+def in_platform_scope() -> bool:
+    return _platform.get() is not None
+
+
+@contextlib.contextmanager
+def platform_scope(reason: str) -> Iterator[None]:
+    """Run the block with every tenant's rows of the platform tables visible.
+
+    The platform tables hold the platform's relationship with each tenant (billing
+    accounts, webhook events, the job outbox), never CRM data. Their row-level security
+    policy shows a transaction its own tenant's rows, or every row inside this block; the
+    tenant tables' policies ignore it. Keep the block to the lookup that needs it, and do
+    the tenant's work in ``tenant_scope`` after it.
+    """
+    if not reason:
+        raise ValueError("platform_scope() needs a reason")
+    log.debug("entering platform scope: %s", reason)
+    token = _platform.set(reason)
+    _sync_database_setting()
+    try:
+        yield
+    finally:
+        _platform.reset(token)
+        _sync_database_setting()
+
+
 def _sync_database_setting() -> None:
     """Hand the new scope to an already open transaction (the next one gets it on begin)."""
     from tenants import rls
 
-    rls.sync_open_transaction(current_tenant_id())
+    rls.sync_open_transaction(current_tenant_id(), platform=in_platform_scope())
 
 
 def _touches_tenant_tables(statement) -> bool:

@@ -1,10 +1,12 @@
 """Billing state: one account per tenant, the webhook events seen, and the invoices.
 
-``billing_accounts`` and ``billing_events`` are platform tables (like ``tenants``): Stripe's
-webhooks arrive on the base domain before any tenant is known, and the operator console
-lists every tenant's plan and seats. They hold the platform's relationship with the tenant
-(plan, seat count, provider ids), no CRM data. Invoices are the tenant's own documents, so
-``billing_invoices`` is a tenant table under both walls.
+``billing_accounts`` and ``billing_events`` are platform tables: they hold the platform's
+relationship with each tenant (plan, seat count, provider ids), no CRM data, keyed by
+``for_tenant`` rather than the ORM wall's ``tenant_id``. On PostgreSQL they are under forced
+row-level security: a transaction sees its own tenant's rows, and every tenant's only in
+``platform_scope()`` (Stripe's webhooks arrive on the base domain before any tenant is
+known; the operator console lists every tenant's plan and seats). Invoices are the
+tenant's own documents, so ``billing_invoices`` is a tenant table under both walls.
 """
 
 from __future__ import annotations

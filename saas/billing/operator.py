@@ -1,7 +1,8 @@
 """What the platform operator console shows: every tenant's plan, seats, status and MRR.
 
 It reads the platform tables only (``tenants`` and ``billing_accounts``), never a tenant's
-CRM data, so it needs no tenant scope.
+CRM data: it needs no tenant scope, and reads every tenant's billing account in the
+platform scope (``billing_accounts`` is under row-level security).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from saas.billing.models import BillingAccount, OperatorAuditEntry
 from saas.billing.services import summarize
 from saas.db import db
 from tenants.models import Tenant
+from tenants.scoping import platform_scope
 
 
 @dataclass(frozen=True)
@@ -36,12 +38,13 @@ class TenantBillingRow:
 
 def tenant_billing_rows() -> list[TenantBillingRow]:
     """Every live tenant, newest first, with its billing as the state machine sees it now."""
-    pairs = db.session.execute(
-        select(Tenant, BillingAccount)
-        .outerjoin(BillingAccount, BillingAccount.for_tenant == Tenant.id)
-        .where(Tenant.status != "deleted")
-        .order_by(Tenant.created_at.desc())
-    ).all()
+    with platform_scope("operator console: every tenant's plan and seats"):
+        pairs = db.session.execute(
+            select(Tenant, BillingAccount)
+            .outerjoin(BillingAccount, BillingAccount.for_tenant == Tenant.id)
+            .where(Tenant.status != "deleted")
+            .order_by(Tenant.created_at.desc())
+        ).all()
     rows = []
     for tenant, account in pairs:
         if account is None:

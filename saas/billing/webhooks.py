@@ -21,7 +21,7 @@ from saas.billing import services
 from saas.billing.backends import get_backend
 from saas.billing.models import BillingAccount, BillingEvent
 from saas.db import db
-from tenants.scoping import tenant_scope
+from tenants.scoping import platform_scope, tenant_scope
 
 log = logging.getLogger(__name__)
 
@@ -90,23 +90,32 @@ def _find_account(obj: dict) -> BillingAccount | None:
 
 
 def handle_stripe_event(event: dict) -> str:
-    """Apply a verified event; returns what happened (for the response and the logs)."""
-    recorded = _record(event)
-    if recorded is None:
-        return "duplicate"
+    """Apply a verified event; returns what happened (for the response and the logs).
+
+    Only the lookup runs in the platform scope (the event arrives on the base domain and
+    names a Stripe customer or subscription, not our tenant); the handler runs in the
+    tenant's scope, as any of the tenant's own work does.
+    """
     obj = (event.get("data") or {}).get("object") or {}
-    account = _find_account(obj)
-    if account is None:
-        recorded.outcome = "unmatched"
-        return "unmatched"
-    recorded.for_tenant = account.for_tenant
-    handler = HANDLERS.get(event["type"])
+    with platform_scope("stripe webhook: record the event and find its tenant"):
+        recorded = _record(event)
+        if recorded is None:
+            return "duplicate"
+        account = _find_account(obj)
+        if account is None:
+            recorded.outcome = "unmatched"
+            db.session.flush()
+            return "unmatched"
+        recorded.for_tenant = account.for_tenant
+        handler = HANDLERS.get(event["type"])
+        if handler is None:
+            recorded.outcome = "ignored"
+        db.session.flush()
     if handler is None:
-        recorded.outcome = "ignored"
         return "ignored"
     with tenant_scope(account.for_tenant):
         handler(account, obj)
-    db.session.flush()
+        db.session.flush()
     return "handled"
 
 

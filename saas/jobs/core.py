@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from saas.db import db, utcnow
 from saas.jobs.models import JobEffect, OutboxJob
-from tenants.scoping import tenant_scope
+from tenants.scoping import TenantScopeError, current_tenant_id, platform_scope, tenant_scope
 
 log = logging.getLogger(__name__)
 
@@ -61,20 +61,24 @@ def enqueue(
     name = getattr(job, "job_name", None)
     if name not in JOBS:
         raise ValueError(f"{job!r} is not declared with @tenant_job")
-    if dedup_key is not None:
-        pending = db.session.scalar(select(OutboxJob).where(OutboxJob.dedup_key == dedup_key))
-        if pending is not None:
-            return
-    db.session.add(
-        OutboxJob(
-            job_name=name,
-            for_tenant=tenant_id,
-            args=[str(i) for i in ids],
-            dedup_key=dedup_key,
-            run_after=utcnow() + (delay or dt.timedelta()),
+    if current_tenant_id() not in (None, tenant_id):
+        raise TenantScopeError("a job enqueued for another tenant")
+    # The outbox row is the tenant's (its RLS policy checks for_tenant): written in its scope.
+    with tenant_scope(tenant_id):
+        if dedup_key is not None:
+            pending = db.session.scalar(select(OutboxJob).where(OutboxJob.dedup_key == dedup_key))
+            if pending is not None:
+                return
+        db.session.add(
+            OutboxJob(
+                job_name=name,
+                for_tenant=tenant_id,
+                args=[str(i) for i in ids],
+                dedup_key=dedup_key,
+                run_after=utcnow() + (delay or dt.timedelta()),
+            )
         )
-    )
-    db.session.flush()
+        db.session.flush()
     if has_request_context():
         g.trellis_jobs_pending = True
 
@@ -102,6 +106,16 @@ def _redis_queue():
 
 def dispatch_outbox(*, limit: int = 500) -> int:
     """Hand due outbox jobs to RQ, or run them here without Redis. Returns how many."""
+    with platform_scope("outbox dispatcher: the due jobs of every tenant"):
+        count, run_here = _dispatch_due(limit)
+    # Without Redis the jobs run here, each in its tenant's scope (not the platform's).
+    for outbox_id in run_here:
+        run_outbox_job(str(outbox_id), in_process=True)
+    return count
+
+
+def _dispatch_due(limit: int) -> tuple[int, list[uuid.UUID]]:
+    """Hand the due jobs to RQ; without Redis, the ids of those to run in this process."""
     now = utcnow()
     due = db.session.scalars(
         select(OutboxJob)
@@ -116,7 +130,7 @@ def dispatch_outbox(*, limit: int = 500) -> int:
         .limit(limit)
     ).all()
     if not due:
-        return 0
+        return 0, []
     if current_app.config.get("REDIS_URL"):
         from rq import Retry
 
@@ -134,12 +148,10 @@ def dispatch_outbox(*, limit: int = 500) -> int:
                 job_id=f"outbox-{row.id}-{row.attempts}",
             )
         db.session.commit()
-        return len(due)
+        return len(due), []
     ids = [row.id for row in due]
     db.session.commit()
-    for outbox_id in ids:
-        run_outbox_job(str(outbox_id), in_process=True)
-    return len(ids)
+    return len(ids), ids
 
 
 def run_outbox_job(outbox_id: str, *, in_process: bool = False) -> str:
@@ -147,31 +159,39 @@ def run_outbox_job(outbox_id: str, *, in_process: bool = False) -> str:
     if not has_app_context():
         with _worker_app().app_context():
             return run_outbox_job(outbox_id, in_process=in_process)
-    row = db.session.get(OutboxJob, uuid.UUID(outbox_id))
-    if row is None:
-        return "already done"
-    spec = JOBS.get(row.job_name)
+    with platform_scope("outbox job: which tenant it runs for"):
+        row = db.session.get(OutboxJob, uuid.UUID(outbox_id))
+        if row is None:
+            return "already done"
+        tenant_id, args, name, row_id = row.for_tenant, list(row.args), row.job_name, row.id
+        db.session.commit()
+    return _run_for_tenant(tenant_id, name, row_id, args, in_process=in_process)
+
+
+def _run_for_tenant(
+    tenant_id: uuid.UUID, job_name: str, row_id: uuid.UUID, args: list, *, in_process: bool
+) -> str:
+    spec = JOBS.get(job_name)
     if spec is None:
         _import_job_modules()
-        spec = JOBS.get(row.job_name)
+        spec = JOBS.get(job_name)
     if spec is None:
-        raise LookupError(f"unknown job {row.job_name}")
-    tenant_id, args = row.for_tenant, list(row.args)
-    db.session.commit()
+        raise LookupError(f"unknown job {job_name}")
     try:
         with tenant_scope(tenant_id):
             spec.func(tenant_id, *args)
-            db.session.execute(delete(OutboxJob).where(OutboxJob.id == row.id))
+            db.session.execute(delete(OutboxJob).where(OutboxJob.id == row_id))
             db.session.commit()
     except Exception as exc:
         db.session.rollback()
         log.exception("job %s for tenant %s failed", spec.name, tenant_id)
-        failed = db.session.get(OutboxJob, row.id)
-        if failed is not None:
-            failed.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if in_process:
-                failed.attempts += 1
-                failed.dispatched_at = utcnow()
+        with tenant_scope(tenant_id):
+            failed = db.session.get(OutboxJob, row_id)
+            if failed is not None:
+                failed.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                if in_process:
+                    failed.attempts += 1
+                    failed.dispatched_at = utcnow()
             db.session.commit()
         if not in_process:
             raise

@@ -17,7 +17,9 @@ class OutboxJob(db.Model):
     """A job to run, written in the same transaction as the change that needs it.
 
     A platform table, like the queue in Redis it feeds: it names a job and the tenant and
-    object ids it concerns, and holds no tenant data, so the sweeper can see every row.
+    object ids it concerns, and holds no CRM data. On PostgreSQL it is under forced
+    row-level security: a tenant's transaction sees its own jobs; the dispatcher sees every
+    row in ``platform_scope()``.
     """
 
     __tablename__ = "job_outbox"

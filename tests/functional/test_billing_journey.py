@@ -9,6 +9,7 @@ from sqlalchemy import select
 from saas.billing.models import BillingAccount
 from saas.db import db
 from tenants.models import Tenant
+from tenants.scoping import tenant_scope
 from tests.saas.billing.conftest import Clock
 
 SIGNUP = {
@@ -24,9 +25,10 @@ HOST = "http://bluefin.localhost"
 def _account(app) -> BillingAccount:
     with app.app_context():
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "bluefin"))
-        account = db.session.scalar(
-            select(BillingAccount).where(BillingAccount.for_tenant == tenant.id)
-        )
+        with tenant_scope(tenant.id):
+            account = db.session.scalar(
+                select(BillingAccount).where(BillingAccount.for_tenant == tenant.id)
+            )
         db.session.expunge(account)
         db.session.rollback()
         return account

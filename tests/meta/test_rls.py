@@ -8,10 +8,13 @@ without PostgreSQL, are they skipped.
 from __future__ import annotations
 
 import os
+import re
 import uuid
+from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.exc import ProgrammingError
 
 from saas.app import create_app
 from saas.db import db
@@ -19,8 +22,28 @@ from tests import pg
 from tests.conftest import REQUIRE_SERVICES, add_user, make_tenant, test_config
 
 PG_HOST = os.environ.get("PG_HOST", "127.0.0.1")
-OWNER_URL = f"postgresql+psycopg://postgres@{PG_HOST}:5432/trellis_test_rls"
-APP_URL = f"postgresql+psycopg://trellis_app:trellis_app@{PG_HOST}:5432/trellis_test_rls"
+# On the SQLite run these tests build their own database (another name: TRELLIS_TEST_RLS_DB).
+RLS_DB = os.environ.get("TRELLIS_TEST_RLS_DB", "trellis_test_rls")
+OWNER_URL = f"postgresql+psycopg://postgres@{PG_HOST}:5432/{RLS_DB}"
+APP_URL = f"postgresql+psycopg://trellis_app:trellis_app@{PG_HOST}:5432/{RLS_DB}"
+OPERATIONS_DOC = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
+
+# The only tables without row-level security, each with the reason it needs none. A new
+# table without RLS fails the test below until it is under RLS or listed here (and in
+# docs/operations.md, "Tables without row-level security") with a reason a reviewer accepts.
+TABLES_WITHOUT_RLS = {
+    "tenants": "the registry of workspaces: a request's host is matched to its tenant "
+    "before any tenant is known; slug, name, plan and status only, no CRM data",
+    "login_failures": "the sign-in throttle counts failures per IP across tenants; no "
+    "tenant id and no e-mail in clear (account_key is a keyed hash)",
+    "operator_audit_entries": "the platform operator's own actions in the operator "
+    "console, not any tenant's; no tenant id",
+    "alembic_version": "the migration history: the owner's alone, the app role has no "
+    "privilege on it at all",
+}
+# Platform tables: one row per tenant in ``for_tenant``, readable across tenants only in
+# platform_scope() (the outbox dispatcher, Stripe webhooks, the operator console).
+PLATFORM_TABLES = ("billing_accounts", "billing_events", "job_outbox")
 
 
 @pytest.fixture(scope="module")
@@ -162,8 +185,6 @@ def test_rls_alone_shows_no_foreign_rows(pg_app, app_role):
 def test_rls_refuses_writing_a_row_for_another_tenant(pg_app, app_role):
     acme = make_tenant(pg_app, "acme")
     globex = make_tenant(pg_app, "globex")
-    from sqlalchemy.exc import ProgrammingError
-
     transaction = app_role.begin()
     app_role.execute(text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(acme["id"])})
     with pytest.raises(ProgrammingError, match="row-level security"):
@@ -175,3 +196,161 @@ def test_rls_refuses_writing_a_row_for_another_tenant(pg_app, app_role):
             {"t": globex["id"], "id": uuid.uuid4()},
         )
     transaction.rollback()
+
+
+def _tables_without_rls(connection) -> set[str]:
+    return set(
+        connection.scalars(
+            text(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') "
+                "AND NOT (c.relrowsecurity AND c.relforcerowsecurity)"
+            )
+        )
+    )
+
+
+def test_only_the_allow_listed_tables_have_no_rls(owner):
+    without = _tables_without_rls(owner)
+    unexpected = without - set(TABLES_WITHOUT_RLS)
+    assert not unexpected, (
+        f"tables without forced row-level security: {sorted(unexpected)}; call "
+        "tenants.rls.enable_tenant_rls (or enable_platform_rls) in the migration, or add "
+        "the table to TABLES_WITHOUT_RLS with its reason"
+    )
+    assert without == set(TABLES_WITHOUT_RLS), "stale entries in TABLES_WITHOUT_RLS"
+
+
+def test_the_operations_guide_lists_the_same_tables_without_rls():
+    text_ = OPERATIONS_DOC.read_text()
+    section = text_.split("### Tables without row-level security", 1)[1].split("\n#", 1)[0]
+    listed = set(re.findall(r"^- `([a-z_]+)`", section, flags=re.M))
+    assert listed == set(TABLES_WITHOUT_RLS)
+
+
+def test_platform_tables_have_forced_rls_and_the_platform_policy(owner):
+    for table in PLATFORM_TABLES:
+        enabled, forced = owner.execute(
+            text("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = :t"),
+            {"t": table},
+        ).one()
+        assert enabled and forced, table
+        policy = owner.execute(
+            text("SELECT qual, with_check FROM pg_policies WHERE tablename = :t"), {"t": table}
+        ).one()
+        for clause in policy:
+            assert "for_tenant" in clause and "app.tenant_id" in clause, table
+            assert "app.platform" in clause, table
+
+
+def test_the_tenant_tables_ignore_the_platform_setting(pg_app, app_role):
+    make_tenant(pg_app, "acme")
+    with app_role.begin():
+        app_role.execute(text("SELECT set_config('app.platform', 'on', true)"))
+        assert app_role.scalar(text("SELECT count(*) FROM users")) == 0
+
+
+def _as_tenant(connection, tenant_id) -> None:
+    connection.execute(text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(tenant_id)})
+
+
+def test_another_tenant_cannot_read_or_change_a_billing_account(pg_app, app_role):
+    """The attack of issue 10: as the app role with tenant B set, A's billing row was read
+    and its plan updated."""
+    from saas.billing import services
+    from saas.jobs.core import enqueue
+    from saas.mail import deliver_outbox_job
+    from tenants.scoping import tenant_scope
+
+    acme = make_tenant(pg_app, "acme")
+    globex = make_tenant(pg_app, "globex")
+    with pg_app.app_context():
+        for tenant in (acme, globex):
+            with tenant_scope(tenant["id"]):
+                services.get_account()
+                enqueue(deliver_outbox_job, tenant["id"], dedup_key=f"mail:{tenant['id']}")
+                db.session.commit()
+    owner_engine = create_engine(pg_urls_of(pg_app)[1])
+    with owner_engine.begin() as owner_connection:
+        owner_connection.execute(
+            text(
+                "INSERT INTO billing_events (id, event_ref, event_type, for_tenant, outcome, "
+                "received_at) VALUES (:id, 'evt_acme', 'invoice.paid', :t, 'handled', now())"
+            ),
+            {"id": uuid.uuid4(), "t": acme["id"]},
+        )
+    owner_engine.dispose()
+
+    with app_role.begin():
+        _as_tenant(app_role, globex["id"])
+        for table in PLATFORM_TABLES:
+            seen = app_role.scalar(
+                text(f'SELECT count(*) FROM "{table}" WHERE for_tenant = :a'), {"a": acme["id"]}
+            )
+            assert seen == 0, table
+        changed = app_role.execute(
+            text("UPDATE billing_accounts SET plan = 'enterprise' WHERE for_tenant = :a"),
+            {"a": acme["id"]},
+        )
+        assert changed.rowcount == 0
+        assert (
+            app_role.execute(
+                text("DELETE FROM job_outbox WHERE for_tenant = :a"), {"a": acme["id"]}
+            ).rowcount
+            == 0
+        )
+        # Its own account stays visible and writable.
+        assert app_role.scalar(text("SELECT count(*) FROM billing_accounts")) == 1
+        assert app_role.scalar(text("SELECT count(*) FROM job_outbox")) == 1
+
+    transaction = app_role.begin()
+    _as_tenant(app_role, globex["id"])
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        app_role.execute(
+            text("UPDATE billing_accounts SET for_tenant = :a WHERE for_tenant = :g"),
+            {"a": acme["id"], "g": globex["id"]},
+        )
+    transaction.rollback()
+
+    with app_role.begin():  # no tenant: nothing at all
+        for table in PLATFORM_TABLES:
+            assert app_role.scalar(text(f'SELECT count(*) FROM "{table}"')) == 0, table
+
+    with app_role.begin():
+        app_role.execute(text("SELECT set_config('app.platform', 'on', true)"))
+        assert app_role.scalar(text("SELECT count(*) FROM billing_accounts")) == 2
+        assert app_role.scalar(text("SELECT count(*) FROM job_outbox")) == 2
+        assert app_role.scalar(text("SELECT count(*) FROM billing_events")) == 1
+
+    with pg_app.app_context(), tenant_scope(globex["id"]):  # and through the ORM
+        from saas.billing.models import BillingAccount
+
+        plans = db.session.scalars(select(BillingAccount.for_tenant)).all()
+        assert plans == [globex["id"]]
+        db.session.rollback()
+
+
+def test_the_platform_scope_is_what_the_dispatcher_and_webhooks_use(pg_app):
+    from saas.billing.models import BillingAccount
+    from saas.billing.services import get_account
+    from tenants.scoping import platform_scope, tenant_scope
+
+    tenants = [make_tenant(pg_app, "acme"), make_tenant(pg_app, "globex")]
+    with pg_app.app_context():
+        for tenant in tenants:
+            with tenant_scope(tenant["id"]):
+                get_account()
+                db.session.commit()
+        count = select(func.count()).select_from(BillingAccount)
+        assert db.session.scalar(count) == 0
+        with platform_scope("test"):
+            assert db.session.scalar(count) == 2
+        assert db.session.scalar(count) == 0  # the open transaction forgot it again
+        db.session.rollback()
+
+
+def pg_urls_of(application) -> tuple[str, str]:
+    return (
+        application.config["SQLALCHEMY_DATABASE_URI"],
+        application.config["DATABASE_OWNER_URL"],
+    )

@@ -13,7 +13,7 @@ from saas.app import create_app
 from saas.db import db
 from saas.jobs import dispatch_outbox, enqueue, record_effect, tenant_job
 from saas.jobs.models import JobEffect, OutboxJob
-from tenants.scoping import current_tenant_id, tenant_scope
+from tenants.scoping import current_tenant_id, platform_scope, tenant_scope
 from tests.conftest import REQUIRE_SERVICES, test_config
 
 REDIS_URL = os.environ.get("TRELLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -38,7 +38,7 @@ def _clear_effects():
 
 
 def _outbox_count(app) -> int:
-    with app.app_context():
+    with app.app_context(), platform_scope("test: every tenant's jobs"):
         return db.session.scalar(select(func.count()).select_from(OutboxJob))
 
 
@@ -87,13 +87,17 @@ def test_failed_job_stays_in_the_outbox_and_is_retried_later(app, tenant):
             enqueue(failing_job, tenant["id"])
             db.session.commit()
         dispatch_outbox()
-        row = db.session.scalar(select(OutboxJob))
-        assert row.attempts == 1 and "boom" in row.last_error
+        with tenant_scope(tenant["id"]):
+            row = db.session.scalar(select(OutboxJob))
+            assert row.attempts == 1 and "boom" in row.last_error
         assert dispatch_outbox() == 0  # not before the retry delay
-        row.dispatched_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)
-        db.session.commit()
+        with tenant_scope(tenant["id"]):
+            row = db.session.scalar(select(OutboxJob))
+            row.dispatched_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)
+            db.session.commit()
         assert dispatch_outbox() == 1
-        assert db.session.scalar(select(OutboxJob.attempts)) == 2
+        with tenant_scope(tenant["id"]):
+            assert db.session.scalar(select(OutboxJob.attempts)) == 2
 
 
 def test_unknown_job_is_refused_at_enqueue(app, tenant):
@@ -152,9 +156,10 @@ def test_jobs_survive_a_redis_crash(redis_app, tenant):
     _work(application, connection)
     assert EFFECTS == []
     with application.app_context():
-        row = db.session.scalar(select(OutboxJob))
-        row.dispatched_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)
-        db.session.commit()
+        with tenant_scope(tenant["id"]):
+            row = db.session.scalar(select(OutboxJob))
+            row.dispatched_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)
+            db.session.commit()
         assert dispatch_outbox() == 1
     _work(application, connection)
     assert [(str(tenant["id"]), "survivor")] == EFFECTS

@@ -33,7 +33,7 @@ def billing_clock(monkeypatch) -> Clock:
 
 
 def account_of(app, tenant: dict) -> dict:
-    with app.app_context():
+    with app.app_context(), tenant_scope(tenant["id"]):
         account = db.session.scalar(
             select(BillingAccount).where(BillingAccount.for_tenant == tenant["id"])
         )

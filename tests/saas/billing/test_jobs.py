@@ -11,7 +11,7 @@ from saas.billing.models import BillingAccount, BillingInvoice
 from saas.db import db
 from saas.jobs import dispatch_outbox
 from saas.jobs.models import OutboxJob
-from tenants.scoping import tenant_scope
+from tenants.scoping import platform_scope, tenant_scope
 from tests.conftest import TenantClient, add_user, make_tenant
 from tests.saas.billing.conftest import account_of
 
@@ -41,9 +41,11 @@ def test_nightly_reconciliation_runs_one_job_per_tenant_and_isolates_failures(
         assert enqueue_reconciliation() == 2
         assert enqueue_reconciliation() == 2  # the same night again: no second job
         db.session.commit()
-        assert db.session.scalar(select(db.func.count()).select_from(OutboxJob)) == 2
+        with platform_scope("test: every tenant's jobs"):
+            assert db.session.scalar(select(db.func.count()).select_from(OutboxJob)) == 2
         dispatch_outbox()
-        left = db.session.scalars(select(OutboxJob)).all()
+        with platform_scope("test: every tenant's jobs"):
+            left = db.session.scalars(select(OutboxJob)).all()
         assert [row.for_tenant for row in left] == [tenant["id"]]
         assert "Stripe refused acme" in left[0].last_error
         db.session.rollback()
@@ -54,7 +56,7 @@ def test_reconciliation_repairs_seat_drift_and_renews_offline(app, tenant, billi
     billing_clock.advance(days=15)
     _subscribe(app, tenant)
     add_user(app, tenant, email="ann@acme.example.com", role="member")
-    with app.app_context():  # drift: the mirror says 5 seats are paid
+    with app.app_context(), tenant_scope(tenant["id"]):  # drift: the mirror says 5 seats paid
         db.session.execute(
             update(BillingAccount)
             .where(BillingAccount.for_tenant == tenant["id"])

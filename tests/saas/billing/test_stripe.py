@@ -23,7 +23,7 @@ from saas.billing.models import BillingAccount, BillingEvent, BillingInvoice
 from saas.db import db
 from saas.jobs import dispatch_outbox
 from saas.jobs.models import OutboxJob
-from tenants.scoping import tenant_scope
+from tenants.scoping import platform_scope, tenant_scope
 from tests.conftest import TenantClient, make_tenant, test_config
 from tests.saas.billing.stripe_standin import StripeStandIn, start_localstripe
 
@@ -69,9 +69,10 @@ def stripe_app(app, standin):
 
 
 def _account(application, tenant) -> BillingAccount:
-    return db.session.scalar(
-        select(BillingAccount).where(BillingAccount.for_tenant == tenant["id"])
-    )
+    with tenant_scope(tenant["id"]):  # billing_accounts is under row-level security
+        return db.session.scalar(
+            select(BillingAccount).where(BillingAccount.for_tenant == tenant["id"])
+        )
 
 
 def _subscribe(application, standin, tenant, *, plan="starter", interval="month"):
@@ -248,7 +249,7 @@ def test_webhook_rejects_bad_and_stale_signatures_and_ignores_redelivery(
     assert first.status_code == 200 and first.get_json()["outcome"] == "handled"
     again = _deliver(stripe_app, event)
     assert again.status_code == 200 and again.get_json()["outcome"] == "duplicate"
-    with stripe_app.app_context():
+    with stripe_app.app_context(), platform_scope("test: every event recorded"):
         assert db.session.scalar(select(db.func.count()).select_from(BillingEvent)) == 1
         db.session.rollback()
 
@@ -296,7 +297,8 @@ def test_replay_of_1000_events_shuffled_and_duplicated_reaches_the_in_order_stat
     in_order = _mirror(stripe_app, tenant)
     assert in_order[6] is True  # the cancellation was read from Stripe
 
-    with stripe_app.app_context():  # forget everything and replay the chaos
+    # Forget everything and replay the chaos.
+    with stripe_app.app_context(), platform_scope("test: reset the mirror"):
         db.session.execute(update(BillingAccount).values(cancel_at_period_end=False))
         db.session.query(BillingEvent).delete()
         db.session.commit()
@@ -305,7 +307,7 @@ def test_replay_of_1000_events_shuffled_and_duplicated_reaches_the_in_order_stat
     outcomes = [_deliver(stripe_app, event).get_json()["outcome"] for event in chaos]
     assert outcomes.count("duplicate") == 200
     assert _mirror(stripe_app, tenant) == in_order
-    with stripe_app.app_context():
+    with stripe_app.app_context(), platform_scope("test: every event recorded"):
         assert db.session.scalar(select(db.func.count()).select_from(BillingEvent)) == 1000
         db.session.rollback()
 
