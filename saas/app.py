@@ -14,6 +14,7 @@ from saas.config import check_config, load_config
 from saas.db import db
 from saas.errors import UserError
 from saas.extensions import csrf, login_manager
+from saas.plugins.manager import build_manager, import_models
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,9 @@ def create_app(config: dict | None = None, *, check: bool = True) -> Flask:
         count = int(app.config["TRELLIS_PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    _import_models()
+    pm = build_manager()  # core's hook modules first, always on
+    app.extensions["trellis_plugins"] = pm
+    import_models(pm)
     db.init_app(app)
 
     from tenants import resolver
@@ -67,31 +70,6 @@ def create_app(config: dict | None = None, *, check: bool = True) -> Flask:
 
     register_commands(app)
     return app
-
-
-def _import_models() -> None:
-    """Import every model module so the metadata is complete (migrations, alembic check)."""
-    import core.activities.models  # noqa: F401
-    import core.audit.models  # noqa: F401
-    import core.campaigns.models  # noqa: F401
-    import core.companies.models  # noqa: F401
-    import core.contacts.models  # noqa: F401
-    import core.deals.models  # noqa: F401
-    import core.leads.models  # noqa: F401
-    import core.objects.models  # noqa: F401
-    import core.orders.models  # noqa: F401
-    import core.products.models  # noqa: F401
-    import core.relationships.models  # noqa: F401
-    import core.savedviews.models  # noqa: F401
-    import core.tickets.models  # noqa: F401
-    import saas.auth.models  # noqa: F401
-    import saas.auth.permissions  # noqa: F401
-    import saas.billing.models  # noqa: F401
-    import saas.jobs.models  # noqa: F401
-    import saas.mail  # noqa: F401
-    import saas.security_log.models  # noqa: F401
-    import tenants.counters  # noqa: F401
-    import tenants.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

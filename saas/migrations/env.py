@@ -20,9 +20,9 @@ def _owner_url() -> str:
 
 
 if not has_app_context():
-    from saas.app import _import_models
+    from saas.plugins.manager import build_manager, import_models
 
-    _import_models()
+    import_models(build_manager())
 
 target_metadata = db.metadata
 

@@ -1,0 +1,12 @@
+"""The campaigns area's contributions to the core, through the plugin manager."""
+
+from __future__ import annotations
+
+from saas.plugins import hookimpl
+
+
+@hookimpl
+def register_models():
+    from core.campaigns import models
+
+    return [models]

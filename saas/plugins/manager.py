@@ -1,0 +1,74 @@
+"""The one plugin manager: core areas first (always on), then installed plugins.
+
+Core areas are found by a package scan, not a list: every ``core/<area>/hooks.py`` and
+``admin/hooks.py`` is an internal plugin, after the platform's own ``saas/hooks.py``.
+Adding an area is adding its ``hooks.py``; nothing else is edited. The modules are
+imported by name so that ``saas`` keeps no import of ``core`` or ``admin`` (the layers
+checked by import-linter).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+from types import ModuleType
+
+import pluggy
+
+from saas.plugins import PROJECT, hookspecs
+
+# The platform's own hooks, then the packages whose subpackages are scanned for ``hooks``.
+PLATFORM_HOOKS = "saas.hooks"
+AREA_PACKAGES = ("core",)
+ADMIN_HOOKS = "admin.hooks"
+
+
+def internal_hook_modules() -> list[str]:
+    """The dotted names of core's hook modules, in registration order."""
+    names = [PLATFORM_HOOKS]
+    for package_name in AREA_PACKAGES:
+        package = importlib.import_module(package_name)
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+            if not info.ispkg:
+                continue
+            candidate = f"{package_name}.{info.name}.hooks"
+            if importlib.util.find_spec(candidate) is not None:
+                names.append(candidate)
+    if importlib.util.find_spec(ADMIN_HOOKS) is not None:
+        names.append(ADMIN_HOOKS)
+    return names
+
+
+def build_manager() -> pluggy.PluginManager:
+    """A manager with the contract and every internal plugin registered, owner ``core``."""
+    pm = pluggy.PluginManager(PROJECT)
+    pm.add_hookspecs(hookspecs)
+    for name in internal_hook_modules():
+        module = importlib.import_module(name)
+        pm.register(module, name=name)
+    return pm
+
+
+def import_models(pm: pluggy.PluginManager) -> list[ModuleType]:
+    """Import every module the hooks declare as holding models; returns them."""
+    modules: list[ModuleType] = []
+    for contributed in pm.hook.register_models():
+        for module in contributed:
+            if not isinstance(module, ModuleType):
+                raise TypeError(f"register_models must return modules, got {module!r}")
+            modules.append(module)
+    return modules
+
+
+def internal_plugin_names(pm: pluggy.PluginManager) -> list[str]:
+    """The registered internal plugins (core areas, admin and the platform)."""
+    internal = set(internal_hook_modules())
+    return [name for name, _plugin in pm.list_name_plugin() if name in internal]
+
+
+def current_manager() -> pluggy.PluginManager:
+    """The manager of the running app (built by ``create_app``)."""
+    from flask import current_app
+
+    return current_app.extensions["trellis_plugins"]
