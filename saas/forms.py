@@ -5,11 +5,24 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import DateInput
 
+from saas.auth import password_policy
+from saas.auth.addresses import email_problem
 from saas.auth.password_policy import MAX_LENGTH, MIN_LENGTH
 from saas.auth.roles import ROLE_LABELS, ROLES
+
+
+class EmailAddress:
+    """An address that can receive mail, refused with the reason (a reserved domain, a
+    missing @...) rather than a bare "not valid"."""
+
+    def __call__(self, form, field) -> None:
+        problem = email_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
 
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
 
@@ -20,7 +33,7 @@ _password = [
 _email = [
     DataRequired("Enter an e-mail address."),
     Length(max=254, message="That e-mail address is too long."),
-    Email("That e-mail address is not valid."),
+    EmailAddress(),
 ]
 _name = [DataRequired("Enter a name."), Length(max=200, message="Use at most 200 characters.")]
 
@@ -46,6 +59,20 @@ class SignupForm(FlaskForm):
         from tenants.provisioning import slug_problem
 
         problem = slug_problem((field.data or "").strip().lower())
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_password(self, field) -> None:
+        """Say how to make the password harder to guess (zxcvbn's advice), with the
+        company, its address, the name and the e-mail as words it must not lean on."""
+        if field.errors or not field.data:
+            return
+        problem = password_policy.password_problem(
+            field.data,
+            inputs=password_policy.user_inputs(
+                self.email.data, self.name.data, self.slug.data, self.company.data
+            ),
+        )
         if problem:
             raise ValidationError(problem)
 

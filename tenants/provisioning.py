@@ -61,9 +61,33 @@ def slug_problem(slug: str) -> str | None:
         return "Do not use two hyphens in a row."
     if slug in RESERVED_SLUGS:
         return "This subdomain is reserved. Choose another."
-    if db.session.scalar(select(func.count()).select_from(Tenant).where(Tenant.slug == slug)):
+    if _slug_taken(slug):
+        suggestion = free_slug_like(slug)
+        if suggestion:
+            return f"{slug} is taken. {suggestion} is free: use it, or choose another."
         return "This subdomain is taken. Choose another."
     return None
+
+
+def _slug_taken(slug: str) -> bool:
+    return bool(
+        db.session.scalar(select(func.count()).select_from(Tenant).where(Tenant.slug == slug))
+    )
+
+
+def free_slug_like(slug: str) -> str | None:
+    """A free subdomain close to ``slug`` (``acme-2``, ``acme-3``...), or None."""
+    stem = slug[:37].rstrip("-")
+    candidates = [f"{stem}-{n}" for n in range(2, 100)]
+    taken = set(db.session.scalars(select(Tenant.slug).where(Tenant.slug.in_(candidates))))
+    return next(
+        (
+            candidate
+            for candidate in candidates
+            if candidate not in taken and SLUG_PATTERN.match(candidate) and "--" not in candidate
+        ),
+        None,
+    )
 
 
 def clean_company_name(name: str) -> str:

@@ -57,6 +57,20 @@ def check_slug():
     return jsonify(slug=slug, available=problem is None, message=problem or "Available")
 
 
+@bp.route("/signup/validate", methods=["POST"])
+@platform_only
+def validate():
+    """What the form would say about each field now (the live validation as one types).
+
+    Takes the whole form (with its CSRF token) and answers ``{"errors": {field: [...]}}``;
+    nothing is created. The page shows a field's messages once the user has left it, and
+    clears them as soon as the value is right."""
+    form = SignupForm()
+    form.validate()
+    errors = {name: messages for name, messages in form.errors.items() if name != "csrf_token"}
+    return jsonify(errors=errors)
+
+
 def _display_domain() -> str:
     from urllib.parse import urlsplit
 

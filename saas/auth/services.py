@@ -7,12 +7,11 @@ import hashlib
 import secrets
 import uuid
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
 from saas import security_log
-from saas.auth import password_policy, throttle
+from saas.auth import addresses, password_policy, throttle
 from saas.auth.models import User, UserToken
 from saas.auth.passwords import hash_password, needs_rehash, verify_password
 from saas.auth.roles import ADMIN, EDITING_ROLES, ROLES
@@ -31,16 +30,10 @@ HANDOFF = "handoff"
 def normalize_email(email: str, *, field: str = "email") -> str:
     """A syntactically valid e-mail address, lower-cased; no DNS lookup."""
     email = (email or "").strip()
-    if not email:
-        raise ValidationFailed("Enter an e-mail address.", field=field)
-    if len(email) > 254:
-        raise ValidationFailed("That e-mail address is too long.", field=field)
-    try:
-        return validate_email(
-            email, check_deliverability=False, globally_deliverable=False
-        ).normalized.lower()
-    except EmailNotValidError as exc:
-        raise ValidationFailed(f"That e-mail address is not valid: {exc}", field=field) from exc
+    problem = addresses.email_problem(email, public=False)
+    if problem:
+        raise ValidationFailed(problem, field=field)
+    return addresses.normalized_email(email)
 
 
 def clean_name(name: str, *, field: str = "name") -> str:

@@ -133,7 +133,69 @@ document.addEventListener("DOMContentLoaded", () => {
     // After a submit the server's own message is shown; only check a value it did not judge.
     if (slug.value && !serverError) check();
   }
+
+  document.querySelectorAll("form[data-live-validate]").forEach(liveValidation);
 });
+
+// Live validation: the server judges the whole form as the user types (POST with the CSRF
+// token to the form's data-live-validate address) and each field shows what it says. A
+// field's messages appear once the user has left it (or the server already refused it),
+// and go as soon as the value is right: no error stays under a field that was fixed. The
+// subdomain has its own live check above. Without this script the form works as before.
+function liveValidation(form) {
+  const fields = [...form.querySelectorAll(".field")]
+    .map((wrapper) => ({ wrapper, input: wrapper.querySelector("input, select, textarea") }))
+    .filter(({ input }) => input && input.name && input.name !== "slug");
+  const touched = new Set(fields.filter(({ wrapper }) => wrapper.classList.contains("has-error"))
+    .map(({ input }) => input.name));
+  let timer;
+  let request;
+  let latest = 0;
+  const render = ({ wrapper, input }, messages) => {
+    wrapper.querySelectorAll(":scope > .error").forEach((node) => node.remove());
+    wrapper.classList.toggle("has-error", messages.length > 0);
+    const hint = wrapper.querySelector(":scope > .hint");
+    const ids = hint && hint.id ? [hint.id] : [];
+    messages.forEach((message, index) => {
+      const error = document.createElement("p");
+      error.className = "error";
+      error.id = `${input.id}-error${index ? index + 1 : ""}`;
+      error.textContent = message;
+      wrapper.append(error);
+      ids.push(error.id);
+    });
+    if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
+    else input.removeAttribute("aria-describedby");
+    if (messages.length) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  };
+  const run = () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      if (request) request.abort();
+      request = new AbortController();
+      const ticket = ++latest;
+      try {
+        const response = await fetch(form.dataset.liveValidate, {
+          method: "POST", body: new FormData(form), signal: request.signal,
+          headers: { Accept: "application/json" } });
+        if (!response.ok) return; // an expired form: the real submit will say so
+        const { errors } = await response.json();
+        if (ticket !== latest) return;
+        fields.forEach((field) => {
+          if (touched.has(field.input.name)) render(field, errors[field.input.name] || []);
+        });
+      } catch (error) {
+        // Offline or aborted: the server checks everything again on submit.
+      }
+    }, 300);
+  };
+  fields.forEach(({ input }) => {
+    input.addEventListener("input", run);
+    input.addEventListener("change", () => { touched.add(input.name); run(); });
+    input.addEventListener("blur", () => { if (input.value) { touched.add(input.name); run(); } });
+  });
+}
 
 // Menu buttons (WAI-ARIA "menu button" and "disclosure" patterns). Without this script they
 // are <details> that open and close; with it, each <details data-menu> becomes a real

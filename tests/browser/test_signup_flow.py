@@ -38,7 +38,7 @@ def test_signup_invite_join_sign_out_and_in(app, live_server, new_context):
     expect(slug).to_have_value("blue-fin-travel")
     expect(status).to_have_text("✓ blue-fin-travel is available")
     slug.fill("acme")
-    expect(status).to_have_text("This subdomain is taken. Choose another.")
+    expect(status).to_have_text("acme is taken. acme-2 is free: use it, or choose another.")
     slug.fill(ADMIN["slug"])
     expect(status).to_have_text("✓ bluefin is available")
     admin.get_by_label("Your name").fill(ADMIN["name"])
@@ -274,3 +274,39 @@ def test_admin_changes_a_role_and_deactivates_a_user(app, live_server, page):
     )
     expect(row).to_contain_text("Deactivated")
     expect(row.get_by_role("button", name="Reactivate Mia Member")).to_be_visible()
+
+
+def test_live_validation_says_why_and_clears_a_fixed_error(app, live_server, page):
+    page.goto(live_server.url("/signup"))
+    page.get_by_label("Company name").fill(ADMIN["company"])
+    email = page.get_by_label("Work e-mail")
+    email_field = page.locator(".field", has=email)
+    # Nothing is blamed while the first value is typed, only once the field is left.
+    email.fill("ana@bluefin.test")
+    expect(email_field.locator(".error")).to_have_count(0)
+    page.get_by_label("Your name").click()
+    expect(email_field.locator(".error")).to_have_text(
+        "bluefin.test cannot receive mail: .test is reserved for testing. "
+        "Use an address where you receive mail."
+    )
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_accessible_description(re.compile("cannot receive mail"))
+    # Fixed: the message goes without a submit.
+    email.fill(ADMIN["email"])
+    expect(email_field.locator(".error")).to_have_count(0)
+    expect(email).not_to_have_attribute("aria-invalid", "true")
+
+    # After a refused submit, the server's messages go as each field is fixed.
+    page.get_by_label("Your name").fill(ADMIN["name"])
+    page.get_by_label("Password").fill("bluefintravel")
+    page.get_by_role("button", name="Create workspace").click()
+    password = page.get_by_label("Password")
+    password_field = page.locator(".field", has=password)
+    expect(password_field.locator(".error")).to_contain_text("This password is too easy to guess.")
+    expect(password_field.locator(".error")).to_contain_text("Avoid your name")
+    password.fill(ADMIN["password"])
+    expect(password_field.locator(".error")).to_have_count(0)
+    expect(page.locator(".field.has-error")).to_have_count(0)
+    expect(password).not_to_have_attribute("aria-invalid", "true")
+    page.get_by_role("button", name="Create workspace").click()
+    expect(page).to_have_url(live_server.url("/", slug="blue-fin-travel"))

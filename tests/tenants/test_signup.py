@@ -132,3 +132,83 @@ def test_unknown_subdomain_gets_a_friendly_404(app):
 def test_landing_page_on_base_domain(app):
     page = app.test_client().get("/", base_url="http://localhost").get_data(as_text=True)
     assert "Create your workspace" in page
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("ana@bluefin.test", "bluefin.test cannot receive mail: .test is reserved for testing."),
+        ("ana@shop.localhost", "shop.localhost cannot receive mail: .localhost means this"),
+        ("ana@printer.local", ".local is for devices on a local network"),
+        ("ana@nowhere.invalid", ".invalid is reserved for names that must never work"),
+        ("ana@bluefin", "The domain bluefin is incomplete: add its ending, such as .com"),
+        ("ana.bluefin.com", "it needs an @ and a domain"),
+        ("ana lima@bluefin.com", "invalid characters before the @: SPACE"),
+    ],
+)
+def test_a_refused_address_says_why(app, email, message):
+    response = app.test_client().post(
+        "/signup", data={**GOOD, "email": email}, base_url="http://localhost"
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert "That e-mail address is not valid.</p>" not in page
+    assert _count_tenants(app) == 0
+
+
+def test_a_taken_subdomain_suggests_a_free_one(app):
+    from tests.conftest import make_tenant
+
+    make_tenant(app, "acme")
+    make_tenant(app, "acme-2")
+    response = app.test_client().post(
+        "/signup", data={**GOOD, "slug": "acme"}, base_url="http://localhost"
+    )
+    assert response.status_code == 422
+    assert "acme is taken. acme-3 is free: use it, or choose another." in response.get_data(
+        as_text=True
+    )
+    check = app.test_client().get("/signup/check-slug?slug=acme", base_url="http://localhost")
+    taken = "acme is taken. acme-3 is free: use it, or choose another."
+    assert check.get_json()["message"] == taken
+
+
+def test_a_weak_password_is_refused_with_advice_before_anything_is_written(app):
+    response = app.test_client().post(
+        "/signup", data={**GOOD, "password": "bluefintravel"}, base_url="http://localhost"
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "This password is too easy to guess." in page
+    assert "Avoid your name, your e-mail address and the workspace&#39;s name." in page
+    assert _count_tenants(app) == 0
+
+
+def test_live_validation_judges_every_field_and_creates_nothing(app):
+    client = app.test_client()
+    bad = client.post(
+        "/signup/validate",
+        data={**GOOD, "email": "ana@bluefin.test", "password": "short", "company": ""},
+        base_url="http://localhost",
+    )
+    assert bad.status_code == 200
+    errors = bad.get_json()["errors"]
+    assert errors["email"] == [
+        "bluefin.test cannot receive mail: .test is reserved for testing. "
+        "Use an address where you receive mail."
+    ]
+    assert errors["password"] == ["Use 8 to 128 characters."]
+    assert errors["company"] == ["Enter your company's name."]
+    assert set(errors) == {"email", "password", "company"}
+    # Once fixed, a field has nothing more to say.
+    fixed = client.post("/signup/validate", data=GOOD, base_url="http://localhost")
+    assert fixed.get_json() == {"errors": {}}
+    assert _count_tenants(app) == 0
+    assert client.post("/signup/validate", data=GOOD, base_url=_tenant_host(app)).status_code == 404
+
+
+def _tenant_host(app) -> str:
+    from tests.conftest import make_tenant
+
+    return make_tenant(app, "acme")["host"]
