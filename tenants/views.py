@@ -71,6 +71,33 @@ def validate():
     return jsonify(errors=errors)
 
 
+def choose_workspace():
+    """The base host's /login: accounts live in each workspace, at <slug>.<domain>/login.
+
+    ``?workspace=acme`` (or its full address) sends you to that workspace's sign-in page;
+    an unknown one is a 404 with the form again and what was wrong."""
+    from tenants.provisioning import get_tenant_by_slug
+
+    raw = (request.args.get("workspace") or "").strip().lower()
+    slug = raw.removeprefix("https://").removeprefix("http://").split("/")[0]
+    slug = slug.split(".")[0] if "." in slug else slug
+    error = None
+    if "workspace" in request.args:
+        tenant = get_tenant_by_slug(slug) if slug else None
+        if tenant is not None and tenant.status != "deleted":
+            return redirect(tenant_url(tenant, "/login"), 303)
+        error = (
+            f"There is no workspace at {slug}.{_display_domain()}. Check the address in "
+            "your invitation or ask a colleague."
+            if slug
+            else "Enter your workspace's address, such as yourcompany."
+        )
+    page = render_template(
+        "signup/choose_workspace.html", value=raw, error=error, base_domain=_display_domain()
+    )
+    return page, (404 if error and slug else 422 if error else 200)
+
+
 def _display_domain() -> str:
     from urllib.parse import urlsplit
 

@@ -27,8 +27,12 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@tenant_required
 def login():
+    if g.get("tenant") is None:
+        # The base host has no accounts: it asks which workspace, and sends you there.
+        from tenants.views import choose_workspace
+
+        return choose_workspace()
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()

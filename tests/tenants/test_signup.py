@@ -212,3 +212,24 @@ def _tenant_host(app) -> str:
     from tests.conftest import make_tenant
 
     return make_tenant(app, "acme")["host"]
+
+
+def test_the_base_hosts_login_asks_for_the_workspace_and_sends_you_there(app, tenant):
+    client = app.test_client()
+    page = client.get("/login", base_url="http://localhost")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Sign in to your workspace" in text and "yourcompany.localhost" in text
+    for typed in ("acme", "ACME", "acme.localhost", "http://acme.localhost/login"):
+        sent = client.get(f"/login?workspace={typed}", base_url="http://localhost")
+        assert sent.status_code == 303, typed
+        assert sent.headers["Location"] == "http://acme.localhost/login"
+    unknown = client.get("/login?workspace=nosuch", base_url="http://localhost")
+    assert unknown.status_code == 404
+    assert "There is no workspace at nosuch.localhost" in unknown.get_data(as_text=True)
+    empty = client.get("/login?workspace=", base_url="http://localhost")
+    assert empty.status_code == 422
+    assert "Enter your workspace" in empty.get_data(as_text=True)
+    # On a workspace's own host, /login is still its sign-in form.
+    own = client.get("/login", base_url=tenant["host"])
+    assert own.status_code == 200 and "Sign in to" in own.get_data(as_text=True)
