@@ -190,17 +190,9 @@ def _register_boundary(app: Flask) -> None:
             db.session.rollback()
         return response
 
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self' http: https:",
-        )
-        return response
+    from saas import security_headers
+
+    security_headers.init_app(app)
 
 
 def _wants_json() -> bool:
