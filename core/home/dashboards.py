@@ -311,6 +311,11 @@ def my_tickets_by_sla(actor: User, *, now: dt.datetime | None = None) -> Panel |
     if found is None:
         return None
     records, more = found
+    if not records:
+        # A workspace that has no ticket yet (a new one) gets no service card at all.
+        anything = _list(obj.api_name, actor, limit=1)
+        if anything is None or not anything[0]:
+            return None
     dues = _moments(obj, records, due_field, actor)
     buckets = {"Breached": 0, "At risk": 0, "On track": 0, "No due time": 0}
     for due in dues:

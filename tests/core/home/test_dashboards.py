@@ -238,3 +238,23 @@ def test_a_service_agent_sees_their_open_tickets_by_sla(app, tenant, api, login_
     assert "SLA breached" in panel
     assert "Fixed already" not in panel and "Not mine" not in panel
     assert 'href="/o/support_cases/' in panel
+
+
+def test_a_workspace_without_tickets_gets_no_service_card(app, tenant, api, client, tickets_object):
+    page = text(client.get("/"))
+    assert 'id="deals-head"' in page and 'id="service-head"' not in page
+    # Once the workspace has a ticket, the card is there (empty for whoever has none).
+    assert api.post(tickets_object, json={"name": "First request", "status": "new"}).status_code
+    page = text(client.get("/"))
+    assert 'id="service-head"' in page
+    assert "No open ticket is assigned to you." in _section(page, "service-head")
+
+
+def test_get_started_leaves_single_sign_on_to_setup(client):
+    page = text(client.get("/"))
+    started = page[page.index("<h2>Get started</h2>") :]
+    started = started[: started.index("</section>")]
+    assert "Invite your team" in started
+    assert "single sign-on" not in started.lower()
+    # It stays in Setup, where admins configure the workspace.
+    assert "Single sign-on</a>" in page
