@@ -133,6 +133,10 @@ def load_config() -> dict:
         "LOGIN_FAILURES_PER_ACCOUNT": 10,
         "LOGIN_FAILURES_PER_IP": 30,
         "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
+        # A browser that signed in before (device cookie) has its own limit and skips the
+        # per-IP and per-account ones (docs/decisions/0004-login-throttling.md).
+        "LOGIN_FAILURES_PER_DEVICE": 10,
+        "DEVICE_COOKIE_MAX_AGE_SECONDS": 90 * 24 * 60 * 60,
         # Lifetimes of the one-time links sent by e-mail.
         "PASSWORD_RESET_TTL_SECONDS": 60 * 60,
         "INVITATION_TTL_SECONDS": 7 * 24 * 60 * 60,

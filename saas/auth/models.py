@@ -137,7 +137,8 @@ class ApiToken(TenantScoped, db.Model):
 class LoginFailure(db.Model):
     """A failed login, for throttling. A platform table: the per-IP count spans tenants.
 
-    It holds no tenant id and no e-mail in clear: ``account_key`` is a keyed hash of both.
+    It holds no tenant id and no e-mail in clear: ``account_key`` is a keyed hash of both;
+    ``device_id`` is the random id of the attempt's device cookie, if it had a valid one.
     """
 
     __tablename__ = "login_failures"
@@ -146,6 +147,8 @@ class LoginFailure(db.Model):
     account_key: Mapped[str] = mapped_column(String(64), index=True)
     ip: Mapped[str] = mapped_column(String(45), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # The device cookie's id when the attempt presented a valid one (counted per device).
+    device_id: Mapped[str | None] = mapped_column(String(43), index=True)
 
 
 class SsoProvider(TenantScoped, db.Model):

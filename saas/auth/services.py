@@ -11,13 +11,13 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from saas import security_log
-from saas.auth import addresses, password_policy, throttle
+from saas.auth import addresses, device_cookies, password_policy, throttle
 from saas.auth.models import User, UserToken
 from saas.auth.passwords import hash_password, needs_rehash, verify_password
 from saas.auth.roles import ADMIN, EDITING_ROLES, ROLES
 from saas.billing import services as billing
 from saas.db import db, utcnow
-from saas.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
+from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from saas.mail import queue_email
 from tenants.models import Tenant
 from tenants.scoping import require_tenant_id
@@ -124,28 +124,45 @@ def create_user(
     return user
 
 
-def authenticate(*, tenant: Tenant, email: str, password: str, ip: str) -> User:
+def authenticate(
+    *, tenant: Tenant, email: str, password: str, ip: str, device_token: str | None = None
+) -> User:
     """The user for these credentials, or ValidationFailed / TooManyAttempts.
 
     The same message is given for an unknown e-mail, a wrong password and a deactivated
     account, and an unknown e-mail costs a hash verification too (no account enumeration).
+    ``device_token`` is the browser's device cookie, if any (``device_cookies``): a valid
+    one for this account passes the per-IP and per-account limits and is limited per device.
     """
     email = (email or "").strip().lower()
     user = find_user_by_email(email) if email else None
+    device_id = device_cookies.device_id_of(device_token, tenant_id=tenant.id, email=email)
     try:
-        throttle.check_login_allowed(tenant_id=tenant.id, email=email, ip=ip)
-    except TooManyAttempts:
-        security_log.record("auth.sign_in_throttled", actor=user or email, ip=ip)
+        throttle.check_login_allowed(tenant_id=tenant.id, email=email, ip=ip, device_id=device_id)
+    except throttle.LoginThrottled as refused:
+        security_log.record(
+            "auth.sign_in_throttled", actor=user or email, ip=ip, details={"limit": refused.limit}
+        )
         raise
     ok = verify_password(user.password_hash if user else None, password or "")
     if not ok or user is None or not user.is_active:
-        throttle.record_login_failure(tenant_id=tenant.id, email=email, ip=ip)
+        locks_device = throttle.record_login_failure(
+            tenant_id=tenant.id, email=email, ip=ip, device_id=device_id
+        )
         reason = "unknown account" if user is None else "wrong password"
         if ok and user is not None:
             reason = "deactivated account"
-        security_log.record(
-            "auth.sign_in_failed", actor=user or email, ip=ip, details={"reason": reason}
-        )
+        details = {"reason": reason}
+        if device_id is not None:
+            details["trusted_device"] = True
+        security_log.record("auth.sign_in_failed", actor=user or email, ip=ip, details=details)
+        if locks_device:
+            security_log.record(
+                "auth.device_locked_out",
+                actor=user or email,
+                ip=ip,
+                details={"failures": current_app.config["LOGIN_FAILURES_PER_DEVICE"]},
+            )
         raise ValidationFailed("That e-mail and password do not match an active account.")
     throttle.clear_login_failures(tenant_id=tenant.id, email=email)
     if needs_rehash(user.password_hash):
@@ -153,6 +170,15 @@ def authenticate(*, tenant: Tenant, email: str, password: str, ip: str) -> User:
     record_login(user)
     security_log.record("auth.sign_in", actor=user, ip=ip, details={"method": "password"})
     return user
+
+
+def device_token_for(*, user: User, presented: str | None) -> str:
+    """The device cookie to give a browser after ``user`` signed in with a password.
+
+    A valid cookie for this account keeps its device id (and its failure count) with a new
+    expiry; otherwise the browser becomes a new device."""
+    device_id = device_cookies.device_id_of(presented, tenant_id=user.tenant_id, email=user.email)
+    return device_cookies.issue(tenant_id=user.tenant_id, email=user.email, device_id=device_id)
 
 
 def record_login(user: User) -> None:

@@ -4,6 +4,13 @@
 - An account with LOGIN_FAILURES_PER_ACCOUNT failures in the window is refused from every IP
   that took part in those failures, but not from a clean IP: an attacker cannot lock the
   real user out, who can still sign in from elsewhere.
+- A browser that presents a valid device cookie for the account (``device_cookies``: it
+  signed in to this account before) passes both limits: an office behind one address is
+  not locked out by someone guessing from the same address. Its failures are counted
+  against that device only; a device with LOGIN_FAILURES_PER_DEVICE failures in the window
+  is refused itself.
+
+The counts above only include the failures of untrusted clients (no valid device cookie).
 """
 
 from __future__ import annotations
@@ -19,6 +26,18 @@ from sqlalchemy import delete, func, select
 from saas.auth.models import LoginFailure
 from saas.db import db, utcnow
 from saas.errors import TooManyAttempts
+
+IP_LIMIT = "ip"
+ACCOUNT_LIMIT = "account"
+DEVICE_LIMIT = "device"
+
+
+class LoginThrottled(TooManyAttempts):
+    """A refused sign-in; ``limit`` says which limit refused it (ip, account or device)."""
+
+    def __init__(self, message: str, *, limit: str) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 def _account_key(tenant_id: uuid.UUID, email: str) -> str:
@@ -39,23 +58,57 @@ def _count(*conditions) -> int:
     return db.session.scalar(query) or 0
 
 
-def check_login_allowed(*, tenant_id: uuid.UUID, email: str, ip: str) -> None:
-    """Raise TooManyAttempts when this attempt must be refused before checking the password."""
+def _untrusted(*conditions) -> int:
+    return _count(LoginFailure.device_id.is_(None), *conditions)
+
+
+def device_failures(device_id: str) -> int:
+    return _count(LoginFailure.device_id == device_id)
+
+
+def check_login_allowed(
+    *, tenant_id: uuid.UUID, email: str, ip: str, device_id: str | None = None
+) -> None:
+    """Raise LoginThrottled when this attempt must be refused before checking the password.
+
+    ``device_id`` is that of a valid device cookie for this account (None when the client
+    presented none, or a forged, expired or other account's one)."""
     config = current_app.config
-    if _count(LoginFailure.ip == ip) >= config["LOGIN_FAILURES_PER_IP"]:
-        raise TooManyAttempts("Too many failed sign-ins from your network. Try again later.")
+    if device_id is not None:
+        if device_failures(device_id) >= config["LOGIN_FAILURES_PER_DEVICE"]:
+            raise LoginThrottled(
+                "Too many failed sign-ins from this browser. Try again in 15 minutes "
+                "or reset your password.",
+                limit=DEVICE_LIMIT,
+            )
+        return
+    if _untrusted(LoginFailure.ip == ip) >= config["LOGIN_FAILURES_PER_IP"]:
+        raise LoginThrottled(
+            "Too many failed sign-ins from your network. Try again later.", limit=IP_LIMIT
+        )
     key = _account_key(tenant_id, email)
-    account_locked = _count(LoginFailure.account_key == key) >= config["LOGIN_FAILURES_PER_ACCOUNT"]
-    if account_locked and _count(LoginFailure.account_key == key, LoginFailure.ip == ip) > 0:
-        raise TooManyAttempts(
+    account_locked = (
+        _untrusted(LoginFailure.account_key == key) >= config["LOGIN_FAILURES_PER_ACCOUNT"]
+    )
+    if account_locked and _untrusted(LoginFailure.account_key == key, LoginFailure.ip == ip) > 0:
+        raise LoginThrottled(
             "Too many failed sign-ins for this account. Try again in 15 minutes "
-            "or reset your password."
+            "or reset your password.",
+            limit=ACCOUNT_LIMIT,
         )
 
 
-def record_login_failure(*, tenant_id: uuid.UUID, email: str, ip: str) -> None:
-    db.session.add(LoginFailure(account_key=_account_key(tenant_id, email), ip=ip))
+def record_login_failure(
+    *, tenant_id: uuid.UUID, email: str, ip: str, device_id: str | None = None
+) -> bool:
+    """Count a failure; True when it is the one that locks ``device_id`` out."""
+    db.session.add(
+        LoginFailure(account_key=_account_key(tenant_id, email), ip=ip, device_id=device_id)
+    )
     db.session.flush()
+    if device_id is None:
+        return False
+    return device_failures(device_id) == current_app.config["LOGIN_FAILURES_PER_DEVICE"]
 
 
 def clear_login_failures(*, tenant_id: uuid.UUID, email: str) -> None:

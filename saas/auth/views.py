@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from saas import security_log
+from saas.auth import device_cookies
 from saas.auth import services as accounts
 from saas.auth.models import SsoProvider
 from saas.db import db
@@ -44,6 +45,7 @@ def login():
                 email=form.email.data,
                 password=form.password.data,
                 ip=request.remote_addr or "unknown",
+                device_token=request.cookies.get(device_cookies.COOKIE_NAME),
             )
         except TooManyAttempts as error:
             # Commit the failure count although the answer is an error.
@@ -57,7 +59,14 @@ def login():
         else:
             start_session(user)
             target = safe_redirect_target(request.args.get("next"), url_for("home.index"))
-            return redirect(target, 303)
+            response = redirect(target, 303)
+            device_cookies.set_cookie(
+                response,
+                accounts.device_token_for(
+                    user=user, presented=request.cookies.get(device_cookies.COOKIE_NAME)
+                ),
+            )
+            return response
     elif form.errors:
         status = 422
     providers = db.session.scalars(

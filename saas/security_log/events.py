@@ -23,6 +23,7 @@ _EVENTS: list[tuple[str, list[tuple[str, str]]]] = [
             ("auth.sign_in", "Signed in"),
             ("auth.sign_in_failed", "Sign-in failed"),
             ("auth.sign_in_throttled", "Sign-in refused: too many failures"),
+            ("auth.device_locked_out", "Browser locked out: too many failures"),
             ("auth.sign_out", "Signed out"),
             ("auth.password_reset_requested", "Password reset requested"),
             ("auth.password_reset", "Password reset"),

@@ -56,7 +56,7 @@ def test_a_deactivated_account_and_a_throttled_attempt_are_logged(
         ("auth.sign_in_failed", member, {"reason": "deactivated account"}),
         ("user.reactivated", tenant["admin_email"], {}),
         ("auth.sign_in_failed", member, {"reason": "wrong password"}),
-        ("auth.sign_in_throttled", member, {}),
+        ("auth.sign_in_throttled", member, {"limit": "account"}),
     ]
 
 
