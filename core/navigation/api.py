@@ -8,7 +8,7 @@ from flask import Blueprint, g, jsonify, request
 
 from core.navigation import services
 from saas.api import token_required
-from saas.auth.roles import ADMIN, ROLES
+from saas.auth.roles import ADMIN
 from saas.errors import Forbidden, ValidationFailed
 
 bp = Blueprint("navigation_api", __name__, url_prefix="/api/v1")
@@ -43,32 +43,5 @@ def put_navigation():
     unknown = set(body) - {"roles"}
     if unknown:
         raise ValidationFailed(f"Unknown properties: {', '.join(sorted(map(str, unknown)))}.")
-    roles = body.get("roles")
-    if not isinstance(roles, dict):
-        raise ValidationFailed(
-            "Give the roles as an object: {role: [items] or null}.", field="roles"
-        )
-    bad = [role for role in roles if role not in ROLES]
-    if bad:
-        raise ValidationFailed(
-            f"Unknown roles: {', '.join(sorted(map(str, bad)))}. Choose from {', '.join(ROLES)}.",
-            field="roles",
-        )
-    errors: dict = {}
-    for role, items in roles.items():  # all checked before anything is stored
-        if items is None:
-            continue
-        try:
-            services.clean_items(role, items)
-        except ValidationFailed as refused:
-            errors |= {f"roles.{role}.{key}": messages for key, messages in refused.errors.items()}
-            if not refused.errors:
-                errors[f"roles.{role}"] = [refused.message]
-    if errors:
-        raise ValidationFailed("The navigation was not saved.", errors=errors)
-    for role, items in roles.items():
-        if items is None:
-            services.reset_role(role)
-        else:
-            services.set_items(role, items)
+    services.set_roles(body.get("roles"))
     return jsonify(navigation_to_api())

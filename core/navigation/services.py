@@ -15,7 +15,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from flask import g, has_request_context
 from sqlalchemy import select
 
 from core.objects.boards import board_fields
@@ -25,8 +24,7 @@ from core.savedviews.models import SavedView
 from saas.auth.roles import ROLE_LABELS, ROLES
 from saas.db import db
 from saas.errors import ValidationFailed
-from tenants.models import Tenant
-from tenants.scoping import require_tenant_id
+from tenants.settings import update_settings, workspace_settings
 
 SETTING = "navigation"
 OPENINGS = ("list", "board", "view")
@@ -83,15 +81,8 @@ def default_items(objects: list[MenuObject] | None = None) -> list[NavItem]:
     return [NavItem(o.api_name, o.opens_on) for o in objects if o.place == MENU_BAR]
 
 
-def _tenant() -> Tenant:
-    found = g.get("tenant") if has_request_context() else None
-    if found is None or found.id != require_tenant_id():
-        found = db.session.get(Tenant, require_tenant_id())
-    return found
-
-
 def _stored() -> dict:
-    value = (_tenant().settings or {}).get(SETTING)
+    value = workspace_settings().get(SETTING)
     return value if isinstance(value, dict) else {}
 
 
@@ -107,7 +98,9 @@ def items_for_role(role: str, objects: list[MenuObject] | None = None) -> list[N
     if not isinstance(stored, list):
         return default_items(objects)
     known = {o.api_name: o for o in objects}
-    view_ids = _shared_view_ids()
+    # Every page draws the bar: read the shared views only when an entry opens one.
+    opens_views = any(isinstance(e, dict) and e.get("opens") == "view" for e in stored)
+    view_ids = _shared_view_ids() if opens_views else {}
     items = []
     for entry in stored:
         if not isinstance(entry, dict) or entry.get("object") not in known:
@@ -216,19 +209,44 @@ def clean_items(role, items) -> list[NavItem]:
 def set_items(role, items) -> list[NavItem]:
     """Store a role's bar (validated whole: all or nothing)."""
     cleaned = clean_items(role, items)
-    tenant = _tenant()
-    stored = {**_stored(), role: [item.to_api() for item in cleaned]}
-    tenant.settings = {**(tenant.settings or {}), SETTING: stored}
-    db.session.flush()
+    update_settings({SETTING: {**_stored(), role: [item.to_api() for item in cleaned]}})
     return cleaned
+
+
+def set_roles(roles) -> None:
+    """Several roles' bars at once, ``{role: [items] or None}`` (None: back to the defaults;
+    roles left out keep theirs), every role checked before anything is stored."""
+    if not isinstance(roles, dict):
+        raise ValidationFailed(
+            "Give the roles as an object: {role: [items] or null}.", field="roles"
+        )
+    bad = [role for role in roles if role not in ROLES]
+    if bad:
+        raise ValidationFailed(
+            f"Unknown roles: {', '.join(sorted(map(str, bad)))}. Choose from {', '.join(ROLES)}.",
+            field="roles",
+        )
+    cleaned: dict[str, list[NavItem]] = {}
+    errors: dict[str, list[str]] = {}
+    for role, items in roles.items():
+        if items is None:
+            continue
+        try:
+            cleaned[role] = clean_items(role, items)
+        except ValidationFailed as refused:
+            errors |= {f"roles.{role}.{key}": messages for key, messages in refused.errors.items()}
+            if not refused.errors:
+                errors[f"roles.{role}"] = [refused.message]
+    if errors:
+        raise ValidationFailed("The navigation was not saved.", errors=errors)
+    stored = {role: items for role, items in _stored().items() if role not in roles}
+    stored |= {role: [item.to_api() for item in items] for role, items in cleaned.items()}
+    update_settings({SETTING: stored})
 
 
 def reset_role(role) -> list[NavItem]:
     """Back to the defaults for ``role``."""
     if role not in ROLES:
         raise ValidationFailed(f"Choose one of the roles: {', '.join(ROLES)}.", field="role")
-    tenant = _tenant()
-    stored = {k: v for k, v in _stored().items() if k != role}
-    tenant.settings = {**(tenant.settings or {}), SETTING: stored}
-    db.session.flush()
+    update_settings({SETTING: {k: v for k, v in _stored().items() if k != role}})
     return default_items()

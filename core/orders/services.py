@@ -48,6 +48,7 @@ from saas.auth.models import User
 from saas.db import db
 from saas.errors import Conflict, UserError, ValidationFailed
 from tenants.scoping import require_tenant_id
+from tenants.settings import update_settings, workspace_settings
 
 CREDIT_CHECK_MODES = ("off", "warn", "block")
 DEFAULT_CREDIT_CHECK_MODE = "warn"
@@ -89,7 +90,7 @@ class CreditLimitExceeded(UserError):
 
 def credit_check_mode() -> str:
     """off, warn or block: what the workspace does with an order over the credit limit."""
-    mode = (settings.tenant().settings or {}).get("credit_check")
+    mode = workspace_settings().get("credit_check")
     return mode if mode in CREDIT_CHECK_MODES else DEFAULT_CREDIT_CHECK_MODE
 
 
@@ -98,9 +99,7 @@ def set_credit_check_mode(mode) -> str:
         raise ValidationFailed(
             f"Choose one of: {', '.join(CREDIT_CHECK_MODES)}.", field="credit_check"
         )
-    tenant = settings.tenant()
-    tenant.settings = {**(tenant.settings or {}), "credit_check": mode}
-    db.session.flush()
+    update_settings({"credit_check": mode})
     return mode
 
 

@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import re
 
-from flask import g, has_request_context
-
-from saas.db import db
 from saas.errors import ValidationFailed
-from tenants.models import Tenant
-from tenants.scoping import require_tenant_id
+from tenants.settings import update_settings, workspace_settings
 
 DEFAULT_PREFIXES = {"quotes": "Q-", "orders": "SO-"}
 PREFIX_KEYS = {"quotes": "quote_prefix", "orders": "order_prefix"}
@@ -20,15 +16,8 @@ DEFAULT_VALIDITY_DAYS = 30
 MAX_VALIDITY_DAYS = 365
 
 
-def tenant() -> Tenant:
-    found = g.get("tenant") if has_request_context() else None
-    if found is None or found.id != require_tenant_id():
-        found = db.session.get(Tenant, require_tenant_id())
-    return found
-
-
 def _settings() -> dict:
-    return tenant().settings or {}
+    return workspace_settings()
 
 
 def number_prefix(object_name: str) -> str:
@@ -89,7 +78,5 @@ def save_sales_settings(values: dict) -> dict:
         errors["order_prefix"] = ["Quotes and orders need different prefixes."]
     if errors:
         raise ValidationFailed("Some settings are not valid.", errors=errors)
-    row = tenant()
-    row.settings = {**(row.settings or {}), **changes}
-    db.session.flush()
+    update_settings(changes)
     return sales_settings()

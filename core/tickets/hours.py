@@ -18,18 +18,14 @@ import datetime as dt
 import functools
 import zoneinfo
 
-from flask import g, has_request_context
-
 from core.tickets.calendar import (
     WEEKDAYS,
     BusinessCalendar,
     format_clock,
     parse_clock,
 )
-from saas.db import db
 from saas.errors import ValidationFailed
-from tenants.models import Tenant
-from tenants.scoping import require_tenant_id
+from tenants.settings import update_settings, workspace_settings
 
 SETTINGS_KEY = "business_hours"
 MODES_KEY = "sla_hours"
@@ -56,21 +52,12 @@ def time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def _tenant() -> Tenant:
-    tenant = g.get("tenant") if has_request_context() else None
-    if tenant is None or tenant.id != require_tenant_id():
-        tenant = db.session.get(Tenant, require_tenant_id())
-    return tenant
-
-
 def _settings() -> dict:
-    return _tenant().settings or {}
+    return workspace_settings()
 
 
 def _write(key: str, value) -> None:
-    tenant = _tenant()
-    tenant.settings = {**(tenant.settings or {}), key: value}
-    db.session.flush()
+    update_settings({key: value})
 
 
 def workspace_time_zone(settings: dict | None = None) -> str:
