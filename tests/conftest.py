@@ -176,6 +176,18 @@ def make_tenant(
         return values
 
 
+def run_as_admin(app, tenant: dict, action):
+    """Run ``action(admin)`` in the tenant's scope as its admin, commit, and return its result."""
+    from saas.auth.models import User
+    from tenants.scoping import tenant_scope
+
+    with app.app_context(), tenant_scope(tenant["id"]):
+        admin = db.session.get(User, (tenant["id"], tenant["admin_id"]))
+        result = action(admin)
+        db.session.commit()
+        return result
+
+
 def add_user(
     app,
     tenant: dict,

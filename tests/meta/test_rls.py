@@ -109,20 +109,26 @@ def _tenant_tables(connection) -> list[str]:
     )
 
 
+def _forced_rls_policy(owner, table: str):
+    """The one policy of ``table`` (qual, with_check), asserting RLS is enabled and forced."""
+    enabled, forced = owner.execute(
+        text("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = :t"),
+        {"t": table},
+    ).one()
+    assert enabled and forced, table
+    policy = owner.execute(
+        text("SELECT qual, with_check FROM pg_policies WHERE tablename = :t"), {"t": table}
+    ).all()
+    assert len(policy) == 1, table
+    return policy[0]
+
+
 def test_every_tenant_table_has_forced_rls_and_the_policy(owner):
     tables = _tenant_tables(owner)
     assert "users" in tables and len(tables) >= 5
     for table in tables:
-        enabled, forced = owner.execute(
-            text("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = :t"),
-            {"t": table},
-        ).one()
-        assert enabled and forced, table
-        policy = owner.execute(
-            text("SELECT qual, with_check FROM pg_policies WHERE tablename = :t"), {"t": table}
-        ).all()
-        assert len(policy) == 1, table
-        assert "app.tenant_id" in policy[0].qual and "app.tenant_id" in policy[0].with_check
+        policy = _forced_rls_policy(owner, table)
+        assert "app.tenant_id" in policy.qual and "app.tenant_id" in policy.with_check
 
 
 def test_every_tenant_table_in_the_metadata_is_covered(owner, pg_app):
@@ -230,14 +236,7 @@ def test_the_operations_guide_lists_the_same_tables_without_rls():
 
 def test_platform_tables_have_forced_rls_and_the_platform_policy(owner):
     for table in PLATFORM_TABLES:
-        enabled, forced = owner.execute(
-            text("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = :t"),
-            {"t": table},
-        ).one()
-        assert enabled and forced, table
-        policy = owner.execute(
-            text("SELECT qual, with_check FROM pg_policies WHERE tablename = :t"), {"t": table}
-        ).one()
+        policy = _forced_rls_policy(owner, table)
         for clause in policy:
             assert "for_tenant" in clause and "app.tenant_id" in clause, table
             assert "app.platform" in clause, table

@@ -8,21 +8,13 @@ import pytest
 from core.navigation import services as navigation
 from core.savedviews import services as saved_views
 from saas.auth import permissions
-from saas.auth.models import User
-from saas.db import db
 from saas.errors import ValidationFailed
-from tenants.scoping import tenant_scope
-from tests.conftest import add_user
+from tests.conftest import add_user, run_as_admin
 
 MEMBER = {"email": "mia@acme.example.com", "password": "member password 1"}
 
 
-def run(app, tenant, action):
-    with app.app_context(), tenant_scope(tenant["id"]):
-        admin = db.session.get(User, (tenant["id"], tenant["admin_id"]))
-        result = action(admin)
-        db.session.commit()
-        return result
+run = run_as_admin
 
 
 def bar_links(page: str) -> list[tuple[str, str]]:

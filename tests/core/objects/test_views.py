@@ -14,19 +14,12 @@ from saas.auth import permissions
 from saas.auth.models import User
 from saas.db import db
 from tenants.models import Tenant
-from tenants.scoping import tenant_scope
-from tests.conftest import add_user
+from tests.conftest import add_user, run_as_admin
 
 MEMBER = {"email": "mia@acme.example.com", "password": "member password 1"}
 
 
-def run(app, tenant, action):
-    """Run ``action(admin)`` in the tenant's scope, commit, and return its result."""
-    with app.app_context(), tenant_scope(tenant["id"]):
-        admin = db.session.get(User, (tenant["id"], tenant["admin_id"]))
-        result = action(admin)
-        db.session.commit()
-        return result
+run = run_as_admin
 
 
 def make(app, tenant, object_name: str, values: dict, *, owner_id=None) -> str:
