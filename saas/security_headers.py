@@ -18,17 +18,22 @@ STRIPE_FORM_TARGETS = ("https://checkout.stripe.com", "https://billing.stripe.co
 
 def form_action_sources(config) -> list[str]:
     """'self', the base host and its workspace subdomains (scheme and port of the base
-    URL), and Stripe's hosted pages."""
+    URL), and Stripe's hosted pages (or those of the configured STRIPE_API_BASE)."""
     parts = urlsplit(config.get("TRELLIS_BASE_URL") or "http://localhost")
     scheme = parts.scheme or "http"
     domain = (config.get("TRELLIS_BASE_DOMAIN") or parts.hostname or "localhost").strip(".")
     port = f":{parts.port}" if parts.port else ""
-    return [
+    sources = [
         "'self'",
         f"{scheme}://{domain}{port}",
         f"{scheme}://*.{domain}{port}",
         *STRIPE_FORM_TARGETS,
     ]
+    # A Stripe stand-in (STRIPE_API_BASE, e.g. localstripe) serves its own checkout pages.
+    stripe_base = urlsplit(config.get("STRIPE_API_BASE") or "")
+    if stripe_base.scheme and stripe_base.netloc:
+        sources.append(f"{stripe_base.scheme}://{stripe_base.netloc}")
+    return sources
 
 
 def content_security_policy(config) -> str:

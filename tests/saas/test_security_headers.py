@@ -62,3 +62,10 @@ def test_form_action_follows_the_base_url():
         }
     )
     assert "https://*.crm.example.com:8443" in _directive(policy, "form-action")
+
+
+def test_form_action_allows_the_configured_stripe_stand_in():
+    policy = content_security_policy(
+        {"TRELLIS_BASE_URL": "http://localhost:5000", "STRIPE_API_BASE": "http://127.0.0.1:8420"}
+    )
+    assert "http://127.0.0.1:8420" in _directive(policy, "form-action")
