@@ -3,13 +3,15 @@
 One place to read and change them, so areas do not each look up the current tenant row and
 merge the JSON themselves. Reads and writes are for the tenant in scope
 (:func:`tenants.scoping.require_tenant_id`); writes replace the whole JSON value (so the ORM
-sees the change) and flush, never commit.
+sees the change) and flush, never commit. Every write names the security log event it is
+(what changed goes in the entry, before -> after), so no setting changes unlogged.
 """
 
 from __future__ import annotations
 
 from flask import g, has_request_context
 
+from saas import security_log
 from saas.db import db
 from tenants.models import Tenant
 from tenants.scoping import require_tenant_id
@@ -29,8 +31,16 @@ def workspace_settings() -> dict:
     return current_tenant().settings or {}
 
 
-def update_settings(changes: dict) -> None:
-    """Set the given top-level keys of the tenant's settings, keeping the others."""
+def update_settings(changes: dict, *, logged_as: str | None, target: str = "") -> None:
+    """Set the given top-level keys of the tenant's settings, keeping the others.
+
+    ``logged_as`` is the security log event of the change (None only when the caller logs
+    it itself, as an SLA target does for its hours); nothing is logged when nothing changed.
+    """
     tenant = current_tenant()
-    tenant.settings = {**(tenant.settings or {}), **changes}
+    before = tenant.settings or {}
+    tenant.settings = {**before, **changes}
     db.session.flush()
+    changed = security_log.changes({key: before.get(key) for key in changes}, changes)
+    if logged_as and changed:
+        security_log.record(logged_as, target=target, details={"changes": changed})

@@ -27,6 +27,7 @@ from saas.errors import ValidationFailed
 from tenants.settings import update_settings, workspace_settings
 
 SETTING = "navigation"
+LOG_EVENT = "settings.navigation_changed"
 OPENINGS = ("list", "board", "view")
 MAX_ITEMS = 30
 
@@ -209,7 +210,11 @@ def clean_items(role, items) -> list[NavItem]:
 def set_items(role, items) -> list[NavItem]:
     """Store a role's bar (validated whole: all or nothing)."""
     cleaned = clean_items(role, items)
-    update_settings({SETTING: {**_stored(), role: [item.to_api() for item in cleaned]}})
+    update_settings(
+        {SETTING: {**_stored(), role: [item.to_api() for item in cleaned]}},
+        logged_as=LOG_EVENT,
+        target=f"top bar of {role}",
+    )
     return cleaned
 
 
@@ -241,12 +246,20 @@ def set_roles(roles) -> None:
         raise ValidationFailed("The navigation was not saved.", errors=errors)
     stored = {role: items for role, items in _stored().items() if role not in roles}
     stored |= {role: [item.to_api() for item in items] for role, items in cleaned.items()}
-    update_settings({SETTING: stored})
+    update_settings({SETTING: stored}, logged_as=LOG_EVENT, target=_roles_target(roles))
+
+
+def _roles_target(roles: dict) -> str:
+    return f"top bar of {', '.join(sorted(roles))}" if roles else "top bar"
 
 
 def reset_role(role) -> list[NavItem]:
     """Back to the defaults for ``role``."""
     if role not in ROLES:
         raise ValidationFailed(f"Choose one of the roles: {', '.join(ROLES)}.", field="role")
-    update_settings({SETTING: {k: v for k, v in _stored().items() if k != role}})
+    update_settings(
+        {SETTING: {k: v for k, v in _stored().items() if k != role}},
+        logged_as=LOG_EVENT,
+        target=f"top bar of {role}",
+    )
     return default_items()

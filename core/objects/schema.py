@@ -22,6 +22,7 @@ from core.objects.registry import (
     standard_objects,
 )
 from core.objects.types import FIELD_TYPES, FieldValueError
+from saas import security_log
 from saas.auth.models import User
 from saas.billing.features import require_feature
 from saas.db import db, utcnow
@@ -254,7 +255,18 @@ def add_fields(object_name: str, fields: list[dict]) -> list[FieldDefinition]:
     db.session.add_all(definitions)
     db.session.flush()
     forget_tenant_objects()
+    for definition in definitions:
+        security_log.record(
+            "schema.field_added",
+            target=f"{obj.api_name}.{definition.api_name}",
+            details=_logged_definition(definition),
+        )
     return definitions
+
+
+def _logged_definition(definition: FieldDefinition) -> dict:
+    """What the security log keeps of a field's definition (before -> after on a change)."""
+    return {key: getattr(definition, key) for key in EDITABLE}
 
 
 def _new_definition(
@@ -440,6 +452,7 @@ def update_field(
         _refuse_duplicates(definition, duplicates)
 
     old_slot = definition.slot
+    logged_before = _logged_definition(definition)
     for key in (
         "label",
         "help_text",
@@ -467,6 +480,17 @@ def update_field(
             _fill_slot(obj, definition)
     db.session.flush()
     forget_tenant_objects()
+    changed = security_log.changes(logged_before, _logged_definition(definition))
+    if changed:
+        details = {"changes": changed}
+        if converted:
+            details["records_converted"] = len(converted)
+        security_log.record(
+            "schema.field_changed",
+            actor=actor if actor is not None else security_log.CURRENT_ACTOR,
+            target=f"{obj.api_name}.{definition.api_name}",
+            details=details,
+        )
     return definition, report
 
 
@@ -668,6 +692,7 @@ def retire_field(object_name: str, field_name: str) -> None:
         _clear_slot(obj, slot)
     db.session.flush()
     forget_tenant_objects()
+    security_log.record("schema.field_retired", target=f"{obj.api_name}.{definition.api_name}")
 
 
 def reorder_fields(object_name: str, order: list[str]) -> None:
@@ -687,10 +712,17 @@ def reorder_fields(object_name: str, order: list[str]) -> None:
         or set(order) != set(definitions)
     ):
         raise ValidationFailed("List every custom field of the object once.", field="order")
+    before = sorted(definitions, key=lambda name: definitions[name].position or 0)
     for position, name in enumerate(order):
         definitions[name].position = position
     db.session.flush()
     forget_tenant_objects()
+    if before != order:
+        security_log.record(
+            "schema.fields_reordered",
+            target=obj.api_name,
+            details={"from": before, "to": order},
+        )
 
 
 def create_custom_object(
@@ -712,4 +744,9 @@ def create_custom_object(
     db.session.add(definition)
     db.session.flush()
     forget_tenant_objects()
+    security_log.record(
+        "schema.object_created",
+        target=name,
+        details={"label": label, "label_plural": label_plural, "description": description},
+    )
     return definition

@@ -99,7 +99,7 @@ def set_credit_check_mode(mode) -> str:
         raise ValidationFailed(
             f"Choose one of: {', '.join(CREDIT_CHECK_MODES)}.", field="credit_check"
         )
-    update_settings({"credit_check": mode})
+    update_settings({"credit_check": mode}, logged_as="settings.credit_check_changed")
     return mode
 
 

@@ -78,5 +78,5 @@ def save_sales_settings(values: dict) -> dict:
         errors["order_prefix"] = ["Quotes and orders need different prefixes."]
     if errors:
         raise ValidationFailed("Some settings are not valid.", errors=errors)
-    update_settings(changes)
+    update_settings(changes, logged_as="settings.sales_numbering_changed", target="sales")
     return sales_settings()

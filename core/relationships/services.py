@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from core.objects import records
 from core.objects.registry import object_for_tenant
 from core.relationships.models import ENDS, PARTY_OBJECTS, Relationship, RelationshipType
+from saas import security_log
 from saas.auth.models import User
 from saas.auth.permissions import require_right, visibility_condition
 from saas.db import db
@@ -133,7 +134,25 @@ def create_relationship_type(*, values: dict) -> RelationshipType:
     row = RelationshipType(**cleaned)
     db.session.add(row)
     db.session.flush()
+    security_log.record(
+        "settings.relationship_type_created", target=row.name, details=_logged_type(row)
+    )
     return row
+
+
+_LOGGED_TYPE_PROPERTIES = (
+    "name",
+    "category",
+    "forward_label",
+    "reverse_label",
+    "from_object",
+    "to_object",
+)
+
+
+def _logged_type(row: RelationshipType) -> dict:
+    """What the security log keeps of a relationship type."""
+    return {name: getattr(row, name) for name in _LOGGED_TYPE_PROPERTIES}
 
 
 def update_relationship_type(type_id, *, values: dict) -> RelationshipType:
@@ -147,9 +166,15 @@ def update_relationship_type(type_id, *, values: dict) -> RelationshipType:
             "Relationships of this type exist: the parties it links cannot change.",
             field=sorted(changed)[0],
         )
+    before = _logged_type(row)
     for name, value in cleaned.items():
         setattr(row, name, value)
     db.session.flush()
+    changed = security_log.changes(before, _logged_type(row))
+    if changed:
+        security_log.record(
+            "settings.relationship_type_changed", target=row.name, details={"changes": changed}
+        )
     return row
 
 
@@ -171,8 +196,10 @@ def delete_relationship_type(type_id) -> None:
             "Relationships of this type exist (some perhaps in the recycle bin). "
             "Delete them first, or rename the type."
         )
+    logged = _logged_type(row)
     db.session.delete(row)
     db.session.flush()
+    security_log.record("settings.relationship_type_deleted", target=row.name, details=logged)
 
 
 # The rules of a relationship write --------------------------------------------------------

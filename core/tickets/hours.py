@@ -56,8 +56,8 @@ def _settings() -> dict:
     return workspace_settings()
 
 
-def _write(key: str, value) -> None:
-    update_settings({key: value})
+def _write(key: str, value, *, logged_as: str | None) -> None:
+    update_settings({key: value}, logged_as=logged_as, target="business hours")
 
 
 def workspace_time_zone(settings: dict | None = None) -> str:
@@ -274,7 +274,7 @@ def set_business_hours(values: dict) -> dict:
     }
     if updated["timezone"]:
         stored["timezone"] = updated["timezone"]
-    _write(SETTINGS_KEY, stored)
+    _write(SETTINGS_KEY, stored, logged_as="settings.business_hours_changed")
     return business_hours()
 
 
@@ -323,7 +323,8 @@ def set_target_mode(priority: str, mode: str) -> None:
     modes = target_modes()
     if modes.get(priority, DEFAULT_MODE) == mode:
         return
-    _write(MODES_KEY, {**modes, priority: mode})
+    # The SLA target's own entry (tickets.services.set_sla_target) holds this change.
+    _write(MODES_KEY, {**modes, priority: mode}, logged_as=None)
 
 
 # The admin page's text form of a day: "09:00-12:30, 13:15-17:30" -----------------------------

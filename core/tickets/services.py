@@ -18,6 +18,7 @@ from sqlalchemy import select
 from core.tickets import hours
 from core.tickets.calendar import EmptyCalendar
 from core.tickets.models import FINISHED_STATUSES, PRIORITIES, SlaTarget, Ticket
+from saas import security_log
 from saas.auth.models import User
 from saas.auth.permissions import require_right, visibility_condition
 from saas.db import db, utcnow
@@ -89,6 +90,7 @@ def set_sla_target(priority: str, *, values: dict) -> dict:
     if unknown:
         raise ValidationFailed(f"Unknown properties: {', '.join(sorted(unknown))}.")
     current = sla_targets()[priority]
+    before = dict(current)
     mode = hours.clean_mode(values.get("hours", current["hours"]))
     first = _minutes(
         values.get("first_response_minutes", current["first_response_minutes"]),
@@ -109,7 +111,15 @@ def set_sla_target(priority: str, *, values: dict) -> dict:
     row.first_response_minutes, row.resolution_minutes = first, resolve
     db.session.flush()
     hours.set_target_mode(priority, mode)
-    return {"first_response_minutes": first, "resolution_minutes": resolve, "hours": mode}
+    after = {"first_response_minutes": first, "resolution_minutes": resolve, "hours": mode}
+    changed = security_log.changes(before, after)
+    if changed:
+        security_log.record(
+            "settings.sla_target_changed",
+            target=f"{priority} priority",
+            details={"changes": changed},
+        )
+    return after
 
 
 def due_times(opened_at: dt.datetime, priority: str) -> tuple[dt.datetime, dt.datetime]:

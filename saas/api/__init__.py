@@ -8,6 +8,7 @@ from flask import Blueprint, g, jsonify, request
 
 from saas.auth import api_tokens
 from saas.billing import features
+from saas.db import db
 from tenants.resolver import bearer_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -42,6 +43,8 @@ def _authenticate():
     if token is None:
         return _unauthorized()
     if token.is_expired():
+        if api_tokens.record_expired_use(token):
+            db.session.commit()  # the answer is an error, but the refusal is logged
         day = token.expires_at.strftime("%Y-%m-%d %H:%M UTC")
         return _unauthorized(
             "token_expired",

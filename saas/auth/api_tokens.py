@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from saas import clock
+from saas import clock, security_log
 from saas.auth.models import (
     READ_WRITE_SCOPE,
     TOKEN_SCOPE_LABELS,
@@ -31,10 +31,13 @@ from saas.auth.models import (
 )
 from saas.db import db, utcnow
 from saas.errors import NotFound, ValidationFailed
+from saas.security_log.models import SecurityLogEntry
 from tenants.scoping import require_tenant_id
 
 # How often a token's "last used" time is written: at most once per this interval.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+# How often the refused use of an expired token is written to the security log.
+EXPIRED_USE_LOG_INTERVAL = dt.timedelta(days=1)
 # The expiry choices of the forms, in days ("never" and "date" are the other two).
 EXPIRY_DAYS = (7, 30, 90, 365)
 
@@ -119,6 +122,15 @@ def create_api_token(
     )
     db.session.add(token)
     db.session.flush()
+    security_log.record(
+        "api_token.created",
+        target=_log_target(token, user),
+        details={
+            "token_id": token.id,
+            "scope": scope,
+            "expires_at": expires_at.astimezone(dt.UTC) if expires_at else None,
+        },
+    )
     return token, raw
 
 
@@ -152,10 +164,21 @@ def _get_token(token_id: uuid.UUID | str) -> ApiToken:
     return token
 
 
-def _revoke(token: ApiToken) -> ApiToken:
+def _log_target(token: ApiToken, owner: User) -> str:
+    """How the security log names a token: its name, last characters and owner."""
+    return f"{token.name} {token.prefix} of {owner.email}"
+
+
+def _revoke(token: ApiToken, *, by: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.flush()
+        security_log.record(
+            "api_token.revoked",
+            actor=by,
+            target=_log_target(token, token.user),
+            details={"token_id": token.id},
+        )
     return token
 
 
@@ -164,14 +187,14 @@ def revoke_api_token(*, user: User, token_id: uuid.UUID | str) -> ApiToken:
     token = _get_token(token_id)
     if token.user_id != user.id:
         raise NotFound("No such token.")
-    return _revoke(token)
+    return _revoke(token, by=user)
 
 
 def revoke_any_api_token(*, actor: User, token_id: uuid.UUID | str) -> ApiToken:
     """A tenant admin revokes any token of the tenant."""
     if not actor.is_admin:
         raise NotFound("No such token.")
-    return _revoke(_get_token(token_id))
+    return _revoke(_get_token(token_id), by=actor)
 
 
 def tenant_id_of_token(raw: str) -> uuid.UUID | None:
@@ -192,6 +215,32 @@ def token_for(raw: str) -> ApiToken | None:
     if token is None or not token.is_active or not token.user.is_active:
         return None
     return token
+
+
+def record_expired_use(token: ApiToken) -> bool:
+    """Log that expired ``token`` was refused, at most once per token per
+    EXPIRED_USE_LOG_INTERVAL (a forgotten script retrying all day writes one entry a day).
+    True when an entry is to be written (the caller commits: the request answers 401)."""
+    target = _log_target(token, token.user)
+    since = clock.now() - EXPIRED_USE_LOG_INTERVAL
+    logged = db.session.scalar(
+        select(SecurityLogEntry.id)
+        .where(
+            SecurityLogEntry.event == "api_token.expired_refused",
+            SecurityLogEntry.target == target,
+            SecurityLogEntry.at >= since,
+        )
+        .limit(1)
+    )
+    if logged is not None:
+        return False
+    security_log.record(
+        "api_token.expired_refused",
+        actor=token.user,
+        target=target,
+        details={"token_id": token.id, "expired_at": token.expires_at.astimezone(dt.UTC)},
+    )
+    return True
 
 
 def record_use(token: ApiToken) -> None:

@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from saas import security_log
 from saas.auth.models import User
 from saas.auth.roles import ADMIN, ROLES, VIEWER
 from saas.db import JSONType, db, json_array_has_any
@@ -152,6 +153,7 @@ def set_field_access(*, role: str, obj, access: dict) -> None:
             errors[key] = ["This field is calculated: it is read-only for everyone already."]
     if errors:
         raise ValidationFailed("Some fields cannot be set so.", errors=errors)
+    before = field_access_of(role, obj)
     for name, level in access.items():
         spec = obj.fields[name]
         if spec.custom:
@@ -180,6 +182,15 @@ def set_field_access(*, role: str, obj, access: dict) -> None:
             row.access = level
     db.session.flush()
     forget_tenant_objects()
+    changed = security_log.changes(
+        {name: before.get(name, "editable") for name in access}, dict(access)
+    )
+    if changed:
+        security_log.record(
+            "permissions.field_access_changed",
+            target=f"{obj.api_name} for {role}",
+            details={"changes": changed},
+        )
 
 
 def rights_of(role: str, object_name: str) -> dict:
@@ -273,6 +284,13 @@ def set_rights(*, role: str, object_name: str, rights: dict) -> ObjectPermission
     row.visibility = rights.get("visibility", current["visibility"])
     row.party_roles = party_roles if "party_roles" in rights else current["party_roles"]
     db.session.flush()
+    changed = security_log.changes(current, rights_of(role, object_name))
+    if changed:
+        security_log.record(
+            "permissions.changed",
+            target=f"{object_name} for {role}",
+            details={"changes": changed},
+        )
     return row
 
 
@@ -302,6 +320,7 @@ def create_team(*, name: str) -> Team:
     team = Team(name=name)
     db.session.add(team)
     db.session.flush()
+    security_log.record("team.created", target=name, details={"team_id": team.id})
     return team
 
 
@@ -311,22 +330,40 @@ def list_teams() -> list[Team]:
 
 def set_team(*, user: User, team_id: uuid.UUID | str | None) -> None:
     membership = db.session.get(TeamMembership, (require_tenant_id(), user.id))
+    previous = (
+        db.session.get(Team, (require_tenant_id(), membership.team_id)) if membership else None
+    )
     if team_id in (None, ""):
         if membership is not None:
             db.session.delete(membership)
         db.session.flush()
+        _log_team_change(user, previous, None)
         return
     try:
         key = uuid.UUID(str(team_id))
     except ValueError:
         raise NotFound("No such team.") from None
-    if db.session.get(Team, (require_tenant_id(), key)) is None:
+    team = db.session.get(Team, (require_tenant_id(), key))
+    if team is None:
         raise NotFound("No such team.")
     if membership is None:
         db.session.add(TeamMembership(id=user.id, team_id=key))
     else:
         membership.team_id = key
     db.session.flush()
+    _log_team_change(user, previous, team)
+
+
+def _log_team_change(user: User, previous: Team | None, team: Team | None) -> None:
+    if (previous and previous.id) != (team and team.id):
+        security_log.record(
+            "user.team_changed",
+            target=user.email,
+            details={
+                "from": previous.name if previous else None,
+                "to": team.name if team else None,
+            },
+        )
 
 
 def team_memberships() -> dict[uuid.UUID, uuid.UUID]:

@@ -4,6 +4,6 @@ Call ``record("user.role_changed", target=..., details=...)`` from the service t
 the change; see ``services`` for how entries are chained and ``events`` for their names.
 """
 
-from saas.security_log.services import CURRENT_ACTOR, head, record, verify
+from saas.security_log.services import CURRENT_ACTOR, changes, head, record, verify
 
-__all__ = ["CURRENT_ACTOR", "head", "record", "verify"]
+__all__ = ["CURRENT_ACTOR", "changes", "head", "record", "verify"]

@@ -57,6 +57,7 @@ _EVENTS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("api_token.created", "API token created"),
             ("api_token.revoked", "API token revoked"),
+            ("api_token.expired_refused", "Expired API token refused"),
         ],
     ),
     (
@@ -66,6 +67,7 @@ _EVENTS: list[tuple[str, list[tuple[str, str]]]] = [
             ("settings.sla_target_changed", "SLA target changed"),
             ("settings.credit_check_changed", "Credit check changed"),
             ("settings.sales_numbering_changed", "Quote and order numbering changed"),
+            ("settings.navigation_changed", "Top bar changed"),
             ("settings.relationship_type_created", "Relationship type created"),
             ("settings.relationship_type_changed", "Relationship type changed"),
             ("settings.relationship_type_deleted", "Relationship type deleted"),

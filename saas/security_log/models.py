@@ -37,6 +37,8 @@ class SecurityLogEntry(TenantScoped, db.Model):
     actor: Mapped[str] = mapped_column(String(254))
     target: Mapped[str] = mapped_column(String(300))
     ip: Mapped[str | None] = mapped_column(String(45))
+    # The request's User-Agent (None: no request, or entries written before it was kept).
+    user_agent: Mapped[str | None] = mapped_column(String(400))
     details: Mapped[dict] = mapped_column(JSONType)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

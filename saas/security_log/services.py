@@ -40,7 +40,9 @@ from tenants.scoping import require_tenant_id, tenant_scope
 
 COUNTER = "security_log"
 GENESIS = "0" * 64
-FORMAT_VERSION = 1
+# Version 2 added ``user_agent``; an entry without one is hashed in the version 1 form, so
+# entries written before the column existed verify unchanged.
+FORMAT_VERSION = 2
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 MAX_EXPORT_ROWS = 100_000
@@ -55,9 +57,13 @@ HASHED_FIELDS = (
     "actor",
     "target",
     "ip",
+    "user_agent",
     "details",
     "prev_hash",
 )
+# Fields added after version 1: hashed only when set.
+_LATER_FIELDS = ("user_agent",)
+USER_AGENT_LENGTH = 400
 
 
 class _Current(enum.Enum):
@@ -75,6 +81,7 @@ class _Pending:
     actor: str
     target: str
     ip: str | None
+    user_agent: str | None
     details: dict
     transaction: SessionTransaction
 
@@ -90,21 +97,24 @@ def record(
     target: str | None = None,
     details: dict | None = None,
     ip: str | None = None,
+    user_agent: str | None = None,
 ) -> None:
     """Log ``event`` for ``tenant`` (a Tenant or its id; default: the current scope's).
 
     ``actor`` is a User, a label (``"operator"``, ``"Stripe"``, an e-mail typed at sign-in)
     or None for the system; by default the user signed in to the request (or the API
     token's user). ``target`` names what the event is about; ``details`` is a JSON-able
-    dict (what changed). ``ip`` defaults to the request's address. The entry is written
+    dict (what changed; :func:`changes` gives before -> after). ``ip`` and ``user_agent``
+    default to the request's address and User-Agent header. The entry is written
     when the transaction commits, and not at all if it rolls back.
     """
     if event not in EVENT_TYPES:
         raise ValueError(f"unknown security log event {event!r}: add it to events.py")
     tenant_id = _tenant_id(tenant)
     actor_id, actor_label = _actor(actor)
-    if ip is None and has_request_context():
-        ip = request.remote_addr
+    if has_request_context():
+        ip = ip if ip is not None else request.remote_addr
+        user_agent = user_agent if user_agent is not None else request.headers.get("User-Agent")
     session = db.session()
     transaction = session.get_nested_transaction() or session.get_transaction() or session.begin()
     pending = session.info.setdefault(_PENDING, [])
@@ -116,10 +126,27 @@ def record(
             actor=_text(actor_label, 254),
             target=_text(target or "", 300),
             ip=_text(ip, 45) or None,
+            user_agent=_text(user_agent, USER_AGENT_LENGTH) or None,
             details=_json_value(details or {}),
             transaction=transaction,
         )
     )
+
+
+def changes(before: dict, after: dict, *, prefix: str = "") -> dict:
+    """What differs from ``before`` to ``after``: ``{"key": {"from": old, "to": new}}``, a
+    dotted path into nested objects (``"week.mon"``); a key absent on one side is None."""
+    found = {}
+    for key in dict.fromkeys([*before, *after]):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        path = f"{prefix}{key}"
+        if isinstance(old, dict) and isinstance(new, dict):
+            found |= changes(old, new, prefix=f"{path}.")
+        else:
+            found[path] = {"from": old, "to": new}
+    return found
 
 
 def _tenant_id(tenant) -> uuid.UUID:
@@ -237,6 +264,7 @@ def _append(tenant_id: uuid.UUID, entry: _Pending) -> SecurityLogEntry:
         actor=entry.actor,
         target=entry.target,
         ip=entry.ip,
+        user_agent=entry.user_agent,
         details=entry.details,
         prev_hash=prev_hash,
     )
@@ -263,6 +291,7 @@ def _fields(row) -> dict:
         "actor": row.actor,
         "target": row.target,
         "ip": row.ip,
+        "user_agent": row.user_agent,
         "details": row.details,
         "prev_hash": row.prev_hash,
     }
@@ -270,8 +299,12 @@ def _fields(row) -> dict:
 
 def canonical_form(fields: dict) -> bytes:
     """The bytes an entry's hash is computed over: its fields (with the previous hash) as
-    JSON with sorted keys, no spaces, UTF-8, and a format version."""
-    payload = {key: fields[key] for key in HASHED_FIELDS} | {"v": FORMAT_VERSION}
+    JSON with sorted keys, no spaces, UTF-8, and a format version. A field added after
+    version 1 is left out when empty, and the entry is then in the version 1 form."""
+    payload = {key: fields[key] for key in HASHED_FIELDS if key not in _LATER_FIELDS}
+    payload |= {key: fields[key] for key in _LATER_FIELDS if fields.get(key) is not None}
+    later = any(key in payload for key in _LATER_FIELDS)
+    payload["v"] = FORMAT_VERSION if later else 1
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 

@@ -13,7 +13,7 @@ from tenants.scoping import tenant_scope
 @pytest.fixture
 def logged_events(app):
     """``logged_events(tenant)``: the tenant's entries after the first (the workspace's
-    creation), oldest first, as dicts of event, actor, target, ip and details."""
+    creation), oldest first, as dicts of event, actor, target, ip, user agent and details."""
 
     def read(tenant: dict, *, since: int = 1) -> list[dict]:
         with app.app_context(), tenant_scope(tenant["id"]):
@@ -29,6 +29,7 @@ def logged_events(app):
                     "actor_id": row.actor_id,
                     "target": row.target,
                     "ip": row.ip,
+                    "user_agent": row.user_agent,
                     "details": row.details,
                 }
                 for row in rows

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from saas import security_log
 from saas.db import db
 from saas.security_log.models import SecurityLogEntry
-from saas.security_log.services import GENESIS, entry_hash, export_fields
+from saas.security_log.services import GENESIS, canonical_form, entry_hash, export_fields
 from tenants.scoping import tenant_scope
 
 TABLE = SecurityLogEntry.__table__
@@ -241,3 +241,34 @@ def test_the_verify_command_reports_each_tenant_and_fails_on_a_break(
     assert refused.exit_code == 2 and "Give the head as" in refused.output
     unknown = runner.invoke(args=["security-log", "verify", "--tenant", "nope"])
     assert unknown.exit_code == 2 and "No tenant 'nope'" in unknown.output
+
+
+def test_the_user_agent_is_hashed_and_entries_without_one_keep_the_first_form(
+    app, tenant, owner_engine
+):
+    _record(app, tenant, "user.role_changed", actor=None, user_agent="Firefox/140")
+    _record(app, tenant, "user.role_changed", actor=None)
+    entries = _entries(app, tenant)
+    with_agent, without = entries[-2], entries[-1]
+    assert with_agent["user_agent"] == "Firefox/140" and without["user_agent"] is None
+    assert b'"user_agent"' not in canonical_form(without) and b'"v":1' in canonical_form(without)
+    assert b'"v":2' in canonical_form(with_agent)
+    assert _verify(app, tenant).ok
+    _tamper(
+        owner_engine,
+        tenant,
+        update(TABLE).where(TABLE.c.seq == with_agent["seq"]).values(user_agent=None),
+    )
+    status = _verify(app, tenant)
+    assert not status.ok and status.broken_at == with_agent["seq"]
+
+
+def test_changes_name_each_changed_value_before_and_after():
+    before = {"mode": "warn", "week": {"mon": [1], "tue": [2]}, "gone": 1, "same": [1]}
+    after = {"mode": "block", "week": {"mon": [1], "tue": [3]}, "new": "x", "same": [1]}
+    assert security_log.changes(before, after) == {
+        "mode": {"from": "warn", "to": "block"},
+        "week.tue": {"from": [2], "to": [3]},
+        "gone": {"from": 1, "to": None},
+        "new": {"from": None, "to": "x"},
+    }
