@@ -21,6 +21,7 @@ from saas.db import db
 from tenants.models import Tenant
 from tenants.provisioning import create_tenant, get_tenant_by_slug
 from tenants.scoping import tenant_scope
+from tenants.settings import workspace_today
 
 DEMO_SLUG = "demo"
 DEMO_EMAIL = "admin@demo.example"
@@ -49,7 +50,7 @@ def ensure_demo_tenant() -> Tenant:
         for name, email, role in DEMO_TEAM:
             if accounts.find_user_by_email(email) is None:
                 accounts.create_user(email=email, name=name, role=role, password=DEMO_PASSWORD)
-        today = dt.date.today()
+        today = workspace_today()
         if not _has_records():
             seed_sample_records(today=today)
         team = _team()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from core.objects import records
+from saas import clock
 from saas.auth.models import User
-from saas.db import db, utcnow
+from saas.db import db
 
 # name, code, family, standard price
 PRODUCTS = [
@@ -193,7 +194,7 @@ def seed_service(team: list[User], *, today: dt.date) -> None:
             actor=agent,
         )
         if ago:
-            ticket.created_at = utcnow() - ago  # opened earlier than the demo was made
+            ticket.created_at = clock.now() - ago  # opened earlier than the demo was made
             db.session.flush()
         change = {"priority": now} if now != first else {}
         if status != "new":

@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from saas import clock
 from saas.db import UTCDateTime, db, utcnow
 from saas.jobs import enqueue, tenant_job
 from tenants.scoping import TenantScoped, require_tenant_id, tenant_scope
@@ -79,7 +80,7 @@ def deliver_outbox(tenant_id: uuid.UUID | str) -> int:
                     message.status = "failed"
             else:
                 message.status = "sent"
-                message.sent_at = utcnow()
+                message.sent_at = clock.now()
                 sent += 1
             db.session.commit()
     return sent

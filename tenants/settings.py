@@ -9,9 +9,12 @@ sees the change) and flush, never commit. Every write names the security log eve
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from flask import g, has_request_context
 
-from saas import security_log
+from saas import clock, security_log
 from saas.db import db
 from tenants.models import Tenant
 from tenants.scoping import require_tenant_id
@@ -44,3 +47,18 @@ def update_settings(changes: dict, *, logged_as: str | None, target: str = "") -
     changed = security_log.changes({key: before.get(key) for key in changes}, changes)
     if logged_as and changed:
         security_log.record(logged_as, target=target, details={"changes": changed})
+
+
+def zone_of(settings: dict | None) -> ZoneInfo:
+    """The time zone named by ``settings["timezone"]``, UTC when unset or unknown."""
+    name = (settings or {}).get("timezone") or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return ZoneInfo("UTC")
+
+
+def workspace_today() -> dt.date:
+    """Today's date where the workspace is (its time zone setting), from the one clock: the
+    date a quote's validity, an order's date or an export's file name are counted in."""
+    return clock.today(zone_of(workspace_settings()))

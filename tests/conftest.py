@@ -7,6 +7,7 @@ SQLite; set TRELLIS_TEST_DATABASE_URL (the app's role) and TRELLIS_TEST_DATABASE
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import uuid
@@ -15,6 +16,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import create_engine
 
+from saas import clock
 from saas.app import create_app
 from saas.db import db
 from tests import pg
@@ -41,8 +43,6 @@ def pytest_configure(config: pytest.Config) -> None:
     start = config.getoption("--clock")
     if not start:
         return
-    import datetime as dt
-
     import time_machine
 
     try:
@@ -59,6 +59,27 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str | None:
     start = config.getoption("--clock")
     return f"clock started at {start}" if start else None
+
+
+class MovingClock:
+    """The one clock (``saas.clock``) for a test that moves it: ``advance(days=15)``."""
+
+    def now(self) -> dt.datetime:
+        return clock.now()
+
+    def today(self, tz: str | None = None) -> dt.date:
+        return clock.today(tz)
+
+    def advance(self, **kwargs) -> None:
+        clock.advance(dt.timedelta(**kwargs))
+
+
+@pytest.fixture
+def moving_clock():
+    """The clock ticks from where it is, and ``advance()`` moves it for everything (column
+    defaults, billing, tokens, jobs) until the test ends."""
+    with clock.travel(clock.now()):
+        yield MovingClock()
 
 
 def test_config(database_url: str, owner_url: str, **extra) -> dict:

@@ -18,9 +18,10 @@ from core.audit.models import AuditEntry
 from core.objects import records
 from core.objects.registry import object_for_tenant, objects_for_tenant
 from core.objects.types import FIELD_TYPES
+from saas import clock
 from saas.auth.models import User
 from saas.auth.permissions import rights_of, visibility_condition
-from saas.db import db, utcnow
+from saas.db import db
 from saas.errors import Forbidden, NotFound, ValidationFailed
 from saas.mail import queue_email
 from tenants.scoping import require_tenant_id
@@ -124,7 +125,7 @@ def apply_activity_rules(record: Activity | None, cleaned: dict, actor: User | N
         was_done = bool(record.done) if record is not None else False
         done = bool(cleaned.get("done")) if "done" in cleaned else was_done
         if done and not was_done:
-            cleaned["completed_at"] = FIELD_TYPES["datetime"].clean(utcnow(), {})
+            cleaned["completed_at"] = FIELD_TYPES["datetime"].clean(clock.now(), {})
         elif was_done and not done:
             cleaned["completed_at"] = None
 

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from core.campaigns.models import MEMBER_STATUSES, RESPONDED, Campaign, CampaignMember
 from core.deals.models import Deal
 from core.objects import records
+from saas import clock
 from saas.auth.models import User
-from saas.db import db, utcnow
+from saas.db import db
 from saas.errors import Conflict, ValidationFailed
 
 CENT = Decimal("0.01")
@@ -73,7 +74,7 @@ def apply_member_rules(record: CampaignMember | None, cleaned: dict, actor: User
             errors={field: ["Already a member of this campaign."]},
         )
     if current("status") in RESPONDED and (record is None or record.responded_at is None):
-        cleaned["responded_at"] = utcnow().isoformat().replace("+00:00", "Z")
+        cleaned["responded_at"] = clock.now().isoformat().replace("+00:00", "Z")
 
 
 def campaign_performance(campaign_id, *, actor: User | None) -> dict:

@@ -15,9 +15,10 @@ from sqlalchemy import func, or_, select
 
 from core.deals.models import STAGE_KINDS, Deal, Pipeline, PipelineStage
 from core.objects.types import FIELD_TYPES
+from saas import clock
 from saas.auth.models import User
 from saas.auth.permissions import require_right, visibility_condition
-from saas.db import db, utcnow
+from saas.db import db
 from saas.errors import Conflict, NotFound, ValidationFailed
 
 DEFAULT_PIPELINE_NAME = "Sales"
@@ -379,7 +380,7 @@ def apply_deal_rules(record: Deal | None, cleaned: dict, actor: User | None) -> 
     if creating or stage.kind != record.status:
         cleaned["status"] = stage.kind
         closed = stage.kind != "open"
-        cleaned["closed_at"] = FIELD_TYPES["datetime"].clean(utcnow(), {}) if closed else None
+        cleaned["closed_at"] = FIELD_TYPES["datetime"].clean(clock.now(), {}) if closed else None
 
 
 # Forecast -----------------------------------------------------------------------------

@@ -22,10 +22,10 @@ from core.objects.choices import picklist_choices
 from core.objects.money import format_money
 from core.objects.records import Filter, list_records, to_api_many
 from core.objects.registry import ObjectSpec, object_for_tenant, standard_objects
+from saas import clock
 from saas.auth.models import User
 from saas.auth.permissions import rights_of
 from saas.auth.roles import ADMIN, MANAGER
-from saas.db import utcnow
 from saas.errors import NotFound, ValidationFailed
 
 MANAGER_ROLES = (ADMIN, MANAGER)
@@ -218,7 +218,7 @@ def tasks_due(actor: User, *, now: dt.datetime | None = None) -> Panel | None:
     """The user's open tasks with a due time: overdue, today, the next 7 days, later."""
     if not _readable(actor, "activities"):
         return None
-    now = now or utcnow()
+    now = now or clock.now()
     obj = object_for_tenant("activities")
     found = _list(
         "activities",
@@ -295,7 +295,7 @@ def my_tickets_by_sla(actor: User, *, now: dt.datetime | None = None) -> Panel |
     obj = service_object()
     if obj is None or not rights_of(actor.role, obj.api_name)["read"]:
         return None
-    now = now or utcnow()
+    now = now or clock.now()
     assignee = next((name for name in TICKET_ASSIGNEE_FIELDS if name in obj.fields), None)
     if assignee is None:
         return None

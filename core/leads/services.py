@@ -16,8 +16,9 @@ from core.contacts.models import Contact
 from core.leads.models import CONVERTED, Lead
 from core.objects import records
 from core.objects.registry import object_for_tenant
+from saas import clock
 from saas.auth.models import User
-from saas.db import db, utcnow
+from saas.db import db
 from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
@@ -203,7 +204,7 @@ def convert_lead(
 
 
 def _mark_converted(lead: Lead, *, contact, company, deal, actor: User | None) -> None:
-    now = utcnow()
+    now = clock.now()
     links = {
         "converted_contact_id": contact.id,
         "converted_company_id": company.id if company else None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from flask import Blueprint, Response, g, request
@@ -15,6 +14,7 @@ from core.objects.registry import object_for_tenant
 from saas.api import token_required
 from saas.errors import ValidationFailed
 from saas.web import member_required
+from tenants.settings import workspace_today
 
 bp = Blueprint("exports", __name__)
 
@@ -24,7 +24,7 @@ def _csv_response(object_name: str, chunks) -> Response:
     # export is bounded (core.objects.export.MAX_EXPORT_ROWS).
     body = "".join(chunks)
     name = re.sub(r"[^a-z0-9_]+", "-", object_name.lower())
-    stamp = dt.date.today().isoformat()
+    stamp = workspace_today().isoformat()
     response = Response("\ufeff" + body, mimetype="text/csv")  # the BOM tells Excel: UTF-8
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
     response.headers["Cache-Control"] = "no-store"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from werkzeug.datastructures import MultiDict
 
@@ -22,6 +22,7 @@ from core.objects.money import currency_of, format_money
 from core.objects.records import Filter, hidden_fields, read_only_fields
 from core.objects.registry import FieldSpec, ObjectSpec
 from core.objects.types import ADDRESS_PARTS
+from tenants.settings import zone_of
 
 # The HTML input of each field type (types not listed are calculated and never edited).
 INPUTS = {
@@ -56,11 +57,7 @@ ADDRESS_LABELS = {
 
 def workspace_zone(settings: dict | None) -> ZoneInfo:
     """The workspace's time zone (``settings["timezone"]``), UTC when unset or unknown."""
-    name = (settings or {}).get("timezone") or "UTC"
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return zone_of(settings)
 
 
 def form_fields(obj: ObjectSpec, role: str | None) -> list[FieldSpec]:

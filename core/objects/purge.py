@@ -34,7 +34,8 @@ from core.audit.models import AuditEntry
 from core.objects.models import RecordMixin
 from core.objects.records import RESTORE_DAYS, records_query
 from core.objects.registry import ObjectSpec, objects_for_tenant
-from saas.db import db, utcnow
+from saas import clock
+from saas.db import db
 from saas.jobs import enqueue_for_every_tenant, run_periodic, tenant_job
 from tenants.scoping import tenant_scope
 
@@ -338,7 +339,7 @@ def purge_next_batch(
 
     An empty report means nothing is due any more.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     cutoff = now - dt.timedelta(days=RESTORE_DAYS)
     run = _Run(objects_for_tenant(), now)
     for obj in run.objects:
@@ -371,7 +372,7 @@ def purge_tenant(
     A dry run does the same work and rolls every batch back: its report is exact and it
     changes nothing.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     with tenant_scope(tenant_id):
         report = _purge_pass(dry_run=dry_run, batch_size=batch_size, now=now)
         if report.held and report.purged and not dry_run:

@@ -37,11 +37,12 @@ from core.objects.registry import (
     object_for_tenant,
 )
 from core.objects.types import FieldValueError
+from saas import clock
 from saas.auth.models import User
 from saas.auth.permissions import require_right, rights_of, visibility_condition
 from saas.auth.roles import ADMIN
 from saas.billing.features import require_feature
-from saas.db import db, json_array_has_any, utcnow
+from saas.db import db, json_array_has_any
 from saas.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from tenants.scoping import require_tenant_id
 
@@ -622,7 +623,7 @@ def update_record(
     child_changes = _write_children(obj, record, cleaned, actor)
     changes = _apply(obj, record, cleaned) | child_changes
     if changes:
-        record.updated_at = utcnow()
+        record.updated_at = clock.now()
         try:
             db.session.flush()
         except StaleDataError:
@@ -639,7 +640,7 @@ def delete_record(object_name: str, record_id, *, actor: User | None) -> None:
     obj = object_for_tenant(object_name)
     require_plan_for(obj)
     record = get_record(object_name, record_id, actor=actor, action="delete")
-    record.deleted_at = utcnow()
+    record.deleted_at = clock.now()
     db.session.flush()
     _audit(obj, record, "delete", actor, {})
 
@@ -650,7 +651,7 @@ def restore_record(object_name: str, record_id, *, actor: User | None):
     record = get_record(object_name, record_id, actor=actor, action="delete", include_deleted=True)
     if record.deleted_at is None:
         return record
-    if record.deleted_at < utcnow() - dt.timedelta(days=RESTORE_DAYS):
+    if record.deleted_at < clock.now() - dt.timedelta(days=RESTORE_DAYS):
         raise NotFound(f"This {obj.label.lower()} was deleted more than {RESTORE_DAYS} days ago.")
     cleaned: dict = {}
     if obj.before_restore is not None:
@@ -658,7 +659,7 @@ def restore_record(object_name: str, record_id, *, actor: User | None):
     changes = _apply(obj, record, cleaned)
     record.deleted_at = None
     if changes:
-        record.updated_at = utcnow()
+        record.updated_at = clock.now()
     db.session.flush()
     _audit(obj, record, "restore", actor, changes)
     return record
@@ -693,7 +694,7 @@ def _relative_moment(spec: FieldSpec, raw) -> str | None:
     if match is None:
         return None
     base, sign, amount, unit = match.groups()
-    moment = utcnow()
+    moment = clock.now()
     if base == "today":
         moment = moment.replace(hour=0, minute=0, second=0, microsecond=0)
     if amount:

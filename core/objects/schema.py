@@ -22,10 +22,10 @@ from core.objects.registry import (
     standard_objects,
 )
 from core.objects.types import FIELD_TYPES, FieldValueError
-from saas import security_log
+from saas import clock, security_log
 from saas.auth.models import User
 from saas.billing.features import require_feature
-from saas.db import db, utcnow
+from saas.db import db
 from saas.errors import Conflict, NotFound, UserError, ValidationFailed
 
 MAX_FIELDS_PER_OBJECT = 800
@@ -647,7 +647,7 @@ def _refuse_duplicates(definition, duplicates: list[dict]) -> None:
 def _write_conversion(obj, definition, converted: list, actor: User | None) -> None:
     """Store the converted values; each changed record gets an audit entry (old -> new)."""
     name = definition.api_name
-    now = utcnow()
+    now = clock.now()
     for record, old, new in converted:
         custom = dict(record.custom)
         if new is None:
@@ -685,7 +685,7 @@ def retire_field(object_name: str, field_name: str) -> None:
     """Hide the field everywhere; its values stay in the records for history."""
     definition = get_field_definition(object_name, field_name)
     obj = object_for_tenant(object_name)
-    definition.retired_at = utcnow()
+    definition.retired_at = clock.now()
     if definition.slot:
         slot, definition.slot = definition.slot, None
         db.session.flush()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.orders.settings import number_prefix
-from saas.db import utcnow
+from saas import clock
 from tenants.counters import next_value
 
 SEQUENCE_WIDTH = 4
@@ -30,6 +30,6 @@ def format_number(prefix: str, year: int, sequence: int) -> str:
 
 def next_number(object_name: str, *, at: dt.datetime | None = None) -> str:
     """The number of a new quote ("quotes") or order ("orders") of the current tenant."""
-    year = (at or utcnow()).year
+    year = (at or clock.now()).year
     sequence = next_value(counter_name(object_name, year))
     return format_number(number_prefix(object_name), year, sequence)

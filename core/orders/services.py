@@ -48,7 +48,7 @@ from saas.auth.models import User
 from saas.db import db
 from saas.errors import Conflict, UserError, ValidationFailed
 from tenants.scoping import require_tenant_id
-from tenants.settings import update_settings, workspace_settings
+from tenants.settings import update_settings, workspace_settings, workspace_today
 
 CREDIT_CHECK_MODES = ("off", "warn", "block")
 DEFAULT_CREDIT_CHECK_MODE = "warn"
@@ -266,7 +266,7 @@ def _apply_validity(record: Quote | None, cleaned: dict, status: str) -> None:
     """The valid-until date of a new quote, and what a passed date means: a draft or sent
     quote past it is expired (lazily, on its next write, if the nightly job has not run);
     it cannot be accepted, nor made draft or sent again without a later date."""
-    today = dt.date.today()
+    today = workspace_today()
     if record is None and not cleaned.get("valid_until"):
         days = settings.quote_validity_days()
         cleaned["valid_until"] = (today + dt.timedelta(days=days)).isoformat()
@@ -295,7 +295,7 @@ def _apply_validity(record: Quote | None, cleaned: dict, status: str) -> None:
 
 def _past_date(quote: Quote, today: dt.date | None = None) -> bool:
     """A draft or sent quote whose valid-until date has passed (expired, or about to be)."""
-    today = today or dt.date.today()
+    today = today or workspace_today()
     return (
         quote.status in QUOTE_OPEN and quote.valid_until is not None and quote.valid_until < today
     )
@@ -304,7 +304,7 @@ def _past_date(quote: Quote, today: dt.date | None = None) -> bool:
 def expire_quotes(*, today: dt.date | None = None) -> int:
     """Mark every draft or sent quote of the workspace whose valid-until date has passed
     as expired, through the record services (audited, by the system). Returns how many."""
-    today = today or dt.date.today()
+    today = today or workspace_today()
     due = db.session.scalars(
         select(Quote.id)
         .where(
@@ -340,7 +340,7 @@ def apply_order_rules(record: Order | None, cleaned: dict, actor: User | None) -
         _refuse("status", f"A {record.status} order cannot become {status}.")
     if record is None:
         if not cleaned.get("order_date"):
-            cleaned["order_date"] = dt.date.today().isoformat()
+            cleaned["order_date"] = workspace_today().isoformat()
         if converting:
             cleaned["quote_id"] = str(converting["quote_id"])
     editable = record is None or record.status in ORDER_EDITABLE

@@ -21,8 +21,9 @@ from core.orders import settings as sales_settings_service
 from core.orders.numbering import format_number
 from core.orders.services import ORDER_EDITABLE, QUOTE_EDITABLE
 from core.products.models import Product
+from saas import clock
 from saas.auth.permissions import rights_of
-from saas.db import db, utcnow
+from saas.db import db
 from saas.errors import Forbidden, NotFound, UserError
 from saas.web import admin_required, member_required
 
@@ -202,7 +203,7 @@ def _save_sales_settings(form) -> None:
 
 
 def _example_numbers(values: dict) -> dict:
-    year = utcnow().year
+    year = clock.now().year
     return {
         kind: format_number(str(values[f"{kind}_prefix"]), year, 1) for kind in ("quote", "order")
     }

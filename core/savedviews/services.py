@@ -21,10 +21,11 @@ from core.objects.boards import board_fields
 from core.objects.records import OPERATORS, hidden_fields
 from core.objects.registry import ObjectSpec, object_for_tenant
 from core.savedviews.models import SavedView
+from saas import clock
 from saas.auth.models import User
 from saas.auth.permissions import require_right
 from saas.auth.roles import ADMIN, MANAGER
-from saas.db import db, utcnow
+from saas.db import db
 from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 SHARING_ROLES = (ADMIN, MANAGER)
@@ -214,7 +215,7 @@ def _clear_other_defaults(view: SavedView) -> None:
         query = query.where(SavedView.owner_id == view.owner_id)
     for other in db.session.scalars(query):
         other.is_default = False
-        other.updated_at = utcnow()
+        other.updated_at = clock.now()
 
 
 def create_view(
@@ -283,7 +284,7 @@ def update_view(view_id, *, changes: dict, actor: User) -> SavedView:
         view.is_default = _flag(changes["is_default"], "is_default")
     if "setup" in changes:
         view.setup = clean_setup(object_for_tenant(view.object_name), changes["setup"], actor=actor)
-    view.updated_at = utcnow()
+    view.updated_at = clock.now()
     db.session.flush()
     if view.is_default:
         _clear_other_defaults(view)

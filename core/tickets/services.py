@@ -18,10 +18,10 @@ from sqlalchemy import select
 from core.tickets import hours
 from core.tickets.calendar import EmptyCalendar
 from core.tickets.models import FINISHED_STATUSES, PRIORITIES, SlaTarget, Ticket
-from saas import security_log
+from saas import clock, security_log
 from saas.auth.models import User
 from saas.auth.permissions import require_right, visibility_condition
-from saas.db import db, utcnow
+from saas.db import db
 from saas.errors import NotFound, ValidationFailed
 
 # priority: (first response, resolution) in minutes, for a workspace that changed nothing.
@@ -159,7 +159,7 @@ def apply_ticket_rules(record: Ticket | None, cleaned: dict, actor: User | None)
     - ``sla_due_at`` is the next due time still to meet, ``sla_status`` running, met or
       missed (a due time passed before its response or resolution).
     """
-    now = utcnow()
+    now = clock.now()
 
     def current(name: str):
         if name in cleaned:
@@ -219,7 +219,7 @@ def sla_overview(*, actor: User | None, at_risk_minutes: int = DEFAULT_AT_RISK_M
     if isinstance(at_risk_minutes, bool) or not 1 <= at_risk_minutes <= MAX_TARGET_MINUTES:
         raise ValidationFailed(f"Give 1 to {MAX_TARGET_MINUTES} minutes.", field="at_risk_minutes")
     rights = require_right(actor, "tickets", "read", "tickets")
-    now = utcnow()
+    now = clock.now()
     soon = now + dt.timedelta(minutes=at_risk_minutes)
     query = select(Ticket.sla_due_at).where(
         Ticket.deleted_at.is_(None), Ticket.sla_due_at.is_not(None)

@@ -29,7 +29,7 @@ from saas.auth.models import (
     ApiToken,
     User,
 )
-from saas.db import db, utcnow
+from saas.db import db
 from saas.errors import NotFound, ValidationFailed
 from saas.security_log.models import SecurityLogEntry
 from tenants.scoping import require_tenant_id
@@ -171,7 +171,7 @@ def _log_target(token: ApiToken, owner: User) -> str:
 
 def _revoke(token: ApiToken, *, by: User) -> ApiToken:
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = clock.now()
         db.session.flush()
         security_log.record(
             "api_token.revoked",
@@ -246,6 +246,6 @@ def record_expired_use(token: ApiToken) -> bool:
 def record_use(token: ApiToken) -> None:
     """Note that ``token`` was used now, at most once per LAST_USED_RESOLUTION (cheap: a
     busy script writes once a minute, not once per request)."""
-    now = utcnow()
+    now = clock.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         token.last_used_at = now

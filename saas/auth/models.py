@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import Boolean, ForeignKeyConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from saas import clock
 from saas.auth.roles import ADMIN, MEMBER
 from saas.db import UTCDateTime, db, utcnow
 from saas.ids import new_id
@@ -116,7 +117,7 @@ class ApiToken(TenantScoped, db.Model):
         return self.revoked_at is None
 
     def is_expired(self, now: dt.datetime | None = None) -> bool:
-        return self.expires_at is not None and (now or utcnow()) >= self.expires_at
+        return self.expires_at is not None and (now or clock.now()) >= self.expires_at
 
     @property
     def is_read_only(self) -> bool:

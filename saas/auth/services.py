@@ -10,13 +10,13 @@ import uuid
 from flask import current_app
 from sqlalchemy import func, select
 
-from saas import security_log
+from saas import clock, security_log
 from saas.auth import addresses, device_cookies, password_policy, throttle
 from saas.auth.models import User, UserToken
 from saas.auth.passwords import hash_password, needs_rehash, verify_password
 from saas.auth.roles import ADMIN, EDITING_ROLES, ROLES
 from saas.billing import services as billing
-from saas.db import db, utcnow
+from saas.db import db
 from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from saas.mail import queue_email
 from tenants.models import Tenant
@@ -182,7 +182,7 @@ def device_token_for(*, user: User, presented: str | None) -> str:
 
 
 def record_login(user: User) -> None:
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     db.session.flush()
 
 
@@ -195,7 +195,7 @@ def _digest(token: str) -> str:
 
 def issue_user_token(user: User, *, purpose: str, ttl_seconds: int) -> str:
     """A new one-time token for ``user``; earlier unused ones of the same purpose lapse."""
-    now = utcnow()
+    now = clock.now()
     for old in db.session.scalars(
         select(UserToken).where(
             UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None)
@@ -222,14 +222,14 @@ def peek_user_token(token: str, *, purpose: str) -> UserToken:
             UserToken.token_hash == _digest(token or ""), UserToken.purpose == purpose
         )
     )
-    if record is None or record.used_at is not None or record.expires_at <= utcnow():
+    if record is None or record.used_at is not None or record.expires_at <= clock.now():
         raise NotFound("This link is invalid or has expired.")
     return record
 
 
 def consume_user_token(token: str, *, purpose: str) -> User:
     record = peek_user_token(token, purpose=purpose)
-    record.used_at = utcnow()
+    record.used_at = clock.now()
     db.session.flush()
     return record.user
 
@@ -290,7 +290,7 @@ def invite_user(
     """
     billing.confirm_extra_seat(role, accepted=extra_seat_accepted)
     user = create_user(email=email, name=name, role=role, logged_as="user.invited")
-    user.invited_at = utcnow()
+    user.invited_at = clock.now()
     token = issue_user_token(
         user, purpose=INVITE, ttl_seconds=current_app.config["INVITATION_TTL_SECONDS"]
     )
@@ -312,7 +312,7 @@ def resend_invitation(*, user: User, invited_by: User, tenant: Tenant, accept_ur
     token = issue_user_token(
         user, purpose=INVITE, ttl_seconds=current_app.config["INVITATION_TTL_SECONDS"]
     )
-    user.invited_at = utcnow()
+    user.invited_at = clock.now()
     security_log.record("user.invitation_resent", target=user.email)
     queue_email(
         to=user.email,

@@ -15,7 +15,6 @@ import ipaddress
 import logging
 import secrets
 import socket
-import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 from sqlalchemy import select
 
-from saas import security_log
+from saas import clock, security_log
 from saas.auth import services as accounts
 from saas.auth.models import SsoProvider, User
 from saas.auth.roles import MEMBER
@@ -384,7 +383,7 @@ def begin_login(*, provider: SsoProvider, redirect_uri: str) -> LoginStart:
         "provider_id": str(provider.id),
         "nonce": nonce,
         "code_verifier": code_verifier,
-        "started_at": int(time.time()),
+        "started_at": int(clock.now().timestamp()),
     }
     return LoginStart(url=url, state=state, flow=flow)
 
@@ -500,7 +499,7 @@ def complete_login(
         not flow
         or flow.get("provider_id") != str(provider.id)
         or not isinstance(flow.get("started_at"), int)
-        or time.time() - flow["started_at"] > FLOW_TTL_SECONDS
+        or clock.now().timestamp() - flow["started_at"] > FLOW_TTL_SECONDS
     ):
         raise SsoFailed(
             "This sign-in attempt has expired or was started elsewhere. Start again from the "

@@ -23,8 +23,9 @@ import uuid
 from flask import current_app
 from sqlalchemy import delete, func, select
 
+from saas import clock
 from saas.auth.models import LoginFailure
-from saas.db import db, utcnow
+from saas.db import db
 from saas.errors import TooManyAttempts
 
 IP_LIMIT = "ip"
@@ -46,7 +47,7 @@ def _account_key(tenant_id: uuid.UUID, email: str) -> str:
 
 
 def _window_start() -> dt.datetime:
-    return utcnow() - dt.timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
+    return clock.now() - dt.timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
 
 
 def _count(*conditions) -> int:

@@ -24,9 +24,9 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from saas import clock
 from saas.auth.models import User
 from saas.auth.roles import ADMIN, EDITING_ROLES
-from saas.billing import clock
 from saas.billing.backends import (
     BillingUnavailable,
     InvoiceState,

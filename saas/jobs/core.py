@@ -13,7 +13,8 @@ from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from saas.db import db, utcnow
+from saas import clock
+from saas.db import db
 from saas.jobs.models import JobEffect, OutboxJob
 from tenants.scoping import TenantScopeError, current_tenant_id, platform_scope, tenant_scope
 
@@ -75,7 +76,7 @@ def enqueue(
                 for_tenant=tenant_id,
                 args=[str(i) for i in ids],
                 dedup_key=dedup_key,
-                run_after=utcnow() + (delay or dt.timedelta()),
+                run_after=clock.now() + (delay or dt.timedelta()),
             )
         )
         db.session.flush()
@@ -116,7 +117,7 @@ def dispatch_outbox(*, limit: int = 500) -> int:
 
 def _dispatch_due(limit: int) -> tuple[int, list[uuid.UUID]]:
     """Hand the due jobs to RQ; without Redis, the ids of those to run in this process."""
-    now = utcnow()
+    now = clock.now()
     due = db.session.scalars(
         select(OutboxJob)
         .where(
@@ -191,7 +192,7 @@ def _run_for_tenant(
                 failed.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 if in_process:
                     failed.attempts += 1
-                    failed.dispatched_at = utcnow()
+                    failed.dispatched_at = clock.now()
             db.session.commit()
         if not in_process:
             raise
@@ -205,7 +206,7 @@ def enqueue_for_every_tenant(job: Callable, kind: str, *, day: dt.date | None = 
     ``trellis scheduler`` (billing reconciliation, quote expiry, recycle-bin purge)."""
     from tenants.models import Tenant
 
-    day = day or dt.date.today()
+    day = day or clock.today()
     tenant_ids = db.session.scalars(select(Tenant.id).where(Tenant.status != "deleted")).all()
     for tenant_id in tenant_ids:
         enqueue(job, tenant_id, dedup_key=f"{kind}:{tenant_id}:{day.isoformat()}")

@@ -3,13 +3,10 @@ cancel at period end and resume (offline backend, the embedded default)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 
 import pytest
 
-from saas.billing import clock
-from saas.db import utcnow
 from tests.browser.conftest import require_browser
 from tests.conftest import make_tenant
 
@@ -28,7 +25,7 @@ def _sign_in(page, live_server, tenant: dict) -> None:
     expect(page).to_have_url(live_server.url("/", slug=tenant["slug"]))
 
 
-def test_choose_a_plan_add_a_seat_cancel_and_resume(app, live_server, page, monkeypatch):
+def test_choose_a_plan_add_a_seat_cancel_and_resume(app, live_server, page, moving_clock):
     tenant = make_tenant(app, "acme", name="Acme Corp")
     _sign_in(page, live_server, tenant)
 
@@ -38,7 +35,7 @@ def test_choose_a_plan_add_a_seat_cancel_and_resume(app, live_server, page, monk
     expect(page.get_by_test_id("billing-status")).to_have_text("Free trial")
 
     # The trial is over: the workspace is on Free, and chooses Starter, billed monthly.
-    monkeypatch.setattr(clock, "now", lambda: utcnow() + dt.timedelta(days=15))
+    moving_clock.advance(days=15)
     page.reload()
     expect(page.get_by_role("heading", name="Free plan")).to_be_visible()
     expect(page.get_by_test_id("seats-used")).to_have_text("1 of 2 included")

@@ -10,7 +10,6 @@ from saas.billing.models import BillingAccount
 from saas.db import db
 from tenants.models import Tenant
 from tenants.scoping import tenant_scope
-from tests.saas.billing.conftest import Clock
 
 SIGNUP = {
     "company": "Blue Fin Travel",
@@ -34,11 +33,8 @@ def _account(app) -> BillingAccount:
         return account
 
 
-def test_signup_trial_checkout_seats_dunning_and_restore(app, monkeypatch):
-    from saas.billing import clock
-
-    moving = Clock()
-    monkeypatch.setattr(clock, "now", moving.now)
+def test_signup_trial_checkout_seats_dunning_and_restore(app, moving_clock):
+    moving = moving_clock
     web = app.test_client()
 
     def get(path, **kwargs):

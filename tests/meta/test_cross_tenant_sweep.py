@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from saas import clock
 from saas.auth import api_tokens
 from saas.auth import services as accounts
 from saas.auth.models import ApiToken, SsoProvider, User
@@ -395,7 +396,7 @@ def test_b_token_never_authenticates_for_a(app, tenant, other_tenant, world):
 def test_expired_a_token_cannot_be_replayed(app, tenant, world):
     with app.app_context(), tenant_scope(tenant["id"]):
         for record in db.session.scalars(select(accounts.UserToken)):
-            record.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+            record.expires_at = clock.now() - dt.timedelta(seconds=1)
         db.session.commit()
     for endpoint, token in _endpoint_tokens(world).items():
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)

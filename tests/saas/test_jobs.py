@@ -9,6 +9,7 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
+from saas import clock
 from saas.app import create_app
 from saas.db import db
 from saas.jobs import dispatch_outbox, enqueue, record_effect, tenant_job
@@ -93,7 +94,7 @@ def test_failed_job_stays_in_the_outbox_and_is_retried_later(app, tenant):
         assert dispatch_outbox() == 0  # not before the retry delay
         with tenant_scope(tenant["id"]):
             row = db.session.scalar(select(OutboxJob))
-            row.dispatched_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)
+            row.dispatched_at = clock.now() - dt.timedelta(minutes=3)
             db.session.commit()
         assert dispatch_outbox() == 1
         with tenant_scope(tenant["id"]):
@@ -158,7 +159,7 @@ def test_jobs_survive_a_redis_crash(redis_app, tenant):
     with application.app_context():
         with tenant_scope(tenant["id"]):
             row = db.session.scalar(select(OutboxJob))
-            row.dispatched_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)
+            row.dispatched_at = clock.now() - dt.timedelta(minutes=3)
             db.session.commit()
         assert dispatch_outbox() == 1
     _work(application, connection)

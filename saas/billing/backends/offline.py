@@ -14,7 +14,7 @@ import uuid
 
 from sqlalchemy import func, select
 
-from saas.billing import clock
+from saas import clock
 from saas.billing.backends import (
     CheckoutStart,
     InvoiceState,

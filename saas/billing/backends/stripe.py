@@ -18,7 +18,7 @@ import re
 
 import stripe
 
-from saas.billing import clock
+from saas import clock
 from saas.billing.backends import (
     BillingUnavailable,
     CheckoutStart,

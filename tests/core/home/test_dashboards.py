@@ -11,6 +11,7 @@ import pytest
 from core.deals import services as deals
 from core.home import dashboards
 from core.objects import registry, schema
+from saas import clock
 from saas.auth import permissions
 from tests.conftest import add_user
 from tests.core.objects.conftest import Api, token_for
@@ -105,7 +106,7 @@ def test_a_salesperson_sees_their_open_deals_tasks_due_and_recent_activity(
     member, member_api, member_id = _member(app, tenant, login_as)
     member_api.post(DEALS, json={"name": "My deal", "amount": "1200", "stage_id": first})
     api.post(DEALS, json={"name": "Someone else's deal", "amount": "9", "stage_id": first})
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     for subject, days in (("Late task", -2), ("Soon task", 3), ("Far task", 30)):
         member_api.post(
             ACTIVITIES,
@@ -215,7 +216,7 @@ def tickets_object(app, tenant, monkeypatch):
 
 def test_a_service_agent_sees_their_open_tickets_by_sla(app, tenant, api, login_as, tickets_object):
     member, member_api, member_id = _member(app, tenant, login_as)
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
 
     def ticket(name, status, hours, assignee=member_id):
         due = (now + dt.timedelta(hours=hours)).isoformat() if hours is not None else None

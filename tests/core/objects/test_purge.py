@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from core.audit.models import AuditEntry
 from core.objects.purge import enqueue_purges, purge_tenant
 from core.objects.registry import object_for_tenant
-from saas.db import db, utcnow
+from saas import clock
+from saas.db import db
 from saas.jobs import dispatch_outbox
 from tenants.scoping import tenant_scope
 from tests.core.objects.conftest import api, other_api  # noqa: F401  (fixtures)
@@ -32,7 +33,7 @@ def deleted_days_ago(app, tenant: dict, object_name: str, record_id: str, days: 
     with app.app_context(), tenant_scope(tenant["id"]):
         obj = object_for_tenant(object_name)
         record = db.session.get(obj.model, (tenant["id"], uuid.UUID(record_id)))
-        record.deleted_at = utcnow() - dt.timedelta(days=days)
+        record.deleted_at = clock.now() - dt.timedelta(days=days)
         db.session.commit()
 
 
@@ -368,7 +369,7 @@ def test_the_recycle_bin_says_when_each_item_is_purged(app, tenant, client, api,
     record = company(api, "Binned")
     api.delete(f"{COMPANIES}/{record['id']}")
     deleted_days_ago(app, tenant, "companies", record["id"], days)
-    purge_on = (utcnow() - dt.timedelta(days=days) + dt.timedelta(days=30)).date()
+    purge_on = (clock.now() - dt.timedelta(days=days) + dt.timedelta(days=30)).date()
 
     page = client.get("/o/companies/bin").get_data(as_text=True)
 

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from core.audit.models import AuditEntry
+from saas import clock
 from saas.db import db
 from tenants.scoping import tenant_scope
 
@@ -197,7 +198,7 @@ def test_restore_only_within_30_days(app, tenant, api):
 
     with app.app_context(), tenant_scope(tenant["id"]):
         company = db.session.scalar(select(Company))
-        company.deleted_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=31)
+        company.deleted_at = clock.now() - dt.timedelta(days=31)
         db.session.commit()
     response = api.post(f"{path}/restore")
     assert response.status_code == 404 and "30 days" in response.get_json()["message"]

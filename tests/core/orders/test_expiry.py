@@ -13,6 +13,7 @@ from core.orders import services
 from core.orders.jobs import enqueue_quote_expiry, expire_quotes_job
 from core.orders.models import Quote
 from core.orders.settings import save_sales_settings
+from saas import clock
 from saas.db import db
 from saas.jobs import dispatch_outbox
 from saas.jobs.models import OutboxJob
@@ -20,7 +21,10 @@ from tenants.scoping import platform_scope, tenant_scope
 from tests.core.objects.test_views import fetch
 from tests.core.orders.conftest import QUOTES, created
 
-TODAY = dt.date.today()
+
+def today() -> dt.date:
+    """The workspace's today (its time zone is UTC here), read when the test runs."""
+    return clock.today()
 
 
 def _backdate(app, tenant, quote_id: str, days: int) -> None:
@@ -30,7 +34,7 @@ def _backdate(app, tenant, quote_id: str, days: int) -> None:
         db.session.execute(
             update(Quote)
             .where(Quote.id == uuid.UUID(quote_id))
-            .values(valid_until=TODAY - dt.timedelta(days=days))
+            .values(valid_until=today() - dt.timedelta(days=days))
             .execution_options(synchronize_session=False)
         )
         db.session.commit()
@@ -38,13 +42,13 @@ def _backdate(app, tenant, quote_id: str, days: int) -> None:
 
 def test_a_new_quote_is_valid_for_the_workspace_default(app, tenant, api):
     quote = created(api.post(QUOTES, json={"name": "Default"}))
-    assert quote["valid_until"] == (TODAY + dt.timedelta(days=30)).isoformat()
+    assert quote["valid_until"] == (today() + dt.timedelta(days=30)).isoformat()
     with app.app_context(), tenant_scope(tenant["id"]):
         save_sales_settings({"quote_validity_days": "7"})
         db.session.commit()
     quote = created(api.post(QUOTES, json={"name": "Week"}))
-    assert quote["valid_until"] == (TODAY + dt.timedelta(days=7)).isoformat()
-    given = (TODAY + dt.timedelta(days=3)).isoformat()
+    assert quote["valid_until"] == (today() + dt.timedelta(days=7)).isoformat()
+    given = (today() + dt.timedelta(days=3)).isoformat()
     assert (
         created(api.post(QUOTES, json={"name": "Given", "valid_until": given}))["valid_until"]
         == given
@@ -52,7 +56,7 @@ def test_a_new_quote_is_valid_for_the_workspace_default(app, tenant, api):
 
 
 def test_an_open_quote_cannot_be_dated_in_the_past(api):
-    yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
+    yesterday = (today() - dt.timedelta(days=1)).isoformat()
     response = api.post(QUOTES, json={"name": "Late", "valid_until": yesterday})
     assert response.status_code == 422
     assert response.get_json()["fields"]["valid_until"] == [
@@ -72,8 +76,8 @@ def test_the_nightly_job_expires_passed_quotes_as_the_system(app, tenant, other_
         _backdate(app, tenant, quote["id"], 1)
     _backdate(app, tenant, current["id"], 0)  # valid today: not yet expired
     with app.app_context():
-        assert enqueue_quote_expiry(day=TODAY) == 2
-        assert enqueue_quote_expiry(day=TODAY) == 2  # the same day's jobs coalesce
+        assert enqueue_quote_expiry(day=today()) == 2
+        assert enqueue_quote_expiry(day=today()) == 2  # the same day's jobs coalesce
         db.session.commit()
         with platform_scope("test: every tenant's jobs"):
             assert db.session.scalar(select(db.func.count()).select_from(OutboxJob)) == 2
@@ -131,7 +135,7 @@ def test_a_passed_quote_expires_on_its_next_write(app, tenant, api):
     reopen = api.patch(path, json={"status": "draft"})
     assert reopen.status_code == 422
     assert "later valid-until date" in reopen.get_json()["fields"]["valid_until"][0]
-    later = (TODAY + dt.timedelta(days=10)).isoformat()
+    later = (today() + dt.timedelta(days=10)).isoformat()
     reopened = api.patch(path, json={"status": "draft", "valid_until": later})
     assert reopened.status_code == 200 and reopened.get_json()["status"] == "draft"
 
@@ -147,7 +151,7 @@ def test_an_expired_quote_cannot_become_an_order(app, tenant, api, client):
     body = response.get_json()
     assert body["error"] == "conflict"
     assert body["message"].startswith(
-        f"This quote expired on {(TODAY - dt.timedelta(days=3)).isoformat()}: it cannot "
+        f"This quote expired on {(today() - dt.timedelta(days=3)).isoformat()}: it cannot "
         "become an order."
     )
     page = client.post(f"/o/quotes/{quote['id']}/convert")

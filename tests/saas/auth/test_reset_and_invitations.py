@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from saas import clock
 from saas.auth.models import User, UserToken
 from saas.db import db
 from tenants.scoping import tenant_scope
@@ -51,7 +52,7 @@ def test_reset_link_expires(app, tenant, mail):
     path = link_in(mail[0])
     with app.app_context(), tenant_scope(tenant["id"]):
         token = db.session.scalar(select(UserToken).where(UserToken.purpose == "reset"))
-        token.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        token.expires_at = clock.now() - dt.timedelta(seconds=1)
         db.session.commit()
     response = tc.post(path, data={"password": "my brand new password"})
     assert response.status_code == 404

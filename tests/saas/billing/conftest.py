@@ -1,35 +1,13 @@
-"""Billing fixtures: a movable billing clock and small helpers."""
+"""Billing helpers (tests move time with the shared ``moving_clock`` fixture)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pytest
 from sqlalchemy import select
 
-from saas.billing import clock
 from saas.billing.models import BillingAccount
-from saas.db import db, utcnow
+from saas.db import db
 from saas.mail import OutboxEmail
 from tenants.scoping import tenant_scope
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.offset = dt.timedelta()
-
-    def now(self) -> dt.datetime:
-        return utcnow() + self.offset
-
-    def advance(self, **kwargs) -> None:
-        self.offset += dt.timedelta(**kwargs)
-
-
-@pytest.fixture
-def billing_clock(monkeypatch) -> Clock:
-    moving = Clock()
-    monkeypatch.setattr(clock, "now", moving.now)
-    return moving
 
 
 def account_of(app, tenant: dict) -> dict:

@@ -52,8 +52,8 @@ def test_nightly_reconciliation_runs_one_job_per_tenant_and_isolates_failures(
     assert account_of(app, other_tenant)["status"] == "trialing"  # globex was reconciled
 
 
-def test_reconciliation_repairs_seat_drift_and_renews_offline(app, tenant, billing_clock):
-    billing_clock.advance(days=15)
+def test_reconciliation_repairs_seat_drift_and_renews_offline(app, tenant, moving_clock):
+    moving_clock.advance(days=15)
     _subscribe(app, tenant)
     add_user(app, tenant, email="ann@acme.example.com", role="member")
     with app.app_context(), tenant_scope(tenant["id"]):  # drift: the mirror says 5 seats paid
@@ -63,7 +63,7 @@ def test_reconciliation_repairs_seat_drift_and_renews_offline(app, tenant, billi
             .values(seats_paid=5)
         )
         db.session.commit()
-    billing_clock.advance(days=32)  # and the period ended
+    moving_clock.advance(days=32)  # and the period ended
     with app.app_context(), tenant_scope(tenant["id"]):
         outcome = services.reconcile_tenant()
         db.session.commit()
@@ -75,11 +75,11 @@ def test_reconciliation_repairs_seat_drift_and_renews_offline(app, tenant, billi
     assert account["seats_paid"] == 2 and account["status"] == "active"
 
 
-def test_a_canceled_subscription_ends_at_period_end_and_moves_to_free(app, tenant, billing_clock):
-    billing_clock.advance(days=15)
+def test_a_canceled_subscription_ends_at_period_end_and_moves_to_free(app, tenant, moving_clock):
+    moving_clock.advance(days=15)
     client = _subscribe(app, tenant)
     assert client.post("/admin/billing/cancel").status_code == 303
-    billing_clock.advance(days=32)
+    moving_clock.advance(days=32)
     with app.app_context(), tenant_scope(tenant["id"]):
         services.reconcile_tenant()
         db.session.commit()
@@ -118,15 +118,15 @@ def test_cli_reconcile_enqueues_every_tenant(app, tenant):
     assert missing.exit_code == 2 and "No tenant 'nope'" in missing.output
 
 
-def test_admins_hear_three_days_before_the_trial_ends(app, tenant, billing_clock):
+def test_admins_hear_three_days_before_the_trial_ends(app, tenant, moving_clock):
     from tests.saas.billing.conftest import emails_to
 
-    billing_clock.advance(days=10)
+    moving_clock.advance(days=10)
     with app.app_context(), tenant_scope(tenant["id"]):
         services.reconcile_tenant()
         db.session.commit()
     assert emails_to(app, tenant, "trial ends") == []
-    billing_clock.advance(days=2)
+    moving_clock.advance(days=2)
     for _ in range(2):  # the nightly run twice: one e-mail
         with app.app_context(), tenant_scope(tenant["id"]):
             services.reconcile_tenant()

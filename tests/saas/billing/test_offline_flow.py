@@ -34,7 +34,7 @@ def _checkout(client, plan="starter", interval="month"):
     return client.get(response.headers["Location"], follow_redirects=True)
 
 
-def test_signup_starts_a_trial_of_the_paid_plan_without_a_card(app, tenant, billing_clock):
+def test_signup_starts_a_trial_of_the_paid_plan_without_a_card(app, tenant, moving_clock):
     headers = _token(app, tenant, tenant["admin_email"])
     body = _billing(app, tenant, headers)
     assert body["status"] == "trialing" and body["plan"] == "pro"
@@ -51,12 +51,12 @@ def test_billing_api_is_for_admins_only(app, tenant):
 
 
 def test_trial_ending_with_too_many_users_is_read_only_until_seats_fit_free(
-    app, tenant, client, billing_clock
+    app, tenant, client, moving_clock
 ):
     for name in ("ann", "bob"):
         add_user(app, tenant, email=f"{name}@acme.example.com", role="member")
     add_user(app, tenant, email="vic@acme.example.com", role="viewer")
-    billing_clock.advance(days=15)
+    moving_clock.advance(days=15)
     headers = _token(app, tenant, tenant["admin_email"])
     body = _billing(app, tenant, headers)
     assert body["status"] == "read_only" and body["plan"] == "free"
@@ -83,9 +83,9 @@ def test_trial_ending_with_too_many_users_is_read_only_until_seats_fit_free(
 
 
 def test_checkout_then_seats_follow_users_with_the_price_confirmed(
-    app, tenant, client, billing_clock
+    app, tenant, client, moving_clock
 ):
-    billing_clock.advance(days=15)  # the trial is over: seats are charged from now on
+    moving_clock.advance(days=15)  # the trial is over: seats are charged from now on
     page = _checkout(client)
     assert page.status_code == 200
     account = account_of(app, tenant)
@@ -119,9 +119,9 @@ def test_checkout_then_seats_follow_users_with_the_price_confirmed(
 
 
 def test_payment_failure_then_grace_then_read_only_then_paid_restores(
-    app, tenant, client, billing_clock
+    app, tenant, client, moving_clock
 ):
-    billing_clock.advance(days=15)
+    moving_clock.advance(days=15)
     _checkout(client)
     result = app.test_cli_runner().invoke(
         args=["billing", "simulate-payment-failure", "--tenant", "acme"]
@@ -133,7 +133,7 @@ def test_payment_failure_then_grace_then_read_only_then_paid_restores(
     assert "A payment failed" in client.get("/").get_data(as_text=True)
     assert client.post("/o/companies/new", data={"name": "Ok"}).status_code == 303
 
-    billing_clock.advance(days=8)  # past the 7-day grace period
+    moving_clock.advance(days=8)  # past the 7-day grace period
     body = _billing(app, tenant, headers)
     assert body["status"] == "read_only" and body["read_only_reason"] == "payment_failed"
     refused = client.post("/o/companies/new", data={"name": "No"})
@@ -153,8 +153,8 @@ def test_payment_failure_then_grace_then_read_only_then_paid_restores(
         db.session.rollback()
 
 
-def test_free_plan_seat_limit_on_invitation_offers_a_viewer(app, client, billing_clock):
-    billing_clock.advance(days=15)  # trial over: the Free plan's 2 editing users apply
+def test_free_plan_seat_limit_on_invitation_offers_a_viewer(app, client, moving_clock):
+    moving_clock.advance(days=15)  # trial over: the Free plan's 2 editing users apply
     acme = client.tenant
     add_user(app, acme, email="ann@acme.example.com", role="member")
     refused = client.post(
@@ -171,7 +171,7 @@ def test_free_plan_seat_limit_on_invitation_offers_a_viewer(app, client, billing
     assert ok.status_code == 303
 
 
-def test_cancel_at_period_end_and_resume(app, tenant, client, billing_clock):
+def test_cancel_at_period_end_and_resume(app, tenant, client, moving_clock):
     _checkout(client, plan="pro", interval="year")
     assert client.post("/admin/billing/cancel").status_code == 303
     assert account_of(app, tenant)["cancel_at_period_end"] is True

@@ -41,11 +41,11 @@ def _change_plan(client, plan):
 # The REST API ------------------------------------------------------------------------------
 
 
-def test_free_has_no_rest_api_but_says_why(app, tenant, client, billing_clock):
+def test_free_has_no_rest_api_but_says_why(app, tenant, client, moving_clock):
     headers = _token(app, tenant)
     api = app.test_client()
     assert api.get("/api/v1/objects/companies", headers=headers).status_code == 200  # trial
-    billing_clock.advance(days=15)  # the trial is over: Free
+    moving_clock.advance(days=15)  # the trial is over: Free
     refused = api.get("/api/v1/objects/companies", headers=headers)
     assert refused.status_code == 402
     body = refused.get_json()
@@ -90,7 +90,7 @@ def _basic_plans() -> dict:
 
 
 @pytest.fixture
-def on_basic(app, tenant, client, billing_clock, monkeypatch):
+def on_basic(app, tenant, client, moving_clock, monkeypatch):
     """Acme made a custom object, a record of it and a campaign in its trial, then chose
     Basic."""
     monkeypatch.setitem(app.config, "BILLING_PLANS", _basic_plans())
@@ -108,7 +108,7 @@ def on_basic(app, tenant, client, billing_clock, monkeypatch):
         "/api/v1/objects/campaigns", json={"name": "Spring fair", "type": "event"}, headers=headers
     )
     assert fair.status_code == 201, fair.get_data(as_text=True)
-    billing_clock.advance(days=15)
+    moving_clock.advance(days=15)
     _checkout(client, "basic")
     return {"headers": headers, "van": van.get_json(), "fair": fair.get_json()}
 
@@ -211,7 +211,7 @@ def test_a_paid_plans_seat_limit_applies(app, tenant, client, on_basic):
     assert viewer.status_code == 303  # viewers are free on every plan
 
 
-def test_no_plan_or_pro_takes_everything(app, tenant, client, billing_clock):
+def test_no_plan_or_pro_takes_everything(app, tenant, client, moving_clock):
     """Conversely: the trial (of Pro) and Pro block nothing they include."""
     headers = _token(app, tenant)
     api = app.test_client()
@@ -221,7 +221,7 @@ def test_no_plan_or_pro_takes_everything(app, tenant, client, billing_clock):
     assert (
         api.post("/api/v1/objects/boats", json={"name": "Sea"}, headers=headers).status_code == 201
     )
-    billing_clock.advance(days=15)
+    moving_clock.advance(days=15)
     _checkout(client, "pro")
     assert (
         api.post("/api/v1/objects/boats", json={"name": "Sky"}, headers=headers).status_code == 201
@@ -235,11 +235,11 @@ def test_no_plan_or_pro_takes_everything(app, tenant, client, billing_clock):
 # Single sign-on ----------------------------------------------------------------------------
 
 
-def test_single_sign_on_needs_pro(app, tenant, client, op, billing_clock):  # noqa: F811
+def test_single_sign_on_needs_pro(app, tenant, client, op, moving_clock):  # noqa: F811
     provider_id = make_provider(app, tenant, op)  # in the trial of Pro
     visitor = TenantClient(app, tenant)
     assert visitor.get(f"/auth/sso/{provider_id}/start").status_code == 303
-    billing_clock.advance(days=15)
+    moving_clock.advance(days=15)
     _checkout(client, "starter")
 
     login = visitor.get("/login").get_data(as_text=True)

@@ -16,6 +16,7 @@ import uuid
 import pytest
 from sqlalchemy import select, update
 
+from saas import clock
 from saas.app import create_app
 from saas.auth import services as accounts
 from saas.auth.models import User
@@ -149,7 +150,7 @@ def test_seat_updates_are_coalesced_to_one_per_minute(stripe_app, standin, tenan
         assert len(standin.quantity_updates) == 1  # the first went out, the rest wait
         pending = db.session.scalars(select(OutboxJob)).all()
         assert len(pending) == 1  # coalesced into one job
-        wait = pending[0].run_after - dt.datetime.now(dt.UTC)
+        wait = pending[0].run_after - clock.now()
         assert dt.timedelta(seconds=30) < wait <= dt.timedelta(seconds=60)
     assert _stripe_quantity(standin, stripe_app, tenant) == 2
 
@@ -312,7 +313,7 @@ def test_replay_of_1000_events_shuffled_and_duplicated_reaches_the_in_order_stat
         db.session.rollback()
 
 
-def test_dunning_from_stripe_events_to_read_only_and_back(stripe_app, standin, app, billing_clock):
+def test_dunning_from_stripe_events_to_read_only_and_back(stripe_app, standin, app, moving_clock):
     """A declined renewal makes the subscription past due (localstripe does not renew, so
     the stand-in reports the declined invoice as Stripe would); the admins are told; after
     the grace period the workspace is read-only; paying restores it at once."""
@@ -337,7 +338,7 @@ def test_dunning_from_stripe_events_to_read_only_and_back(stripe_app, standin, a
         assert "A payment failed" in client.get("/").get_data(as_text=True)
         assert client.post("/o/companies/new", data={"name": "Still ok"}).status_code == 303
 
-        billing_clock.advance(days=8)  # the grace period is over
+        moving_clock.advance(days=8)  # the grace period is over
         refused = client.post("/o/companies/new", data={"name": "Blocked"})
         assert refused.status_code == 402 and "read-only" in refused.get_data(as_text=True)
         assert client.get("/o/companies").status_code == 200
