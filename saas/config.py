@@ -110,6 +110,12 @@ def load_config() -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or None,
         # New workspaces per client address and hour (successful sign-ups only).
         "SIGNUPS_PER_IP_PER_HOUR": int(os.environ.get("TRELLIS_SIGNUPS_PER_IP_PER_HOUR", "5")),
+        "FIND_WORKSPACE_PER_IP_PER_HOUR": int(
+            os.environ.get("TRELLIS_FIND_WORKSPACE_PER_IP_PER_HOUR", "10")
+        ),
+        "FIND_WORKSPACE_PER_EMAIL_PER_HOUR": int(
+            os.environ.get("TRELLIS_FIND_WORKSPACE_PER_EMAIL_PER_HOUR", "3")
+        ),
         # SSO issuers on private or loopback addresses (a Keycloak on the LAN, development).
         "TRELLIS_SSO_ALLOW_PRIVATE_ISSUERS": _bool("TRELLIS_SSO_ALLOW_PRIVATE_ISSUERS", False),
         # How many reverse proxies sit in front (their X-Forwarded-* headers are trusted).

@@ -86,6 +86,10 @@ class ForgotPasswordForm(FlaskForm):
     email = EmailField("E-mail", _email)
 
 
+class FindWorkspaceForm(FlaskForm):
+    email = EmailField("Your work e-mail", _email)
+
+
 class NewPasswordForm(FlaskForm):
     password = PasswordField("New password", _password)
 

@@ -8,6 +8,7 @@ from saas.plugins import hookimpl
 
 @hookimpl
 def register_models():
+    import saas.auth.directory
     import saas.auth.models
     import saas.auth.permissions
     import saas.billing.models
@@ -18,6 +19,7 @@ def register_models():
     import tenants.models
 
     return [
+        saas.auth.directory,
         saas.auth.models,
         saas.auth.permissions,
         saas.billing.models,

@@ -8,6 +8,10 @@
   ``X-RateLimit-Remaining`` and ``X-RateLimit-Reset``.
 - **Sign-up**: at most ``SIGNUPS_PER_IP_PER_HOUR`` new workspaces per client address and
   hour (only successful sign-ups count).
+- **Find my workspace**: at most ``FIND_WORKSPACE_PER_IP_PER_HOUR`` requests per client
+  address and ``FIND_WORKSPACE_PER_EMAIL_PER_HOUR`` per e-mail address (a digest, never the
+  address), counted whether or not the address has a workspace, so the limit says nothing
+  about it and nobody can fill someone's inbox.
 
 The counters live in Redis when ``RATELIMIT_STORAGE_URI`` or ``REDIS_URL`` is set (shared by
 every web process), else in the process's memory. If Redis cannot be reached, a warning is
@@ -120,6 +124,44 @@ def record_signup(ip: str) -> None:
         log.warning("Rate limit storage unreachable: sign-up not counted", exc_info=True)
 
 
+# Find my workspace ----------------------------------------------------------------------
+
+
+def _find_items():
+    config = current_app.config
+    return (
+        ("find-ip", parse(f"{max(1, int(config['FIND_WORKSPACE_PER_IP_PER_HOUR']))}/hour")),
+        ("find-email", parse(f"{max(1, int(config['FIND_WORKSPACE_PER_EMAIL_PER_HOUR']))}/hour")),
+    )
+
+
+def find_workspace_wait(ip: str, email_key: str) -> tuple[str, int] | None:
+    """None when this request may go on, else which limit it reached (``"ip"`` or
+    ``"email"``) and how many seconds are left; ``email_key`` is a digest of the address."""
+    strategy = _limiter().limiter
+    for (name, item), key in zip(_find_items(), (ip, email_key), strict=True):
+        try:
+            if strategy.test(item, KEY_PREFIX, name, key):
+                continue
+            reset_at, _remaining = strategy.get_window_stats(item, KEY_PREFIX, name, key)
+        except Exception:  # the storage is down: let the request through
+            log.warning(
+                "Rate limit storage unreachable: find-workspace not throttled", exc_info=True
+            )
+            return None
+        return name.removeprefix("find-"), max(1, math.ceil(reset_at - time.time()))
+    return None
+
+
+def record_find_workspace(ip: str, email_key: str) -> None:
+    """Count a find-my-workspace request from ``ip`` for the address ``email_key``."""
+    try:
+        for (name, item), key in zip(_find_items(), (ip, email_key), strict=True):
+            _limiter().limiter.hit(item, KEY_PREFIX, name, key)
+    except Exception:
+        log.warning("Rate limit storage unreachable: find-workspace not counted", exc_info=True)
+
+
 def _retry_after_on_429_only(response):
     if response.status_code not in (429, 503):
         response.headers.pop("Retry-After", None)
@@ -132,6 +174,8 @@ def _retry_after_on_429_only(response):
 def init_app(app: Flask) -> None:
     """After the tenant resolver (the key needs the tenant); before the views."""
     app.config.setdefault("SIGNUPS_PER_IP_PER_HOUR", 5)
+    app.config.setdefault("FIND_WORKSPACE_PER_IP_PER_HOUR", 10)
+    app.config.setdefault("FIND_WORKSPACE_PER_EMAIL_PER_HOUR", 3)
     uri = storage_uri(app.config)
     options = {}
     if uri.startswith(("redis://", "rediss://")):

@@ -6,10 +6,12 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 
 from saas import ratelimit
 from saas.auth import services as accounts
+from saas.auth.directory import email_digest
 from saas.db import db
 from saas.errors import TooManyAttempts, UserError
-from saas.forms import SignupForm
+from saas.forms import FindWorkspaceForm, SignupForm
 from saas.web import platform_only, report_user_error
+from tenants.find_workspace import send_workspace_reminders
 from tenants.provisioning import create_tenant, slug_problem
 from tenants.resolver import tenant_url
 from tenants.scoping import tenant_scope
@@ -69,6 +71,43 @@ def validate():
     form.validate()
     errors = {name: messages for name, messages in form.errors.items() if name != "csrf_token"}
     return jsonify(errors=errors)
+
+
+@bp.route("/find", methods=["GET", "POST"])
+@platform_only
+def find_workspace():
+    """Find my workspace: e-mail the workspaces of an address.
+
+    The page says the same whatever the address (no enumeration): the list goes to the
+    mailbox only. Throttled per client address and per e-mail address, counted either way."""
+    form = FindWorkspaceForm()
+    if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+        return render_template("signup/find_workspace.html", form=form, sent_to=None), status
+    email = form.email.data.strip().lower()
+    email_key = email_digest(email)
+    waiting = ratelimit.find_workspace_wait(_client_ip(), email_key)
+    if waiting is not None:
+        return _find_throttled(form, *waiting)
+    ratelimit.record_find_workspace(_client_ip(), email_key)
+    send_workspace_reminders(email)
+    return render_template("signup/find_workspace.html", form=form, sent_to=email)
+
+
+def _find_throttled(form: FindWorkspaceForm, limit: str, wait: int):
+    minutes = max(1, -(-wait // 60))
+    later = f"Try again in about {minutes} minute{'s' if minutes != 1 else ''}."
+    if limit == "email":
+        message = (
+            "This address was already asked for several times in the last hour. If it "
+            "belongs to a workspace, the e-mail is in its inbox (or its spam folder). "
+            f"{later}"
+        )
+    else:
+        message = f"Too many requests from your network in the last hour. {later}"
+    report_user_error(None, TooManyAttempts(message))
+    page = render_template("signup/find_workspace.html", form=form, sent_to=None)
+    return page, 429, {"Retry-After": str(wait)}
 
 
 def choose_workspace():

@@ -96,6 +96,7 @@ def test_config(database_url: str, owner_url: str, **extra) -> dict:
         "SERVER_NAME": None,
         # The suite signs up from 127.0.0.1 many times; the throttle's tests set their own.
         "SIGNUPS_PER_IP_PER_HOUR": 10_000,
+        "FIND_WORKSPACE_PER_IP_PER_HOUR": 10_000,
     }
     config.update(extra)
     return config

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from saas import clock, security_log
-from saas.auth import addresses, device_cookies, password_policy, throttle
+from saas.auth import addresses, device_cookies, directory, password_policy, throttle
 from saas.auth.models import User, UserToken
 from saas.auth.passwords import hash_password, needs_rehash, verify_password
 from saas.auth.roles import ADMIN, EDITING_ROLES, ROLES
@@ -118,6 +118,7 @@ def create_user(
     user = User(email=email, name=name, role=role, password_hash=password_hash or None)
     db.session.add(user)
     db.session.flush()
+    directory.record_address(email)
     billing.seats_changed()
     if logged_as:
         security_log.record(logged_as, target=email, details={"role": role, **(log_details or {})})

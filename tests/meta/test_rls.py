@@ -43,7 +43,7 @@ TABLES_WITHOUT_RLS = {
 }
 # Platform tables: one row per tenant in ``for_tenant``, readable across tenants only in
 # platform_scope() (the outbox dispatcher, Stripe webhooks, the operator console).
-PLATFORM_TABLES = ("billing_accounts", "billing_events", "job_outbox")
+PLATFORM_TABLES = ("billing_accounts", "billing_events", "job_outbox", "account_directory")
 
 
 @pytest.fixture(scope="module")
@@ -320,6 +320,7 @@ def test_another_tenant_cannot_read_or_change_a_billing_account(pg_app, app_role
         assert app_role.scalar(text("SELECT count(*) FROM billing_accounts")) == 2
         assert app_role.scalar(text("SELECT count(*) FROM job_outbox")) == 2
         assert app_role.scalar(text("SELECT count(*) FROM billing_events")) == 1
+        assert app_role.scalar(text("SELECT count(*) FROM account_directory")) == 2
 
     with pg_app.app_context(), tenant_scope(globex["id"]):  # and through the ORM
         from saas.billing.models import BillingAccount
