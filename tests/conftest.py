@@ -97,6 +97,12 @@ def test_config(database_url: str, owner_url: str, **extra) -> dict:
         # The suite signs up from 127.0.0.1 many times; the throttle's tests set their own.
         "SIGNUPS_PER_IP_PER_HOUR": 10_000,
         "FIND_WORKSPACE_PER_IP_PER_HOUR": 10_000,
+        # Argon2id at its minimum (8 KiB, one pass): a production hash costs ~50 ms and the
+        # suite hashes and verifies thousands of passwords. The production parameters are
+        # checked by tests/saas/auth/test_password_hashing.py.
+        "ARGON2_MEMORY_KIB": 8,
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_PARALLELISM": 1,
     }
     config.update(extra)
     return config
@@ -110,6 +116,8 @@ def database_urls(tmp_path_factory) -> tuple[str, str]:
     app_url = os.environ.get("TRELLIS_TEST_DATABASE_URL")
     if app_url:
         owner_url = os.environ.get("TRELLIS_TEST_DATABASE_OWNER_URL", app_url)
+        # Under pytest-xdist each worker has its own database (trellis_test_gw0, ...).
+        app_url, owner_url = pg.worker_url(app_url), pg.worker_url(owner_url)
         pg.prepare_database(owner_url, app_url)
         return app_url, owner_url
     path = tmp_path_factory.mktemp("db") / "trellis.db"
@@ -157,6 +165,19 @@ def app_ctx(app):
     with app.app_context():
         yield
         db.session.rollback()
+
+
+@pytest.fixture
+def production_hashing(app, monkeypatch) -> None:
+    """The app hashes passwords at the production cost (the suite's config sets the minimum)."""
+    from saas.config import load_config
+
+    for name in ("ARGON2_MEMORY_KIB", "ARGON2_TIME_COST"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TRELLIS_ENV", "production")  # no development secret written
+    defaults = load_config()
+    for key in ("ARGON2_MEMORY_KIB", "ARGON2_TIME_COST", "ARGON2_PARALLELISM"):
+        monkeypatch.setitem(app.config, key, defaults[key])
 
 
 @pytest.fixture

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 APP_ROLE_PASSWORD = "trellis_app"  # trust auth on the test machine; never used elsewhere
+
+
+def worker_database(name: str) -> str:
+    """``name`` for this pytest-xdist worker (``trellis_test_gw1``); ``name`` without xdist.
+
+    Each worker truncates the tables after every test, so two workers never share one
+    database.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{name}_{worker}" if worker else name
+
+
+def worker_url(url: str) -> str:
+    """The database URL ``url`` with the database of this pytest-xdist worker."""
+    parsed = make_url(url)
+    return parsed.set(database=worker_database(parsed.database)).render_as_string(
+        hide_password=False
+    )
 
 
 def prepare_database(owner_url: str, app_url: str) -> None:

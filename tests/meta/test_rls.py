@@ -23,7 +23,8 @@ from tests.conftest import REQUIRE_SERVICES, add_user, make_tenant, test_config
 
 PG_HOST = os.environ.get("PG_HOST", "127.0.0.1")
 # On the SQLite run these tests build their own database (another name: TRELLIS_TEST_RLS_DB).
-RLS_DB = os.environ.get("TRELLIS_TEST_RLS_DB", "trellis_test_rls")
+# Under pytest-xdist, one per worker (trellis_test_rls_gw0, ...).
+RLS_DB = pg.worker_database(os.environ.get("TRELLIS_TEST_RLS_DB", "trellis_test_rls"))
 OWNER_URL = f"postgresql+psycopg://postgres@{PG_HOST}:5432/{RLS_DB}"
 APP_URL = f"postgresql+psycopg://trellis_app:trellis_app@{PG_HOST}:5432/{RLS_DB}"
 OPERATIONS_DOC = Path(__file__).resolve().parents[2] / "docs" / "operations.md"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from saas.auth.models import User
 from saas.db import db
 from tenants.scoping import tenant_scope
-from tests.conftest import TenantClient, add_user, test_config
+from tests.conftest import TenantClient, add_user, make_tenant, test_config
 
 
 def _login(tc: TenantClient, email: str, password: str, ip: str = "10.0.0.1"):
@@ -120,7 +120,8 @@ def test_open_redirect_after_login_is_refused(app, tenant):
     assert response.headers["Location"] == "/settings/tokens/"
 
 
-def test_passwords_are_argon2id_with_the_required_cost(app, tenant):
+def test_passwords_are_argon2id_with_the_required_cost(app, production_hashing):
+    tenant = make_tenant(app, "acme")
     with app.app_context(), tenant_scope(tenant["id"]):
         stored = db.session.scalar(select(User.password_hash))
     assert stored.startswith("$argon2id$")
@@ -128,7 +129,7 @@ def test_passwords_are_argon2id_with_the_required_cost(app, tenant):
     assert int(params["m"]) >= 46 * 1024 and int(params["t"]) >= 1
 
 
-def test_hash_is_upgraded_when_parameters_change(app, tenant):
+def test_hash_is_upgraded_when_parameters_change(app, tenant, production_hashing):
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash("weak old hash pw")
     with app.app_context(), tenant_scope(tenant["id"]):
         user = db.session.scalar(select(User))
