@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from core.objects.records import MAX_PAGE_SIZE, Filter, hidden_fields, list_records, to_api_many
 from core.objects.registry import ObjectSpec, object_for_tenant
 from core.objects.types import ADDRESS_PARTS
+from saas import security_log
 from saas.auth.models import User
 from saas.csv_cells import safe_cell
 from saas.errors import ValidationFailed
@@ -109,18 +110,28 @@ def export_csv(
     pages = _records(obj, list(filters), sort, actor)
     first = next(pages)  # checks rights and filters now
     escape = escape_formulas or for_people
-    return _chunks(obj, columns, first, pages, actor, for_people, escape)
+    logged = {
+        "format": "csv",
+        "filters": [f"{f.field} {f.op} {f.value}" for f in filters],
+        "sort": sort,
+        "columns": len(columns),
+        "escape_formulas": escape,
+    }
+    return _chunks(obj, columns, first, pages, actor, for_people, escape, logged)
 
 
-def _chunks(obj, columns, first, pages, actor, for_people, escape) -> Iterator[str]:
+def _chunks(obj, columns, first, pages, actor, for_people, escape, logged) -> Iterator[str]:
+    """The CSV text page by page; once the last row is written, the export is logged (who
+    took what out of the workspace), with the number of rows."""
     from core.objects.related import lookup_titles
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([label if for_people else name for name, label in columns])
-    page = first
+    page, count = first, 0
     while True:
         rows = to_api_many(obj, page, role=actor.role)
+        count += len(rows)
         titles = lookup_titles(obj, rows, actor=actor) if for_people else {}
         for row in rows:
             if for_people:
@@ -133,4 +144,7 @@ def _chunks(obj, columns, first, pages, actor, for_people, escape) -> Iterator[s
         buffer.truncate()
         page = next(pages, None)
         if page is None:
+            security_log.record(
+                "data.exported", actor=actor, target=obj.api_name, details={**logged, "rows": count}
+            )
             return

@@ -34,7 +34,7 @@ from core.audit.models import AuditEntry
 from core.objects.models import RecordMixin
 from core.objects.records import RESTORE_DAYS, records_query
 from core.objects.registry import ObjectSpec, objects_for_tenant
-from saas import clock
+from saas import clock, security_log
 from saas.db import db
 from saas.jobs import enqueue_for_every_tenant, run_periodic, tenant_job
 from tenants.scoping import tenant_scope
@@ -353,6 +353,19 @@ def purge_next_batch(
         if held:
             run.report.held[obj.api_name] += len(held)
         run.report.last[obj.api_name] = max(ids)
+        if run.report.purged:
+            # In the batch's own transaction: a dry run, rolled back, leaves no entry.
+            security_log.record(
+                "data.purged",
+                actor=None,
+                target=obj.api_name,
+                details={
+                    "purged": dict(run.report.purged),
+                    "lookups_cleared": dict(run.report.cleared),
+                    "held": dict(run.report.held),
+                    "deleted_before": cutoff,
+                },
+            )
         return run.report
     return run.report
 

@@ -24,7 +24,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from saas import clock
+from saas import clock, security_log
 from saas.auth.models import User
 from saas.auth.roles import ADMIN, EDITING_ROLES
 from saas.billing.backends import (
@@ -97,6 +97,10 @@ class ExtraSeatNeedsConfirmation(UserError):
 
 def _days(name: str, default: int) -> dt.timedelta:
     return dt.timedelta(days=int(current_app.config.get(name, default)))
+
+
+# Who the security log names for what a payment provider's webhook changed.
+WEBHOOK_ACTOR = "payment provider (webhook)"
 
 
 def grace_period() -> dt.timedelta:
@@ -293,11 +297,55 @@ def summarize(account: BillingAccount, *, seats_used: int | None = None) -> Bill
     )
 
 
+def _logged_state(account: BillingAccount) -> dict:
+    """What the security log follows of an account (each change is an entry)."""
+    return {
+        "plan": account.plan,
+        "interval": account.interval,
+        "status": account.status,
+        "cancel_at_period_end": bool(account.cancel_at_period_end),
+        "seats_paid": account.seats_paid,
+    }
+
+
+def _log_changes(before: dict, after: dict, *, actor) -> None:
+    def log(event: str, **details) -> None:
+        security_log.record(event, actor=actor, target=after["plan"], details=details)
+
+    if (before["plan"], before["interval"]) != (after["plan"], after["interval"]):
+        log(
+            "billing.plan_changed",
+            **{"from": f"{before['plan']} ({before['interval']})"},
+            to=f"{after['plan']} ({after['interval']})",
+        )
+    if before["status"] != after["status"]:
+        log("billing.status_changed", **{"from": before["status"]}, to=after["status"])
+    if before["cancel_at_period_end"] != after["cancel_at_period_end"]:
+        log(
+            "billing.cancellation_scheduled"
+            if after["cancel_at_period_end"]
+            else "billing.cancellation_withdrawn"
+        )
+    if before["seats_paid"] != after["seats_paid"]:
+        log("billing.seats_changed", **{"from": before["seats_paid"]}, to=after["seats_paid"])
+
+
 def refresh_status(
-    account: BillingAccount, *, count: bool = True, episode: dt.datetime | None = None
+    account: BillingAccount,
+    *,
+    count: bool = True,
+    episode: dt.datetime | None = None,
+    logged_before: dict | None = None,
+    actor=security_log.CURRENT_ACTOR,
 ) -> BillingSummary:
     """Store the derived status (and the Free fallback plan), and tell the admins when the
-    workspace became read-only or was restored (``episode``: when the trouble began)."""
+    workspace became read-only or was restored (``episode``: when the trouble began).
+
+    Changes of plan, status, cancellation and paid seats since ``logged_before`` (the account's
+    ``_logged_state`` before the caller changed it; default: now) go to the security log,
+    by ``actor`` (default: the signed-in user, else the system)."""
+    if logged_before is None:
+        logged_before = _logged_state(account)
     if count:
         account.seats_used = count_billable_seats()
     before = account.status
@@ -313,6 +361,7 @@ def refresh_status(
     elif before in (PAST_DUE, READ_ONLY) and summary.status in (ACTIVE, TRIALING):
         _notify_restored(account, tenant, episode or account.trial_ends_at)
     db.session.flush()
+    _log_changes(logged_before, _logged_state(account), actor=actor)
     return summary
 
 
@@ -341,12 +390,16 @@ def read_only_message(summary: BillingSummary) -> str:
 # The state machine -------------------------------------------------------------------------
 
 
-def apply_subscription_state(account: BillingAccount, state: SubscriptionState) -> BillingSummary:
+def apply_subscription_state(
+    account: BillingAccount, state: SubscriptionState, *, actor=security_log.CURRENT_ACTOR
+) -> BillingSummary:
     """Take the provider's view of a subscription as the truth, whatever its age.
 
     A state of another subscription is adopted unless it is an ended one while the current
     subscription still runs (an old subscription's deletion must not cancel a new one).
+    What changed is logged by ``actor`` (a webhook passes ``WEBHOOK_ACTOR``).
     """
+    before = _logged_state(account)
     stale = has_live_subscription(account) and state.status in ENDED
     if state.ref != account.subscription_ref and stale:
         return summarize(account)
@@ -373,7 +426,7 @@ def apply_subscription_state(account: BillingAccount, state: SubscriptionState) 
         account.past_due_since = state.past_due_since or account.past_due_since or clock.now()
     else:
         account.past_due_since = None
-    summary = refresh_status(account, episode=episode)
+    summary = refresh_status(account, episode=episode, logged_before=before, actor=actor)
     if has_live_subscription(account) and summary.seats_used != account.seats_paid:
         request_seat_sync(account)
     return summary
@@ -634,6 +687,12 @@ def start_checkout(
         request_key=request_key,
     )
     account.provider = backend.name
+    security_log.record(
+        "billing.checkout_started",
+        actor=admin,
+        target=chosen.key,
+        details={"plan": chosen.key, "interval": interval},
+    )
     if start.state is not None:
         apply_subscription_state(account, start.state)
     db.session.flush()

@@ -125,14 +125,14 @@ def _apply_subscription(account: BillingAccount, ref: str | None):
     backend = get_backend()
     state = backend.retrieve_subscription(account, ref)
     if state is not None:
-        services.apply_subscription_state(account, state)
+        services.apply_subscription_state(account, state, actor=services.WEBHOOK_ACTOR)
     return state
 
 
 def _checkout_completed(account: BillingAccount, session: dict) -> None:
     state = get_backend().checkout_subscription(account, session["id"])
     if state is not None:
-        services.apply_subscription_state(account, state)
+        services.apply_subscription_state(account, state, actor=services.WEBHOOK_ACTOR)
         services.refresh_payment_method(account)
 
 

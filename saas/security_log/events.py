@@ -94,13 +94,19 @@ _EVENTS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Billing",
         [
-            ("billing.trial_started", "Trial started"),
             ("billing.checkout_started", "Checkout started"),
             ("billing.plan_changed", "Plan changed"),
             ("billing.cancellation_scheduled", "Cancellation scheduled"),
             ("billing.cancellation_withdrawn", "Cancellation withdrawn"),
             ("billing.status_changed", "Subscription status changed"),
             ("billing.seats_changed", "Paid seats changed"),
+        ],
+    ),
+    (
+        "Data",
+        [
+            ("data.exported", "Data exported"),
+            ("data.purged", "Recycle bin purged"),
         ],
     ),
     (

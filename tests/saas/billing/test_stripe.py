@@ -349,3 +349,31 @@ def test_dunning_from_stripe_events_to_read_only_and_back(stripe_app, standin, a
     finally:
         standin.overrides.clear()
     assert client.post("/o/companies/new", data={"name": "Allowed"}).status_code == 303
+
+
+def test_what_a_webhook_changes_is_logged_as_the_payment_provider(stripe_app, standin, app):
+    from saas.billing.services import WEBHOOK_ACTOR
+    from saas.security_log.models import SecurityLogEntry
+
+    tenant = make_tenant(app, "webhooklog")
+    _subscribe(stripe_app, standin, tenant)
+    with stripe_app.app_context():
+        sub_ref = _account(stripe_app, tenant).subscription_ref
+        db.session.rollback()
+    standin.overrides[sub_ref] = {"status": "past_due"}
+    try:
+        event = _event("customer.subscription.updated", {"id": sub_ref})
+        assert _deliver(stripe_app, event).get_json()["outcome"] == "handled"
+    finally:
+        standin.overrides.clear()
+    with stripe_app.app_context(), tenant_scope(tenant["id"]):
+        entry = db.session.scalars(
+            select(SecurityLogEntry).order_by(SecurityLogEntry.seq.desc())
+        ).first()
+        assert (entry.event, entry.actor, entry.actor_id) == (
+            "billing.status_changed",
+            WEBHOOK_ACTOR,
+            None,
+        )
+        assert entry.details["to"] == "past_due"
+        db.session.rollback()
