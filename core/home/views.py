@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.home import dashboards
+from core.home import dashboards, getting_started
 from saas.auth import services as accounts
 
 bp = Blueprint("home", __name__)
@@ -30,6 +30,7 @@ def index():
         service_object=service.api_name if service else None,
         user_count=sum(1 for u in users if u.is_active and not u.is_pending),
         pending=[u for u in users if u.is_pending and u.is_active],
+        steps=getting_started.open_steps() if current_user.is_admin else [],
     )
 
 

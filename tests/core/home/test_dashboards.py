@@ -251,10 +251,35 @@ def test_a_workspace_without_tickets_gets_no_service_card(app, tenant, api, clie
     assert "No open ticket is assigned to you." in _section(page, "service-head")
 
 
+def _steps(page: str) -> list[str]:
+    if 'aria-labelledby="start-head"' not in page:
+        return []
+    return re.findall(r'data-step="([a-z]+)"', _section(page, "start-head"))
+
+
+def test_get_started_shows_each_step_until_its_data_exists(app, tenant, api, client):
+    assert _steps(text(client.get("/"))) == ["contacts", "team", "pipeline", "fields"]
+    started = _section(text(client.get("/")), "start-head")
+    assert 'href="/o/contacts/new"' in started and "no file import yet" in started
+    assert 'href="/o/deals/board"' in started
+
+    assert api.post("/api/v1/objects/contacts", json={"last_name": "Lima"}).status_code == 201
+    assert _steps(text(client.get("/"))) == ["team", "pipeline", "fields"]
+    add_user(app, tenant, email="colleague@acme.example.com", role="member")
+    assert api.post(DEALS, json={"name": "First deal"}).status_code == 201
+    assert _steps(text(client.get("/"))) == ["fields"]
+
+    def add_field(admin):
+        schema.add_field("contacts", name="shoe_size", label="Shoe size", type="number")
+
+    run(app, tenant, add_field)
+    page = text(client.get("/"))
+    assert _steps(page) == [] and "Get started" not in page
+
+
 def test_get_started_leaves_single_sign_on_to_setup(client):
     page = text(client.get("/"))
-    started = page[page.index("<h2>Get started</h2>") :]
-    started = started[: started.index("</section>")]
+    started = _section(page, "start-head")
     assert "Invite your team" in started
     assert "single sign-on" not in started.lower()
     # It stays in Setup, where admins configure the workspace.
