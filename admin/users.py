@@ -1,4 +1,5 @@
-"""The tenant admin's users page: invite, change roles, deactivate and reactivate."""
+"""The tenant admin's users page: invite, change roles, deactivate and reactivate, and reset
+a user's two-factor sign-in."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from saas.auth import services as accounts
+from saas.auth import two_factor
 from saas.auth.roles import ROLE_LABELS
 from saas.billing import services as billing
 from saas.db import db
@@ -27,6 +29,8 @@ def _page(invite_form: InviteForm, status: int = 200, seat_quote=None):
         seats=billing.current_summary(),
         seat_quote=seat_quote,
         users=accounts.list_users(),
+        two_factor_ids=two_factor.enabled_user_ids(),
+        two_factor_required=two_factor.requirement(),
         invite_form=invite_form,
         confirm=ConfirmForm(),
         role_form=RoleForm(),
@@ -107,6 +111,17 @@ def resend(user_id: str):
             user=user, invited_by=current_user, tenant=g.tenant, accept_url_for=_accept_url
         ),
         "Invitation sent again to {name}.",
+    )
+
+
+@bp.route("/<user_id>/two-factor/reset", methods=["POST"])
+@admin_required
+def reset_two_factor(user_id: str):
+    return _change(
+        user_id,
+        lambda user: two_factor.reset_for_user(user, by=current_user),
+        "{name}'s two-factor sign-in is reset: they sign in with their password alone, "
+        "and set it up again if the workspace requires it.",
     )
 
 

@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from admin.billing import bp as admin_billing_bp
     from admin.objects import bp as admin_objects_bp
     from admin.operator import bp as operator_bp
+    from admin.security import bp as admin_security_bp
     from admin.service import bp as admin_service_bp
     from admin.sso import bp as admin_sso_bp
     from admin.tokens import bp as admin_tokens_bp
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from saas.api import bp as api_bp
     from saas.auth.sso import bp as sso_bp
     from saas.auth.tokens_views import bp as tokens_bp
+    from saas.auth.two_factor_views import bp as two_factor_bp
     from saas.auth.views import bp as auth_bp
     from saas.billing.views import api_bp as billing_api_bp
     from saas.billing.views import bp as billing_bp
@@ -114,8 +116,10 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp,
         sso_bp,
         tokens_bp,
+        two_factor_bp,
         admin_users_bp,
         admin_sso_bp,
+        admin_security_bp,
         admin_tokens_bp,
         admin_objects_bp,
         admin_billing_bp,

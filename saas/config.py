@@ -143,6 +143,11 @@ def load_config() -> dict:
         # per-IP and per-account ones (docs/decisions/0004-login-throttling.md).
         "LOGIN_FAILURES_PER_DEVICE": 10,
         "DEVICE_COOKIE_MAX_AGE_SECONDS": 90 * 24 * 60 * 60,
+        # Two-factor sign-in (docs/decisions/0017-two-factor-sign-in.md): wrong codes at the
+        # second step for one account, from every address and browser, before it is refused;
+        # and how long the second step waits after the password.
+        "LOGIN_SECOND_FACTOR_FAILURES_PER_ACCOUNT": 10,
+        "TWO_FACTOR_STEP_SECONDS": 5 * 60,
         # Lifetimes of the one-time links sent by e-mail.
         "PASSWORD_RESET_TTL_SECONDS": 60 * 60,
         "INVITATION_TTL_SECONDS": 7 * 24 * 60 * 60,

@@ -82,6 +82,29 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", [DataRequired("Enter your password."), Length(max=1024)])
 
 
+class SecondStepForm(FlaskForm):
+    code = StringField(
+        "Code",
+        [DataRequired("Enter the code your app shows, or a recovery code."), Length(max=40)],
+    )
+
+
+class EnrolmentCodeForm(FlaskForm):
+    code = StringField(
+        "Code from the app",
+        [DataRequired("Enter the 6-digit code your app shows."), Length(max=20)],
+    )
+
+
+class TwoFactorProofForm(FlaskForm):
+    """Turning two-factor sign-in off, or replacing the recovery codes, asks for proof."""
+
+    proof = PasswordField(
+        "Your password, or a code from your app",
+        [DataRequired("Enter your password or a code from your app."), Length(max=1024)],
+    )
+
+
 class ForgotPasswordForm(FlaskForm):
     email = EmailField("E-mail", _email)
 

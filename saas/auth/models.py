@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Boolean, ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from saas import clock
@@ -150,6 +158,9 @@ class LoginFailure(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     # The device cookie's id when the attempt presented a valid one (counted per device).
     device_id: Mapped[str | None] = mapped_column(String(43), index=True)
+    # A wrong code at the second sign-in step (the password was right): also counted per
+    # account across every address and device (``throttle``).
+    second_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SsoProvider(TenantScoped, db.Model):
@@ -168,3 +179,47 @@ class SsoProvider(TenantScoped, db.Model):
     default_role: Mapped[str] = mapped_column(String(20), default=MEMBER)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TwoFactorCredential(TenantScoped, db.Model):
+    """A user's authenticator app (TOTP, RFC 6238): at most one per user.
+
+    ``secret_encrypted`` is the shared secret, encrypted with a key derived from SECRET_KEY
+    (the server must compute codes from it, so it cannot be hashed). ``confirmed_at`` is None
+    while enrolment is under way (the user has not yet typed a code from the app): such a
+    credential does not protect sign-in. ``last_used_step`` is the 30-second time step of
+    the last code accepted, so that no code is accepted twice.
+    """
+
+    __tablename__ = "two_factor_credentials"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "user_id"),
+        ForeignKeyConstraint(
+            ["tenant_id", "user_id"], ["users.tenant_id", "users.id"], ondelete="CASCADE"
+        ),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column()
+    secret_encrypted: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(TenantScoped, db.Model):
+    """A one-time code that replaces the authenticator app once; only its hash is kept."""
+
+    __tablename__ = "two_factor_recovery_codes"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "user_id"], ["users.tenant_id", "users.id"], ondelete="CASCADE"
+        ),
+        Index("ix_two_factor_recovery_codes_user", "tenant_id", "user_id"),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column()
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

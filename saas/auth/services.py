@@ -11,7 +11,14 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from saas import clock, security_log
-from saas.auth import addresses, device_cookies, directory, password_policy, throttle
+from saas.auth import (
+    addresses,
+    device_cookies,
+    directory,
+    password_policy,
+    throttle,
+    two_factor,
+)
 from saas.auth.models import User, UserToken
 from saas.auth.passwords import hash_password, needs_rehash, verify_password
 from saas.auth.roles import ADMIN, EDITING_ROLES, ROLES
@@ -125,10 +132,12 @@ def create_user(
     return user
 
 
-def authenticate(
+def check_password(
     *, tenant: Tenant, email: str, password: str, ip: str, device_token: str | None = None
 ) -> User:
-    """The user for these credentials, or ValidationFailed / TooManyAttempts.
+    """The first sign-in step: the user for these credentials, or ValidationFailed /
+    TooManyAttempts. Nobody is signed in yet: ``complete_sign_in`` does it, after the
+    second step for a user with two-factor sign-in.
 
     The same message is given for an unknown e-mail, a wrong password and a deactivated
     account, and an unknown e-mail costs a hash verification too (no account enumeration).
@@ -147,30 +156,88 @@ def authenticate(
         raise
     ok = verify_password(user.password_hash if user else None, password or "")
     if not ok or user is None or not user.is_active:
-        locks_device = throttle.record_login_failure(
-            tenant_id=tenant.id, email=email, ip=ip, device_id=device_id
-        )
         reason = "unknown account" if user is None else "wrong password"
         if ok and user is not None:
             reason = "deactivated account"
-        details = {"reason": reason}
-        if device_id is not None:
-            details["trusted_device"] = True
-        security_log.record("auth.sign_in_failed", actor=user or email, ip=ip, details=details)
-        if locks_device:
-            security_log.record(
-                "auth.device_locked_out",
-                actor=user or email,
-                ip=ip,
-                details={"failures": current_app.config["LOGIN_FAILURES_PER_DEVICE"]},
-            )
+        _count_failure(
+            tenant=tenant, email=email, user=user, ip=ip, device_id=device_id, reason=reason
+        )
         raise ValidationFailed("That e-mail and password do not match an active account.")
-    throttle.clear_login_failures(tenant_id=tenant.id, email=email)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    record_login(user)
-    security_log.record("auth.sign_in", actor=user, ip=ip, details={"method": "password"})
     return user
+
+
+def _count_failure(
+    *,
+    tenant: Tenant,
+    email: str,
+    user: User | None,
+    ip: str,
+    device_id: str | None,
+    reason: str,
+    second_factor: bool = False,
+) -> None:
+    locks_device = throttle.record_login_failure(
+        tenant_id=tenant.id, email=email, ip=ip, device_id=device_id, second_factor=second_factor
+    )
+    details = {"reason": reason}
+    if device_id is not None:
+        details["trusted_device"] = True
+    event = "auth.two_factor_failed" if second_factor else "auth.sign_in_failed"
+    security_log.record(event, actor=user or email, ip=ip, details=details)
+    if locks_device:
+        security_log.record(
+            "auth.device_locked_out",
+            actor=user or email,
+            ip=ip,
+            details={"failures": current_app.config["LOGIN_FAILURES_PER_DEVICE"]},
+        )
+
+
+def check_second_step(
+    *, tenant: Tenant, user: User, code: str, ip: str, device_token: str | None = None
+) -> str:
+    """The second sign-in step of a user with two-factor sign-in (the password was right):
+    which kind of code passed (``two_factor.TOTP`` or ``RECOVERY_CODE``), or ValidationFailed
+    / TooManyAttempts. Wrong codes count toward the sign-in throttle like wrong passwords,
+    and toward a limit of their own per account (``throttle``)."""
+    device_id = device_cookies.device_id_of(device_token, tenant_id=tenant.id, email=user.email)
+    try:
+        throttle.check_login_allowed(
+            tenant_id=tenant.id, email=user.email, ip=ip, device_id=device_id, second_factor=True
+        )
+    except throttle.LoginThrottled as refused:
+        security_log.record(
+            "auth.sign_in_throttled",
+            actor=user,
+            ip=ip,
+            details={"limit": refused.limit, "step": "two-factor"},
+        )
+        raise
+    try:
+        return two_factor.verify_sign_in_code(user, code)
+    except ValidationFailed:
+        _count_failure(
+            tenant=tenant,
+            email=user.email,
+            user=user,
+            ip=ip,
+            device_id=device_id,
+            reason="wrong code",
+            second_factor=True,
+        )
+        raise
+
+
+def complete_sign_in(*, user: User, ip: str, second_factor: str | None = None) -> None:
+    """Every step passed: forget the account's failures, note the sign-in and log it."""
+    throttle.clear_login_failures(tenant_id=user.tenant_id, email=user.email)
+    record_login(user)
+    details = {"method": "password"}
+    if second_factor:
+        details["second_factor"] = second_factor
+    security_log.record("auth.sign_in", actor=user, ip=ip, details=details)
 
 
 def device_token_for(*, user: User, presented: str | None) -> str:

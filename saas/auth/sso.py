@@ -13,7 +13,7 @@ from saas.auth import sso_services as sso
 from saas.auth.models import SsoProvider
 from saas.db import db
 from saas.errors import NotFound, UserError
-from saas.sessions import start_session
+from saas.sessions import SSO, start_session
 from saas.web import tenant_required
 from tenants.resolver import tenant_url
 
@@ -79,6 +79,6 @@ def callback(provider_id: str):
         )
         db.session.commit()
         return _failed(provider, error)
-    start_session(user)
+    start_session(user, method=SSO)
     flash(f"Signed in with {provider.name}.", "success")
     return redirect(url_for("home.index"), 303)

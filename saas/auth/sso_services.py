@@ -10,7 +10,6 @@ tests), no redirects followed, and a timeout on every request.
 
 from __future__ import annotations
 
-import base64
 import ipaddress
 import logging
 import secrets
@@ -25,9 +24,6 @@ import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oidc.core import CodeIDToken
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -36,6 +32,7 @@ from joserfc.jws import JWSRegistry
 from sqlalchemy import select
 
 from saas import clock, security_log
+from saas.auth import encryption
 from saas.auth import services as accounts
 from saas.auth.models import SsoProvider, User
 from saas.auth.roles import MEMBER
@@ -84,24 +81,18 @@ class SsoRefused(UserError):
 # The client secret at rest ----------------------------------------------------------------
 
 
-def _fernet() -> Fernet:
-    key = HKDF(
-        algorithm=hashes.SHA256(),
-        length=32,
-        salt=b"trellis-sso-client-secret",
-        info=b"sso_providers.client_secret_encrypted v1",
-    ).derive(current_app.config["SECRET_KEY"].encode())
-    return Fernet(base64.urlsafe_b64encode(key))
+_SECRET_KEY_SALT = b"trellis-sso-client-secret"
+_SECRET_KEY_INFO = b"sso_providers.client_secret_encrypted v1"
 
 
 def encrypt_secret(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode("ascii")
+    return encryption.encrypt(secret, salt=_SECRET_KEY_SALT, info=_SECRET_KEY_INFO)
 
 
 def decrypt_secret(token: str) -> str:
     try:
-        return _fernet().decrypt(token.encode("ascii")).decode()
-    except (InvalidToken, ValueError):
+        return encryption.decrypt(token, salt=_SECRET_KEY_SALT, info=_SECRET_KEY_INFO)
+    except encryption.UnreadableSecret:
         raise SsoFailed(
             "The client secret of this provider can no longer be read (the server key "
             "changed). An admin must enter it again under Single sign-on."

@@ -11,6 +11,12 @@
   is refused itself.
 
 The counts above only include the failures of untrusted clients (no valid device cookie).
+
+A wrong code at the second sign-in step (two-factor, the password was right) is a failure
+like the others, counted by the limits above; and an account with
+LOGIN_SECOND_FACTOR_FAILURES_PER_ACCOUNT such failures in the window refuses the second
+step from every address and browser: guessing a 6-digit code is only slowed down if the
+guesser cannot spread over many addresses. Only someone who has the password can cause it.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from saas.errors import TooManyAttempts
 IP_LIMIT = "ip"
 ACCOUNT_LIMIT = "account"
 DEVICE_LIMIT = "device"
+SECOND_FACTOR_LIMIT = "second_factor"
 
 
 class LoginThrottled(TooManyAttempts):
@@ -68,13 +75,28 @@ def device_failures(device_id: str) -> int:
 
 
 def check_login_allowed(
-    *, tenant_id: uuid.UUID, email: str, ip: str, device_id: str | None = None
+    *,
+    tenant_id: uuid.UUID,
+    email: str,
+    ip: str,
+    device_id: str | None = None,
+    second_factor: bool = False,
 ) -> None:
-    """Raise LoginThrottled when this attempt must be refused before checking the password.
+    """Raise LoginThrottled when this attempt must be refused before checking the password
+    (or, with ``second_factor``, the code of the second step).
 
     ``device_id`` is that of a valid device cookie for this account (None when the client
     presented none, or a forged, expired or other account's one)."""
     config = current_app.config
+    if second_factor:
+        guesses = _count(
+            LoginFailure.account_key == _account_key(tenant_id, email), LoginFailure.second_factor
+        )
+        if guesses >= config["LOGIN_SECOND_FACTOR_FAILURES_PER_ACCOUNT"]:
+            raise LoginThrottled(
+                "Too many wrong codes for this account. Try again in 15 minutes.",
+                limit=SECOND_FACTOR_LIMIT,
+            )
     if device_id is not None:
         if device_failures(device_id) >= config["LOGIN_FAILURES_PER_DEVICE"]:
             raise LoginThrottled(
@@ -100,11 +122,22 @@ def check_login_allowed(
 
 
 def record_login_failure(
-    *, tenant_id: uuid.UUID, email: str, ip: str, device_id: str | None = None
+    *,
+    tenant_id: uuid.UUID,
+    email: str,
+    ip: str,
+    device_id: str | None = None,
+    second_factor: bool = False,
 ) -> bool:
-    """Count a failure; True when it is the one that locks ``device_id`` out."""
+    """Count a failure (``second_factor``: a wrong code after the right password); True
+    when it is the one that locks ``device_id`` out."""
     db.session.add(
-        LoginFailure(account_key=_account_key(tenant_id, email), ip=ip, device_id=device_id)
+        LoginFailure(
+            account_key=_account_key(tenant_id, email),
+            ip=ip,
+            device_id=device_id,
+            second_factor=second_factor,
+        )
     )
     db.session.flush()
     if device_id is None:

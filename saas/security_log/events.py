@@ -29,6 +29,17 @@ _EVENTS: list[tuple[str, list[tuple[str, str]]]] = [
             ("auth.password_reset", "Password reset"),
             ("auth.sso_sign_in", "Signed in with single sign-on"),
             ("auth.sso_sign_in_failed", "Single sign-on refused"),
+            ("auth.two_factor_failed", "Two-factor sign-in: wrong code"),
+        ],
+    ),
+    (
+        "Two-factor sign-in",
+        [
+            ("two_factor.enrolled", "Two-factor sign-in turned on"),
+            ("two_factor.disabled", "Two-factor sign-in turned off"),
+            ("two_factor.reset", "Two-factor sign-in reset by an admin"),
+            ("two_factor.recovery_code_used", "Recovery code used"),
+            ("two_factor.recovery_codes_regenerated", "Recovery codes replaced"),
         ],
     ),
     (
@@ -71,6 +82,7 @@ _EVENTS: list[tuple[str, list[tuple[str, str]]]] = [
             ("settings.relationship_type_created", "Relationship type created"),
             ("settings.relationship_type_changed", "Relationship type changed"),
             ("settings.relationship_type_deleted", "Relationship type deleted"),
+            ("settings.two_factor_requirement_changed", "Two-factor requirement changed"),
         ],
     ),
     (
