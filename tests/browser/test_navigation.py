@@ -73,6 +73,8 @@ def test_the_menus_are_menu_buttons_used_by_keyboard(app, live_server, page):
     account = page.get_by_role("button", name="Acme Admin")
     account.focus()
     page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("menuitem", name="Two-factor sign-in")).to_be_focused()
+    page.keyboard.press("ArrowDown")
     expect(page.get_by_role("menuitem", name="API tokens")).to_be_focused()
     page.keyboard.press("ArrowDown")
     expect(page.get_by_role("menuitem", name="Sign out")).to_be_focused()
