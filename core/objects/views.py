@@ -729,3 +729,55 @@ def suggest():
             for record in group.records
         ],
     )
+
+
+# Settings pages offered by the command palette (admins only): (endpoint, label).
+SETTINGS_COMMANDS = (
+    ("admin_users.index", "Users"),
+    ("admin_billing.index", "Billing"),
+    ("admin_objects.index", "Objects and fields"),
+    ("navigation.index", "Navigation"),
+    ("admin_objects.permissions_page", "Permissions"),
+    ("admin_objects.teams", "Teams"),
+    ("admin_service.sla", "SLA targets"),
+    ("admin_service.relationship_types", "Relationship types"),
+    ("admin_sso.index", "Single sign-on"),
+    ("admin_security.index", "Security (two-factor sign-in)"),
+    ("admin_tokens.index", "API tokens"),
+    ("orders.sales_settings", "Sales (credit check, numbering)"),
+)
+
+
+@bp.get("/commands")
+@member_required
+def commands():
+    """What the command palette offers this user: the objects they may read (and create),
+    their saved views and, for admins, the settings pages. Records come from /search/suggest."""
+    result = []
+    for entry in objects_in_menu(current_user):
+        result.append({"kind": "Go to", "label": entry.label, "url": entry.url})
+        if rights_of(current_user.role, entry.api_name).get("create"):
+            obj = object_for_tenant(entry.api_name)
+            result.append(
+                {
+                    "kind": "Create",
+                    "label": f"New {obj.label.lower()}",
+                    "url": url_for("records.create", object_name=obj.api_name),
+                }
+            )
+    labels = {entry.api_name: entry.label for entry in objects_in_menu(current_user)}
+    for view in saved_views.list_views(actor=current_user):
+        if view.object_name in labels:
+            result.append(
+                {
+                    "kind": "View",
+                    "label": f"{labels[view.object_name]}: {view.name}",
+                    "url": view_url(view),
+                }
+            )
+    if current_user.is_admin:
+        result.extend(
+            {"kind": "Setting", "label": label, "url": url_for(endpoint)}
+            for endpoint, label in SETTINGS_COMMANDS
+        )
+    return jsonify(commands=result)
