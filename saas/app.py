@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from saas.billing.views import api_bp as billing_api_bp
     from saas.billing.views import bp as billing_bp
     from saas.health import bp as health_bp
+    from saas.security_log.api import bp as security_log_api_bp
     from tenants.views import bp as signup_bp
 
     for blueprint in (
@@ -145,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
         saved_views_api_bp,
         navigation_bp,
         navigation_api_bp,
+        security_log_api_bp,
     ):
         app.register_blueprint(blueprint)
     for blueprint in (
@@ -161,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
         relationships_api_bp,
         saved_views_api_bp,
         navigation_api_bp,
+        security_log_api_bp,
     ):
         csrf.exempt(blueprint)
 

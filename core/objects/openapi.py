@@ -257,6 +257,7 @@ def _contributions(objects: list[ObjectSpec], role: str | None) -> list[tuple[di
     from core.tickets.openapi_hours import business_hours_paths
     from saas.api.openapi import account_paths
     from saas.billing.openapi import billing_paths
+    from saas.security_log.openapi import security_log_paths
 
     names = [obj.api_name for obj in objects]
     return [
@@ -274,6 +275,7 @@ def _contributions(objects: list[ObjectSpec], role: str | None) -> list[tuple[di
         business_hours_paths(_json, _ref, _errors),
         campaign_paths(_json, _ref, _errors),
         billing_paths(_json, _ref, _errors),
+        security_log_paths(_json, _ref, _errors),
     ]
 
 

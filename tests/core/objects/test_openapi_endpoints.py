@@ -715,6 +715,18 @@ def test_account_endpoints_answer_as_documented(app, tenant, api, member_api, vi
     assert contract.check(billing, "get", member_api.get(billing)).status_code == 403
 
 
+@covers(("/api/v1/security-log", "get"), ("/api/v1/security-log/verify", "get"))
+def test_security_log_endpoints_answer_as_documented(api, member_api, contract):
+    log, verify = "/api/v1/security-log", "/api/v1/security-log/verify"
+    page = contract.check(log, "get", api.get(f"{log}?limit=1")).get_json()
+    assert page["data"][0]["hash"] and page["next_cursor"]
+    assert contract.check(log, "get", api.get(f"{log}?event=nosuch")).status_code == 422
+    assert contract.check(log, "get", member_api.get(log)).status_code == 403
+    assert contract.check(verify, "get", api.get(verify)).get_json()["ok"] is True
+    assert contract.check(verify, "get", api.get(f"{verify}?head=x")).status_code == 422
+    assert contract.check(verify, "get", member_api.get(verify)).status_code == 403
+
+
 def test_the_tests_cover_every_documented_operation_beyond_record_crud(api):
     """Together, the tests above cover every operation but the CRUD of each object (tested
     by test_openapi_contract), with one object standing for each family of per-object paths."""
