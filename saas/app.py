@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from admin.objects import bp as admin_objects_bp
     from admin.operator import bp as operator_bp
     from admin.security import bp as admin_security_bp
+    from admin.security_log import bp as admin_security_log_bp
     from admin.service import bp as admin_service_bp
     from admin.sso import bp as admin_sso_bp
     from admin.tokens import bp as admin_tokens_bp
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_sso_bp,
         admin_security_bp,
         admin_tokens_bp,
+        admin_security_log_bp,
         admin_objects_bp,
         admin_billing_bp,
         operator_bp,

@@ -119,6 +119,7 @@ _EVENTS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("data.exported", "Data exported"),
             ("data.purged", "Recycle bin purged"),
+            ("security_log.exported", "Security log exported"),
         ],
     ),
     (
