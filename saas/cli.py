@@ -34,6 +34,23 @@ def main() -> None:
     """Trellis CRM: operate the platform."""
 
 
+@main.command("doctor", with_appcontext=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+def doctor(as_json: bool) -> None:
+    """Check the whole configuration (works when the app refuses to start); exit 1 on FAIL."""
+    import json
+
+    from saas.doctor import as_dicts, failed, run_checks
+
+    checks = run_checks()
+    if as_json:
+        click.echo(json.dumps({"ok": not failed(checks), "checks": as_dicts(checks)}, indent=2))
+    else:
+        for check in checks:
+            click.echo(check.line())
+    sys.exit(1 if failed(checks) else 0)
+
+
 def _boundary(func):
     """Commit after the command, or roll back and report a user error without a traceback."""
 
