@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import pytest
 from sqlalchemy import select, update
 
 from core.audit.models import AuditEntry
@@ -20,6 +21,10 @@ from saas.jobs.models import OutboxJob
 from tenants.scoping import platform_scope, tenant_scope
 from tests.core.objects.test_views import fetch
 from tests.core.orders.conftest import QUOTES, created
+
+# Their answers depend on the hour and the weekday: CI also runs them on a weekday at noon
+# and a Saturday night (the --clock option).
+pytestmark = pytest.mark.time_sensitive
 
 
 def today() -> dt.date:
