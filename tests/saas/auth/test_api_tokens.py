@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -11,6 +12,8 @@ from saas.auth.models import ApiToken
 from saas.db import db
 from tenants.scoping import tenant_scope
 from tests.conftest import add_user
+
+pytestmark = pytest.mark.time_sensitive
 
 
 def _create_token(client, name="ERP sync") -> str:

@@ -3,6 +3,7 @@ registered with the scheduler) and what it repairs on the offline backend."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select, update
 
 from saas.billing import services
@@ -14,6 +15,8 @@ from saas.jobs.models import OutboxJob
 from tenants.scoping import platform_scope, tenant_scope
 from tests.conftest import TenantClient, add_user, make_tenant
 from tests.saas.billing.conftest import account_of
+
+pytestmark = pytest.mark.time_sensitive
 
 
 def _subscribe(app, tenant, plan="starter", interval="month"):

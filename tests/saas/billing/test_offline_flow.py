@@ -3,6 +3,7 @@ trial, checkout, seats, dunning to read-only and back, and the seat limit on inv
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from saas.auth import api_tokens
@@ -12,6 +13,8 @@ from saas.db import db
 from tenants.scoping import tenant_scope
 from tests.conftest import add_user, make_tenant
 from tests.saas.billing.conftest import account_of, emails_to
+
+pytestmark = pytest.mark.time_sensitive
 
 
 def _token(app, tenant, email) -> dict:

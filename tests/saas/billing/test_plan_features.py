@@ -18,6 +18,8 @@ from tenants.scoping import tenant_scope
 from tests.conftest import TenantClient
 from tests.saas.auth.test_sso import make_provider, oidc, op  # noqa: F401  (fixtures)
 
+pytestmark = pytest.mark.time_sensitive
+
 
 def _token(app, tenant) -> dict:
     with app.app_context(), tenant_scope(tenant["id"]):

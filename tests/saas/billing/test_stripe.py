@@ -33,6 +33,9 @@ WEBHOOK_SECRET = "whsec_trellis_test_secret"
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "stripe_events.json")
 
 
+pytestmark = pytest.mark.time_sensitive
+
+
 @pytest.fixture(scope="module")
 def standin():
     # localstripe is a dev dependency (pyproject.toml): `make install` always has it.
@@ -325,7 +328,16 @@ def test_dunning_from_stripe_events_to_read_only_and_back(stripe_app, standin, a
         db.session.rollback()
     invoice_ref = standin.upstream_call("GET", f"/v1/invoices?customer={customer}")["data"][0]["id"]
     standin.overrides[sub_ref] = {"status": "past_due", "latest_invoice": invoice_ref}
-    standin.overrides[invoice_ref] = {"status": "open", "amount_paid": 0, "amount_due": 1500}
+    # localstripe stamps its invoices with the real time; the renewal is declined "now" on
+    # the one clock, which the suite may have started days away from the real date.
+    issued = int(clock.now().timestamp())
+    standin.overrides[invoice_ref] = {
+        "status": "open",
+        "amount_paid": 0,
+        "amount_due": 1500,
+        "created": issued,
+        "status_transitions": {"finalized_at": issued},
+    }
     try:
         failed = _event("invoice.payment_failed", {"id": invoice_ref, "customer": customer})
         assert _deliver(stripe_app, failed).get_json()["outcome"] == "handled"
