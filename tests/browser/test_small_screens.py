@@ -41,7 +41,7 @@ OVERFLOWING = """() => {
 }"""
 
 
-def test_pages_fit_a_phone_screen(app, live_server, page):
+def test_pages_fit_a_phone_screen(app, live_server, page, browser_problems):
     tenant = make_tenant(app, "acme", name="Acme Corp", password=PASSWORD)
 
     def seed(admin):
@@ -79,6 +79,9 @@ def test_pages_fit_a_phone_screen(app, live_server, page):
     for name, path in pages.items():
         page.goto(live_server.url(path, slug="acme"))
         page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+        # axe-core ran on this page once it loaded (a serious violation fails the test).
+        browser_problems.settle(page)
+        assert page.url in browser_problems.checked, f"axe-core did not check {name}"
         found = page.evaluate(OVERFLOWING)
         if found["scroll"] > found["width"] or found["bad"]:
             problems[name] = found
