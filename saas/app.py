@@ -14,7 +14,7 @@ from saas.config import check_config, load_config
 from saas.db import db
 from saas.errors import UserError
 from saas.extensions import csrf, login_manager
-from saas.plugins.manager import build_manager, import_models
+from saas.plugins.manager import api_blueprints, blueprints, build_manager, import_models
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def create_app(config: dict | None = None, *, check: bool = True) -> Flask:
 
     request_guards.init_app(app)  # NUL characters and unparsable JSON: a 400, before any view
 
-    _register_blueprints(app)
+    _register_blueprints(app, pm)
     _register_favicon(app)
     _register_boundary(app)
 
@@ -72,102 +72,14 @@ def create_app(config: dict | None = None, *, check: bool = True) -> Flask:
     return app
 
 
-def _register_blueprints(app: Flask) -> None:
-    from admin.billing import bp as admin_billing_bp
-    from admin.objects import bp as admin_objects_bp
-    from admin.operator import bp as operator_bp
-    from admin.security import bp as admin_security_bp
-    from admin.security_log import bp as admin_security_log_bp
-    from admin.service import bp as admin_service_bp
-    from admin.sso import bp as admin_sso_bp
-    from admin.tokens import bp as admin_tokens_bp
-    from admin.users import bp as admin_users_bp
-    from core.activities.api import bp as activities_api_bp
-    from core.activities.views import bp as activities_bp
-    from core.campaigns.api import bp as campaigns_api_bp
-    from core.deals.api import bp as deals_api_bp
-    from core.home.views import bp as home_bp
-    from core.leads.api import bp as leads_api_bp
-    from core.leads.views import bp as leads_bp
-    from core.navigation.api import bp as navigation_api_bp
-    from core.navigation.views import bp as navigation_bp
-    from core.objects.api import bp as objects_api_bp
-    from core.objects.export_views import bp as exports_bp
-    from core.objects.views import bp as records_bp
-    from core.orders.api import bp as orders_api_bp
-    from core.orders.views import bp as orders_bp
-    from core.relationships.api import bp as relationships_api_bp
-    from core.savedviews.api import bp as saved_views_api_bp
-    from core.savedviews.views import bp as saved_views_bp
-    from core.tickets.api import bp as tickets_api_bp
-    from saas.api import bp as api_bp
-    from saas.auth.sso import bp as sso_bp
-    from saas.auth.tokens_views import bp as tokens_bp
-    from saas.auth.two_factor_views import bp as two_factor_bp
-    from saas.auth.views import bp as auth_bp
-    from saas.billing.views import api_bp as billing_api_bp
-    from saas.billing.views import bp as billing_bp
-    from saas.health import bp as health_bp
-    from saas.security_log.api import bp as security_log_api_bp
-    from tenants.views import bp as signup_bp
+def _register_blueprints(app: Flask, pm) -> None:
+    """Every blueprint the hooks contribute; the API ones nested in the one /api/v1 parent
+    (token auth and CSRF exemption are declared there, once)."""
+    from saas import api
 
-    for blueprint in (
-        home_bp,
-        health_bp,
-        signup_bp,
-        auth_bp,
-        sso_bp,
-        tokens_bp,
-        two_factor_bp,
-        admin_users_bp,
-        admin_sso_bp,
-        admin_security_bp,
-        admin_tokens_bp,
-        admin_security_log_bp,
-        admin_objects_bp,
-        admin_billing_bp,
-        operator_bp,
-        billing_bp,
-        billing_api_bp,
-        admin_service_bp,
-        records_bp,
-        exports_bp,
-        saved_views_bp,
-        activities_bp,
-        leads_bp,
-        api_bp,
-        objects_api_bp,
-        deals_api_bp,
-        leads_api_bp,
-        activities_api_bp,
-        orders_bp,
-        orders_api_bp,
-        tickets_api_bp,
-        campaigns_api_bp,
-        relationships_api_bp,
-        saved_views_api_bp,
-        navigation_bp,
-        navigation_api_bp,
-        security_log_api_bp,
-    ):
+    for blueprint in blueprints(pm):
         app.register_blueprint(blueprint)
-    for blueprint in (
-        api_bp,
-        objects_api_bp,
-        deals_api_bp,
-        leads_api_bp,
-        activities_api_bp,
-        billing_bp,
-        billing_api_bp,
-        orders_api_bp,
-        tickets_api_bp,
-        campaigns_api_bp,
-        relationships_api_bp,
-        saved_views_api_bp,
-        navigation_api_bp,
-        security_log_api_bp,
-    ):
-        csrf.exempt(blueprint)
+    api.mount(app, api_blueprints(pm))
 
 
 def _register_favicon(app: Flask) -> None:

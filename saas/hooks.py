@@ -29,3 +29,25 @@ def register_models():
         tenants.counters,
         tenants.models,
     ]
+
+
+@hookimpl
+def register_blueprints():
+    from saas.auth.sso import bp as sso
+    from saas.auth.tokens_views import bp as tokens
+    from saas.auth.two_factor_views import bp as two_factor
+    from saas.auth.views import bp as auth
+    from saas.billing.views import bp as billing
+    from saas.health import bp as health
+    from tenants.views import bp as signup
+
+    return [health, signup, auth, sso, tokens, two_factor, billing]
+
+
+@hookimpl
+def register_api_blueprints():
+    from saas.api import bp as account
+    from saas.billing.views import api_bp as billing
+    from saas.security_log.api import bp as security_log
+
+    return [account, billing, security_log]

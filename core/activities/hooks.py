@@ -10,3 +10,17 @@ def register_models():
     from core.activities import models
 
     return [models]
+
+
+@hookimpl
+def register_blueprints():
+    from core.activities.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def register_api_blueprints():
+    from core.activities.api import bp
+
+    return [bp]

@@ -6,12 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify
 
 from core.campaigns.services import campaign_performance
-from saas.api import token_required
 
-bp = Blueprint("campaigns_api", __name__, url_prefix="/api/v1")
+bp = Blueprint("campaigns", __name__)
 
 
 @bp.route("/campaigns/<campaign_id>/performance", methods=["GET"])
-@token_required
 def performance(campaign_id: str):
     return jsonify(campaign_performance(campaign_id, actor=g.api_user))

@@ -10,3 +10,10 @@ def register_models():
     from core.campaigns import models
 
     return [models]
+
+
+@hookimpl
+def register_api_blueprints():
+    from core.campaigns.api import bp
+
+    return [bp]

@@ -10,3 +10,10 @@ def register_models():
     from core.deals import models
 
     return [models]
+
+
+@hookimpl
+def register_api_blueprints():
+    from core.deals.api import bp
+
+    return [bp]

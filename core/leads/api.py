@@ -5,16 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 
 from core.leads.services import DuplicatesFound, convert_lead
-from saas.api import token_required
 from saas.errors import ValidationFailed
 
-bp = Blueprint("leads_api", __name__, url_prefix="/api/v1")
+bp = Blueprint("leads", __name__)
 
 CONVERT_OPTIONS = ("create_deal", "deal_name", "company_id", "contact_id", "allow_duplicates")
 
 
 @bp.route("/objects/leads/<record_id>/convert", methods=["POST"])
-@token_required
 def convert(record_id: str):
     """Convert the lead; 409 with the possible duplicates when some exist."""
     body = request.get_json(silent=True) if request.data else {}

@@ -10,3 +10,17 @@ def register_models():
     from core.leads import models
 
     return [models]
+
+
+@hookimpl
+def register_blueprints():
+    from core.leads.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def register_api_blueprints():
+    from core.leads.api import bp
+
+    return [bp]

@@ -17,12 +17,11 @@ from core.objects.registry import (
     object_for_tenant,
     objects_for_tenant,
 )
-from saas.api import token_required
 from saas.auth.roles import ADMIN
 from saas.db import db
 from saas.errors import Forbidden, UserError, ValidationFailed
 
-bp = Blueprint("objects_api", __name__, url_prefix="/api/v1")
+bp = Blueprint("objects", __name__)
 
 MAX_BULK = 200
 _FILTER = re.compile(r"^filter\[([a-z][a-z0-9_]*)\](?:\[([a-z_]+)\])?$")
@@ -89,7 +88,6 @@ def _if_match():
 
 
 @bp.route("/objects/<object_name>", methods=["GET"])
-@token_required
 def list_objects(object_name: str):
     obj = object_for_tenant(object_name)
     filters = filters_from_query(request.args)
@@ -112,19 +110,17 @@ def list_objects(object_name: str):
 
 
 @bp.route("/objects/<object_name>", methods=["POST"])
-@token_required
 def create_object(object_name: str):
     obj = object_for_tenant(object_name)
     record = record_service.create_record(obj.api_name, _body(), actor=g.api_user)
     response = _with_etag(record_service.to_api(obj, record, role=_role()), 201)
     response.headers["Location"] = url_for(
-        "objects_api.get_object", object_name=obj.api_name, record_id=record.id
+        "api.objects.get_object", object_name=obj.api_name, record_id=record.id
     )
     return response
 
 
 @bp.route("/objects/<object_name>/bulk", methods=["POST"])
-@token_required
 def bulk_objects(object_name: str):
     """Create (no ``id``) or update (with ``id``) up to 200 records: all or nothing."""
     obj = object_for_tenant(object_name)
@@ -162,7 +158,6 @@ def bulk_objects(object_name: str):
 
 
 @bp.route("/objects/<object_name>/<record_id>", methods=["GET"])
-@token_required
 def get_object(object_name: str, record_id: str):
     obj = object_for_tenant(object_name)
     record = record_service.get_record(obj.api_name, record_id, actor=g.api_user)
@@ -172,7 +167,6 @@ def get_object(object_name: str, record_id: str):
 
 
 @bp.route("/objects/<object_name>/<record_id>", methods=["PATCH"])
-@token_required
 def update_object(object_name: str, record_id: str):
     obj = object_for_tenant(object_name)
     expected_version = _if_match()
@@ -184,7 +178,6 @@ def update_object(object_name: str, record_id: str):
 
 
 @bp.route("/objects/<object_name>/<record_id>", methods=["DELETE"])
-@token_required
 def delete_object(object_name: str, record_id: str):
     obj = object_for_tenant(object_name)
     record_service.delete_record(obj.api_name, record_id, actor=g.api_user)
@@ -192,7 +185,6 @@ def delete_object(object_name: str, record_id: str):
 
 
 @bp.route("/objects/<object_name>/<record_id>/restore", methods=["POST"])
-@token_required
 def restore_object(object_name: str, record_id: str):
     obj = object_for_tenant(object_name)
     record = record_service.restore_record(obj.api_name, record_id, actor=g.api_user)
@@ -200,7 +192,6 @@ def restore_object(object_name: str, record_id: str):
 
 
 @bp.route("/objects/<object_name>/<record_id>/history", methods=["GET"])
-@token_required
 def object_history(object_name: str, record_id: str):
     obj = object_for_tenant(object_name)
     hidden = record_service.hidden_fields(obj, _role())
@@ -250,18 +241,16 @@ def _object_json(obj: ObjectSpec) -> dict:
         "label": obj.label,
         "label_plural": obj.label_plural,
         "custom": not obj.standard,
-        "fields_url": url_for("objects_api.schema_fields", object_name=obj.api_name),
+        "fields_url": url_for("api.objects.schema_fields", object_name=obj.api_name),
     }
 
 
 @bp.route("/schema/objects", methods=["GET"])
-@token_required
 def schema_objects():
     return jsonify(data=[_object_json(obj) for obj in objects_for_tenant()])
 
 
 @bp.route("/schema/objects", methods=["POST"])
-@token_required
 def schema_create_object():
     _require_admin()
     body = _body()
@@ -275,7 +264,6 @@ def schema_create_object():
 
 
 @bp.route("/schema/objects/<object_name>/fields", methods=["GET"])
-@token_required
 def schema_fields(object_name: str):
     obj = object_for_tenant(object_name)
     hidden = record_service.hidden_fields(obj, _role())
@@ -285,7 +273,6 @@ def schema_fields(object_name: str):
 
 
 @bp.route("/schema/objects/<object_name>/fields", methods=["POST"])
-@token_required
 def schema_add_field(object_name: str):
     _require_admin()
     body = _body()
@@ -306,7 +293,6 @@ def schema_add_field(object_name: str):
 
 
 @bp.route("/schema/objects/<object_name>/fields/<field_name>", methods=["PATCH"])
-@token_required
 def schema_update_field(object_name: str, field_name: str):
     _require_admin()
     preview = request.args.get("preview") == "true"
@@ -320,7 +306,6 @@ def schema_update_field(object_name: str, field_name: str):
 
 
 @bp.route("/schema/objects/<object_name>/fields/<field_name>", methods=["DELETE"])
-@token_required
 def schema_retire_field(object_name: str, field_name: str):
     _require_admin()
     schema_service.retire_field(object_name, field_name)
@@ -328,7 +313,6 @@ def schema_retire_field(object_name: str, field_name: str):
 
 
 @bp.route("/schema/objects/<object_name>/fields/order", methods=["PUT"])
-@token_required
 def schema_reorder_fields(object_name: str):
     _require_admin()
     schema_service.reorder_fields(object_name, _body().get("order"))
@@ -336,6 +320,5 @@ def schema_reorder_fields(object_name: str):
 
 
 @bp.route("/openapi.json")
-@token_required
 def openapi():
     return jsonify(openapi_document(objects_for_tenant(), role=_role()))

@@ -10,3 +10,19 @@ def register_models():
     from core.objects import models
 
     return [models]
+
+
+@hookimpl
+def register_blueprints():
+    from core.objects.export_views import bp as exports
+    from core.objects.views import bp as records
+
+    return [records, exports]
+
+
+@hookimpl
+def register_api_blueprints():
+    from core.objects.api import bp as objects
+    from core.objects.export_views import api_bp as exports
+
+    return [objects, exports]

@@ -9,15 +9,13 @@ from flask import Blueprint, g, jsonify, request, url_for
 from core.objects.records import record_warnings, to_api
 from core.objects.registry import object_for_tenant
 from core.orders import jobs, services  # noqa: F401  (jobs: declares the expiry job)
-from saas.api import token_required
 from saas.auth.roles import ADMIN
 from saas.errors import Forbidden, ValidationFailed
 
-bp = Blueprint("orders_api", __name__, url_prefix="/api/v1")
+bp = Blueprint("orders", __name__)
 
 
 @bp.route("/objects/quotes/<quote_id>/convert", methods=["POST"])
-@token_required
 def convert_quote(quote_id: str):
     order = services.convert_quote_to_order(quote_id, actor=g.api_user)
     payload = to_api(object_for_tenant("orders"), order, role=g.api_user.role)
@@ -28,19 +26,17 @@ def convert_quote(quote_id: str):
     response.status_code = 201
     response.headers["ETag"] = f'W/"{order.version}"'
     response.headers["Location"] = url_for(
-        "objects_api.get_object", object_name="orders", record_id=order.id
+        "api.objects.get_object", object_name="orders", record_id=order.id
     )
     return response
 
 
 @bp.route("/settings/credit-check", methods=["GET"])
-@token_required
 def get_credit_check():
     return jsonify(mode=services.credit_check_mode(), modes=list(services.CREDIT_CHECK_MODES))
 
 
 @bp.route("/settings/credit-check", methods=["PUT"])
-@token_required
 def put_credit_check():
     if g.api_user.role != ADMIN:
         raise Forbidden("Only admins can change the credit check.")

@@ -10,3 +10,17 @@ def register_models():
     from core.orders import models
 
     return [models]
+
+
+@hookimpl
+def register_blueprints():
+    from core.orders.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def register_api_blueprints():
+    from core.orders.api import bp
+
+    return [bp]

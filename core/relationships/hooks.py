@@ -10,3 +10,10 @@ def register_models():
     from core.relationships import models
 
     return [models]
+
+
+@hookimpl
+def register_api_blueprints():
+    from core.relationships.api import bp
+
+    return [bp]

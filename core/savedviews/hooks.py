@@ -10,3 +10,17 @@ def register_models():
     from core.savedviews import models
 
     return [models]
+
+
+@hookimpl
+def register_blueprints():
+    from core.savedviews.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def register_api_blueprints():
+    from core.savedviews.api import bp
+
+    return [bp]

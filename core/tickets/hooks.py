@@ -10,3 +10,10 @@ def register_models():
     from core.tickets import models
 
     return [models]
+
+
+@hookimpl
+def register_api_blueprints():
+    from core.tickets.api import bp
+
+    return [bp]

@@ -1,23 +1,32 @@
-"""The JSON API under /api/v1: bearer-token authentication, JSON errors."""
+"""The JSON API under /api/v1: one parent blueprint with bearer-token authentication and
+CSRF exemption declared once; every area's API blueprint nests in it.
+
+The areas contribute their API blueprints through the ``register_api_blueprints`` hook
+(``saas/plugins/hookspecs.py``); ``mount`` builds the parent for one app. A nested
+blueprint's endpoints are named ``api.<child>.<view>`` (``api.objects.get_object``).
+"""
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Iterable
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, Flask, g, jsonify, request
 
 from saas.auth import api_tokens
 from saas.billing import features
 from saas.db import db
 from tenants.resolver import bearer_token
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+API_PREFIX = "/api/v1"
+API_BLUEPRINT = "api"
+# The platform's own API endpoints: who the token is, teams and rights (nested in the parent).
+bp = Blueprint("account", __name__)
 
 # What a read-only token may do: read.
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # What answers on a plan without the REST API: who the token is and the plan itself, so
 # that a script can tell why everything else is refused.
-WITHOUT_API_FEATURE = frozenset({"api.me", "billing_api.billing_status"})
+WITHOUT_API_FEATURE = frozenset({"api.account.me", "api.billing.billing_status"})
 
 
 def _unauthorized(error: str = "unauthorized", message: str | None = None):
@@ -79,21 +88,52 @@ def authenticate():
     return g.api_auth_error
 
 
-def token_required(view):
-    """Authenticate with ``Authorization: Bearer <token>``; sets ``g.api_user``."""
+def _require_token():
+    """The parent's ``before_request``: every endpoint under /api/v1 needs a token."""
+    return authenticate()
 
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        error = authenticate()
-        if error is not None:
-            return error
-        return view(*args, **kwargs)
 
-    return wrapper
+def build_api_blueprint(children: Iterable[Blueprint]) -> Blueprint:
+    """A new /api/v1 parent for one app with ``children`` nested in it.
+
+    A fresh parent per app: Flask refuses to nest into a blueprint already registered on
+    an app, and each app (tests build many) asks its own hooks for its children.
+    """
+    parent = Blueprint(API_BLUEPRINT, __name__, url_prefix=API_PREFIX)
+    parent.before_request(_require_token)
+    for child in children:
+        if child.url_prefix:
+            raise ValueError(
+                f"API blueprint {child.name!r} sets url_prefix {child.url_prefix!r}: API "
+                f"blueprints nest under {API_PREFIX} and give their rules relative to it"
+            )
+        parent.register_blueprint(child)
+    return parent
+
+
+def is_api_blueprint(name: str | None) -> bool:
+    """Whether a blueprint (by its full dotted name) is the API parent or nested in it."""
+    return name is not None and (name == API_BLUEPRINT or name.startswith(API_BLUEPRINT + "."))
+
+
+def mount(app: Flask, children: Iterable[Blueprint]) -> Blueprint:
+    """Register the /api/v1 parent with ``children`` on ``app``; exempt it from CSRF.
+
+    Token-authenticated requests carry no session cookie to forge, so the whole tree is
+    exempt. Flask-WTF looks an exemption up by the request's own (nested) blueprint, so it
+    is applied to the parent and to every blueprint nested in it, here, once.
+    """
+    from saas.extensions import csrf
+
+    parent = build_api_blueprint(children)
+    app.register_blueprint(parent)
+    for name, blueprint in app.blueprints.items():
+        if is_api_blueprint(name):
+            csrf.exempt(blueprint)
+    return parent
 
 
 @bp.route("/me")
-@token_required
 def me():
     user = g.api_user
     return jsonify(

@@ -15,7 +15,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Blueprints that stay writable in a read-only workspace: signing in and out, billing
 # itself, and API tokens (for exports, and revoking one stays possible).
 WRITABLE_BLUEPRINTS = frozenset(
-    {"auth", "sso", "billing", "billing_api", "admin_billing", "tokens", "admin_tokens"}
+    {"auth", "sso", "billing", "api.billing", "admin_billing", "tokens", "admin_tokens"}
 )
 # Lowering the number of seats is how a workspace gets back under the Free plan's limit.
 WRITABLE_ENDPOINTS = frozenset({"admin_users.deactivate", "admin_users.change_role"})

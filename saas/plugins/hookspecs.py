@@ -31,3 +31,33 @@ def register_models():
     when it runs without an app; outside any request and transaction.
     Every implementation's result is used (not ``firstresult``).
     """
+
+
+@hookspec
+def register_blueprints():
+    """Declare the Flask blueprints of the web pages (and any route outside /api/v1).
+
+    Arguments: none.
+    Returns: an iterable of ``flask.Blueprint``; each is registered on the app as it is
+    (its own ``url_prefix``, CSRF-protected like every form). API blueprints go through
+    ``register_api_blueprints`` instead.
+    Called: by ``create_app``, once per app, after the extensions are set up; outside any
+    request and transaction. Core's blueprints come first, in registration order.
+    Every implementation's result is used (not ``firstresult``).
+    """
+
+
+@hookspec
+def register_api_blueprints():
+    """Declare the blueprints nested in the one ``/api/v1`` parent blueprint.
+
+    Arguments: none.
+    Returns: an iterable of ``flask.Blueprint`` with no ``url_prefix`` of their own (their
+    rules are relative to ``/api/v1``). The parent authenticates every request with its
+    bearer token (``g.api_user``, ``g.api_token``; a 401 otherwise), exempts it from CSRF
+    and answers errors in JSON, so a nested blueprint declares none of that. Endpoints are
+    named ``api.<blueprint>.<view>`` (``url_for("api.objects.get_object", ...)``).
+    Called: by ``create_app``, once per app, when it builds the parent; outside any
+    request and transaction.
+    Every implementation's result is used (not ``firstresult``).
+    """

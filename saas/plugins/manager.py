@@ -61,6 +61,32 @@ def import_models(pm: pluggy.PluginManager) -> list[ModuleType]:
     return modules
 
 
+def _collected(pm: pluggy.PluginManager, hook_name: str, kind: type) -> list:
+    """Every implementation's contributions to a collecting hook, flattened and checked, in
+    registration order (pluggy calls the last registered first): core before plugins."""
+    items: list = []
+    for contributed in reversed(getattr(pm.hook, hook_name)()):
+        for item in contributed:
+            if not isinstance(item, kind):
+                raise TypeError(f"{hook_name} must return {kind.__name__} objects, got {item!r}")
+            items.append(item)
+    return items
+
+
+def blueprints(pm: pluggy.PluginManager) -> list:
+    """The web blueprints every hook contributes (``register_blueprints``), core first."""
+    from flask import Blueprint
+
+    return _collected(pm, "register_blueprints", Blueprint)
+
+
+def api_blueprints(pm: pluggy.PluginManager) -> list:
+    """The blueprints to nest in the /api/v1 parent (``register_api_blueprints``)."""
+    from flask import Blueprint
+
+    return _collected(pm, "register_api_blueprints", Blueprint)
+
+
 def internal_plugin_names(pm: pluggy.PluginManager) -> list[str]:
     """The registered internal plugins (core areas, admin and the platform)."""
     internal = set(internal_hook_modules())

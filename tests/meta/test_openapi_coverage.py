@@ -21,7 +21,7 @@ from tests.core.objects.test_views import run
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 # Rules under /api/v1/objects/<object_name> that only some objects have.
-ONLY_FOR = {"relationships_api.party_relationships": ("companies", "contacts")}
+ONLY_FOR = {"api.relationships.party_relationships": ("companies", "contacts")}
 
 
 @pytest.fixture
