@@ -31,17 +31,19 @@ def _documented_invocations():
 
 def _resolve(words):
     """The click command the words name, and the options they use."""
-    ctx = click.Context(main, obj=ScriptInfo(create_app=main.create_app))
-    command = main
-    options = []
-    for word in words:
-        if word.startswith("-"):
-            options.append(word.split("=", 1)[0])
-        elif isinstance(command, click.Group) and not options:
-            sub = command.get_command(ctx, word)
-            if sub is None:
-                return None, word
-            command = sub
+    # Resolving a command loads the app and pushes its context onto the click context; the
+    # ``with`` pops it again, or every later CLI test would run against this app.
+    with click.Context(main, obj=ScriptInfo(create_app=main.create_app)) as ctx:
+        command = main
+        options = []
+        for word in words:
+            if word.startswith("-"):
+                options.append(word.split("=", 1)[0])
+            elif isinstance(command, click.Group) and not options:
+                sub = command.get_command(ctx, word)
+                if sub is None:
+                    return None, word
+                command = sub
     known = {name for param in command.params for name in param.opts + param.secondary_opts}
     known.add("--help")
     return command, [option for option in options if option not in known]
