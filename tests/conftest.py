@@ -138,6 +138,27 @@ def app(database_urls) -> Flask:
         db.engine.dispose()
 
 
+@pytest.fixture
+def build_app(database_urls):
+    """Build extra apps on the suite's database: ``build_app(TRELLIS_ENV="production")``.
+
+    Every app built is disposed of at the end of the test, so no database connection of
+    it outlives the test (an open psycopg connection collected later fails whichever
+    test happens to be running then, with an unraisable ResourceWarning).
+    """
+    built: list[Flask] = []
+
+    def build(**extra) -> Flask:
+        application = create_app(test_config(*database_urls, **extra))
+        built.append(application)
+        return application
+
+    yield build
+    for application in built:
+        with application.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def owner_engine(database_urls):
     engine = create_engine(database_urls[1])

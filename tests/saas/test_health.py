@@ -7,9 +7,7 @@ import os
 import pytest
 import redis
 
-from saas.app import create_app
-from saas.db import db
-from tests.conftest import REQUIRE_SERVICES, test_config
+from tests.conftest import REQUIRE_SERVICES
 
 REDIS_URL = os.environ.get("TRELLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -24,21 +22,18 @@ def test_readiness_checks_the_database(app):
     assert response.get_json()["checks"] == {"database": "ok"}
 
 
-def test_readiness_checks_redis_when_configured(app, database_urls):
+def test_readiness_checks_redis_when_configured(app, build_app):
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError:
         if REQUIRE_SERVICES:
             pytest.fail(f"Redis is required in CI and is not reachable at {REDIS_URL}")
         pytest.skip("Redis is not reachable")
-    with_redis = create_app(test_config(*database_urls, REDIS_URL=REDIS_URL))
+    with_redis = build_app(REDIS_URL=REDIS_URL)
     response = with_redis.test_client().get("/readyz")
     assert response.status_code == 200
     assert response.get_json()["checks"] == {"database": "ok", "redis": "ok"}
-    broken = create_app(test_config(*database_urls, REDIS_URL="redis://127.0.0.1:1/0"))
+    broken = build_app(REDIS_URL="redis://127.0.0.1:1/0")
     response = broken.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["redis"].startswith("error")
-    for application in (with_redis, broken):
-        with application.app_context():
-            db.engine.dispose()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from saas.app import create_app
 from saas.security_headers import HSTS_MAX_AGE, content_security_policy
-from tests.conftest import test_config
 
 
 def _directive(policy: str, name: str) -> list[str]:
@@ -29,9 +27,8 @@ def test_hsts_over_https(app):
 
 
 @pytest.fixture
-def production_app(database_urls):
-    config = test_config(*database_urls, TRELLIS_ENV="production")
-    return create_app(config)
+def production_app(build_app):
+    return build_app(TRELLIS_ENV="production")
 
 
 def test_hsts_in_production_for_at_least_a_year(production_app):

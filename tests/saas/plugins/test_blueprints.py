@@ -11,9 +11,7 @@ import pytest
 from flask import Blueprint
 
 from saas.api import build_api_blueprint
-from saas.app import create_app
 from saas.plugins.manager import api_blueprints, blueprints, build_manager
-from tests.conftest import test_config
 from tests.core.objects.conftest import token_for
 
 FAKE_HOOKS = textwrap.dedent(
@@ -66,9 +64,9 @@ def fake_area(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def fake_app(app, database_urls, fake_area):
+def fake_app(app, build_app, fake_area):
     """An app built with the fake area present and CSRF protection on, like production."""
-    return create_app(test_config(*database_urls, WTF_CSRF_ENABLED=True))
+    return build_app(WTF_CSRF_ENABLED=True)
 
 
 def test_every_blueprint_comes_from_a_hook_in_registration_order():
