@@ -50,6 +50,7 @@ def list_entries():
         actor_id=request.args.get("actor"),
         since=_moment("from"),
         until=_moment("to"),
+        text=request.args.get("q"),
     )
     rows, next_cursor = services.list_entries(
         log_filter, cursor=services.parse_cursor(request.args.get("cursor")), limit=_limit()

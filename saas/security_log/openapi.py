@@ -92,6 +92,13 @@ def security_log_paths(json, ref, errors) -> tuple[dict, dict]:
                         "schema": {"type": "string", "format": "uuid"},
                     },
                     {
+                        "name": "q",
+                        "in": "query",
+                        "description": "Only entries whose target or actor name contains "
+                        "this text (case-insensitive).",
+                        "schema": {"type": "string", "maxLength": 200},
+                    },
+                    {
                         "name": "from",
                         "in": "query",
                         "description": "From this moment on (no offset: UTC).",

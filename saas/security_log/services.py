@@ -25,9 +25,9 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator
 
-from flask import g, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from saas import clock
@@ -46,6 +46,7 @@ FORMAT_VERSION = 2
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 MAX_EXPORT_ROWS = 100_000
+EXPORT_PAGE = 1_000
 _PENDING = "trellis_security_log_pending"
 _VERIFY_BATCH = 1000
 HASHED_FIELDS = (
@@ -464,12 +465,14 @@ def parse_head(text: str) -> tuple[int, str]:
 
 @dataclasses.dataclass(frozen=True)
 class LogFilter:
-    """Which entries: event types (any of), an actor, and a time range [since, until)."""
+    """Which entries: event types (any of), an actor, a time range [since, until), and a
+    text found in the target or the actor's name (case-insensitive)."""
 
     events: tuple[str, ...] = ()
     actor_id: uuid.UUID | None = None
     since: dt.datetime | None = None
     until: dt.datetime | None = None
+    text: str = ""
 
     def conditions(self) -> list:
         conditions = []
@@ -481,7 +484,23 @@ class LogFilter:
             conditions.append(SecurityLogEntry.at >= self.since)
         if self.until is not None:
             conditions.append(SecurityLogEntry.at < self.until)
+        if self.text:
+            pattern = "%" + _like_escaped(self.text.lower()) + "%"
+            conditions.append(
+                or_(
+                    func.lower(SecurityLogEntry.target).like(pattern, escape="\\"),
+                    func.lower(SecurityLogEntry.actor).like(pattern, escape="\\"),
+                )
+            )
         return conditions
+
+
+def _like_escaped(text: str) -> str:
+    """``text`` with LIKE's wildcards taken literally (``50%`` finds "50%", not "50…")."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+MAX_TEXT = 200
 
 
 def clean_filter(
@@ -490,6 +509,7 @@ def clean_filter(
     actor_id: str | None = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
+    text: str | None = None,
 ) -> LogFilter:
     """A LogFilter from what a person or a program asked for, or ValidationFailed."""
     wanted = tuple(dict.fromkeys(name.strip() for name in events if name and name.strip()))
@@ -507,7 +527,10 @@ def clean_filter(
             raise ValidationFailed("Give the actor as a user id.", field="actor") from None
     if since is not None and until is not None and until <= since:
         raise ValidationFailed("The end of the range must come after its start.", field="to")
-    return LogFilter(events=wanted, actor_id=actor, since=since, until=until)
+    text = " ".join((text or "").split())
+    if len(text) > MAX_TEXT:
+        raise ValidationFailed(f"Search for at most {MAX_TEXT} characters.", field="q")
+    return LogFilter(events=wanted, actor_id=actor, since=since, until=until, text=text)
 
 
 def parse_cursor(cursor: str | None) -> int | None:
@@ -538,23 +561,58 @@ def list_entries(
     return rows, None
 
 
-def export_entries(log_filter: LogFilter = LogFilter()) -> list[SecurityLogEntry]:  # noqa: B008
-    """Every entry of the filtered range, oldest first (as the chain runs), or
-    ValidationFailed when there are more than MAX_EXPORT_ROWS."""
-    rows = list(
-        db.session.scalars(
-            select(SecurityLogEntry)
-            .where(*log_filter.conditions())
-            .order_by(SecurityLogEntry.seq)
-            .limit(MAX_EXPORT_ROWS + 1)
-        )
+def count_entries(log_filter: LogFilter = LogFilter()) -> int:  # noqa: B008
+    """How many of the current tenant's entries the filter matches."""
+    return db.session.scalar(
+        select(func.count()).select_from(SecurityLogEntry).where(*log_filter.conditions())
     )
-    if len(rows) > MAX_EXPORT_ROWS:
+
+
+def check_export_size(log_filter: LogFilter = LogFilter()) -> int:  # noqa: B008
+    """The number of entries an export of the filter holds, or ValidationFailed when there
+    are more than MAX_EXPORT_ROWS (checked before the first byte is sent)."""
+    count = count_entries(log_filter)
+    if count > MAX_EXPORT_ROWS:
         raise ValidationFailed(
-            f"An export holds at most {MAX_EXPORT_ROWS:,} entries; narrow the date range and "
-            "export it in parts."
+            f"An export holds at most {MAX_EXPORT_ROWS:,} entries ({count:,} match); narrow "
+            "the date range and export it in parts."
         )
-    return rows
+    return count
+
+
+def iter_export(
+    log_filter: LogFilter,
+    tenant_id: uuid.UUID,
+    *,
+    app: Flask,
+    page_size: int | None = None,
+    limit: int = MAX_EXPORT_ROWS,
+) -> Iterator[dict]:
+    """The exported fields of every entry of the filtered range, oldest first (as the chain
+    runs), read a page at a time so an export of any size holds one page in memory.
+
+    Each page is read in an app context of its own and the scope of ``tenant_id``: a
+    streamed response is read after its view has returned and its request's context is
+    gone, so the pages must not rely on the request's session or scope.
+    At most ``limit`` entries (the count checked before streaming began; entries logged
+    while the export runs are left for the next one)."""
+    page_size = page_size or EXPORT_PAGE
+    after, sent = 0, 0
+    while sent < limit:
+        with app.app_context(), tenant_scope(tenant_id):
+            # Through the model, never its bare table: the ORM's tenant filter (the only
+            # wall on SQLite, which has no RLS) applies to ORM entities only.
+            rows = db.session.scalars(
+                select(SecurityLogEntry)
+                .where(*log_filter.conditions(), SecurityLogEntry.seq > after)
+                .order_by(SecurityLogEntry.seq)
+                .limit(min(page_size, limit - sent))
+            )
+            fields = [export_fields(row) for row in rows]
+        yield from fields
+        if len(fields) < page_size:
+            return
+        after, sent = fields[-1]["seq"], sent + len(fields)
 
 
 def export_fields(row) -> dict:

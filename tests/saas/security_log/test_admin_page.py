@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from sqlalchemy import update
 
 from saas import security_log
 from saas.db import db
+from saas.security_log import services
 from saas.security_log.models import SecurityLogEntry
 from tenants.scoping import tenant_scope
 from tests.conftest import add_user
@@ -79,3 +81,80 @@ def test_the_csv_export_neutralises_formulas_and_is_logged(app, tenant, login_as
     assert len(rows) == 1 and rows[0]["target"] != "=HYPERLINK(1)"
     assert rows[0]["target"].endswith("=HYPERLINK(1)") and rows[0]["hash"]
     assert "Security log exported" in client.get(PAGE).get_data(as_text=True)
+
+
+def test_the_json_lines_export_gives_the_chain_as_the_api_does(app, tenant, login_as):
+    _record(app, tenant, "user.role_changed", times=3, target="bob@example.com")
+    client = _admin(login_as, tenant)
+    response = client.get(PAGE + "export.jsonl")
+    assert response.status_code == 200 and response.mimetype == "application/jsonl"
+    entries = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
+    # Up to the admin's sign-in (5): the export's own entry comes after what it counted.
+    assert [e["seq"] for e in entries] == [1, 2, 3, 4, 5]
+    with app.app_context(), tenant_scope(tenant["id"]):
+        assert services.verify_entries(entries).ok  # re-checked from the export alone
+    assert entries[1]["target"] == "bob@example.com" and len(entries[1]["hash"]) == 64
+    assert set(entries[1]) == {
+        "tenant_id", "seq", "at", "event", "actor_id", "actor", "target", "ip",
+        "user_agent", "details", "prev_hash", "hash",
+    }  # fmt: skip
+
+
+def test_exports_are_read_a_page_at_a_time_and_stop_at_the_counted_entries(
+    app, tenant, login_as, monkeypatch
+):
+    _record(app, tenant, "user.role_changed", times=6)
+    monkeypatch.setattr(services, "EXPORT_PAGE", 2)
+    pages = []
+    real_scalars = db.session.scalars
+
+    def counting(statement, *args, **kwargs):
+        pages.append(statement)
+        return real_scalars(statement, *args, **kwargs)
+
+    client = _admin(login_as, tenant)
+    monkeypatch.setattr(db.session, "scalars", counting)
+    response = client.get(PAGE + "export.csv?event=user.role_changed")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [int(r["seq"]) for r in rows] == [2, 3, 4, 5, 6, 7]
+    assert len([p for p in pages if "security_log_entries" in str(p)]) >= 3
+
+
+def test_the_text_filter_finds_targets_and_names_and_takes_wildcards_literally(
+    app, tenant, login_as
+):
+    _record(app, tenant, "user.role_changed", target="Bob@Example.com")
+    _record(app, tenant, "user.role_changed", target="50% off")
+    _record(app, tenant, "user.role_changed", target="500 off")
+    client = _admin(login_as, tenant)
+    found = client.get(PAGE + "?q=bob%40example").get_data(as_text=True)
+    assert "Bob@Example.com" in found and "50% off" not in found
+    percent = client.get(PAGE + "?q=50%25").get_data(as_text=True)
+    assert "50% off" in percent and "500 off" not in percent
+    assert "at most 200" in client.get(PAGE + "?q=" + "x" * 201).get_data(as_text=True)
+    exported = client.get(PAGE + "export.csv?q=50%25").get_data(as_text=True)
+    assert "50% off" in exported and "500 off" not in exported
+
+
+def test_the_actor_is_picked_from_the_workspaces_users(app, tenant, login_as):
+    client = _admin(login_as, tenant)  # signing in is logged with the admin as actor
+    page = client.get(PAGE).get_data(as_text=True)
+    assert '<select id="sl-actor" name="actor">' in page
+    assert f'<option value="{tenant["admin_id"]}" >' in page and "admin@acme.example.com" in page
+    mine = client.get(PAGE + f"?actor={tenant['admin_id']}").get_data(as_text=True)
+    table = mine.split('data-testid="security-log"')[1]
+    assert "Signed in" in table and "Workspace created" not in table
+    assert "selected" in mine.split('name="actor"')[1].split("</select>")[0]
+
+
+def test_an_export_too_large_is_refused_before_anything_is_sent_or_logged(
+    app, tenant, login_as, monkeypatch, logged_events
+):
+    _record(app, tenant, "user.role_changed", times=3)
+    monkeypatch.setattr(services, "MAX_EXPORT_ROWS", 2)
+    client = _admin(login_as, tenant)
+    for export in ("export.csv", "export.jsonl"):
+        response = client.get(PAGE + export)
+        assert response.status_code == 422
+        assert "at most 2 entries" in response.get_data(as_text=True)
+    assert "security_log.exported" not in [e["event"] for e in logged_events(tenant)]
