@@ -36,13 +36,19 @@ def main() -> None:
 
 @main.command("doctor", with_appcontext=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
-def doctor(as_json: bool) -> None:
+@click.option(
+    "--runtime",
+    is_flag=True,
+    help="Check a running process's environment (a web, worker or scheduler pod), which has "
+    "the app role and not DATABASE_OWNER_URL.",
+)
+def doctor(as_json: bool, runtime: bool) -> None:
     """Check the whole configuration (works when the app refuses to start); exit 1 on FAIL."""
     import json
 
     from saas.doctor import as_dicts, failed, run_checks
 
-    checks = run_checks()
+    checks = run_checks(runtime=runtime)
     if as_json:
         click.echo(json.dumps({"ok": not failed(checks), "checks": as_dicts(checks)}, indent=2))
     else:

@@ -162,7 +162,7 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _check_database(cfg: dict) -> list[Check]:
+def _check_database(cfg: dict, *, runtime: bool = False) -> list[Check]:
     production = cfg["TRELLIS_ENV"] == "production"
     url = cfg["SQLALCHEMY_DATABASE_URI"]
     owner_url = cfg["DATABASE_OWNER_URL"]
@@ -217,15 +217,26 @@ def _check_database(cfg: dict) -> list[Check]:
             checks.append(
                 Check("app role", OK, f"{facts['name']}: not owner, not superuser, NOBYPASSRLS")
             )
-    checks.extend(_check_owner(url, owner_url, backend))
+    checks.extend(_check_owner(url, owner_url, backend, runtime=runtime))
     return checks
 
 
-def _check_owner(url: str, owner_url: str, backend: str) -> list[Check]:
+def _check_owner(url: str, owner_url: str, backend: str, *, runtime: bool) -> list[Check]:
     from saas.migrate import alembic_config, current_revisions
 
     checks = []
-    if backend == "postgresql" and owner_url == url:
+    if runtime and backend == "postgresql" and owner_url == url:
+        # A web, worker or scheduler pod: it is rightly not given the owner's credentials,
+        # and the app role can read the schema's version and the catalogue's RLS flags.
+        checks.append(
+            Check(
+                "DATABASE_OWNER_URL",
+                OK,
+                "not given to this process (--runtime): migrations and row-level security "
+                "are read as the app role",
+            )
+        )
+    elif backend == "postgresql" and owner_url == url:
         checks.append(
             Check(
                 "DATABASE_OWNER_URL",
@@ -427,14 +438,19 @@ def _check_cookie(cfg: dict) -> Check:
     )
 
 
-def run_checks() -> list[Check]:
-    """Every check of the configuration in the environment, in the order of the recipe."""
+def run_checks(*, runtime: bool = False) -> list[Check]:
+    """Every check of the configuration in the environment, in the order of the recipe.
+
+    ``runtime``: the checks of a running process (a web, worker or scheduler pod, e.g. as
+    its init container), which has the app role's DATABASE_URL and not the owner's: a
+    missing DATABASE_OWNER_URL is then expected, and the schema's version and row-level
+    security are read with the app role."""
     checks, cfg = _check_environment()
     if cfg is None:
         return checks
     checks.append(_check_secret_key(cfg))
     checks.extend(_check_urls(cfg))
-    checks.extend(_check_database(cfg))
+    checks.extend(_check_database(cfg, runtime=runtime))
     checks.extend(_check_redis(cfg))
     checks.append(_check_mail(cfg))
     checks.append(_check_billing(cfg))

@@ -69,8 +69,10 @@ def grant_app_role(connection, role: str) -> None:
         text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}")
     )
     connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))
-    # The migration history is the owner's business alone.
+    # The migration history is the owner's to write; the app role may read it, so that a
+    # running process can tell its schema is at head (`trellis doctor --runtime`).
     connection.execute(text(f"REVOKE ALL ON alembic_version FROM {quoted}"))
+    connection.execute(text(f"GRANT SELECT ON alembic_version TO {quoted}"))
 
 
 def _values(tenant_id: uuid.UUID | None, platform: bool) -> dict:

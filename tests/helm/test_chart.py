@@ -365,6 +365,32 @@ def test_no_pod_but_the_migration_gets_the_owner_url(render):
     assert not hook_annotations(pods_secret)
 
 
+def test_web_pods_check_their_configuration_with_the_doctor_before_serving(render):
+    from saas.cli import main
+
+    for scenario in ("minimal", "existing-secret-with-worker", "everything-on"):
+        web = one(render(SCENARIOS[scenario]), "Deployment", "trellis-web")
+        spec = web["spec"]["template"]["spec"]
+        (doctor,) = spec["initContainers"]
+        served = container(web)
+        assert doctor["command"] == ["trellis", "doctor", "--runtime"]
+        assert doctor["image"] == served["image"]
+        # exactly the environment gunicorn gets: the doctor checks what will run
+        assert doctor["env"] == served["env"] and doctor["envFrom"] == served["envFrom"]
+        assert "DATABASE_OWNER_URL" not in {entry["name"] for entry in doctor["env"]}
+        assert doctor["securityContext"] == served["securityContext"]
+        assert doctor["volumeMounts"] == served["volumeMounts"]  # a writable /tmp
+    options = {option.name for option in main.commands["doctor"].params}
+    assert "runtime" in options  # the command the init container runs exists
+
+
+def test_the_doctor_init_container_can_be_turned_off(render):
+    web = one(
+        render({**MINIMAL, "web": {"doctor": {"enabled": False}}}), "Deployment", "trellis-web"
+    )
+    assert "initContainers" not in web["spec"]["template"]["spec"]
+
+
 def test_migrations_can_be_turned_off(render):
     objects = render({**MINIMAL, "migrations": {"enabled": False}})
     assert find(objects, "Job") == []

@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import ProgrammingError
 
@@ -39,8 +40,8 @@ TABLES_WITHOUT_RLS = {
     "tenant id and no e-mail in clear (account_key is a keyed hash)",
     "operator_audit_entries": "the platform operator's own actions in the operator "
     "console, not any tenant's; no tenant id",
-    "alembic_version": "the migration history: the owner's alone, the app role has no "
-    "privilege on it at all",
+    "alembic_version": "the migration history: written by the owner only; the app role may "
+    "only read it (so a pod's `trellis doctor --runtime` sees the schema is at head)",
 }
 # Platform tables: one row per tenant in ``for_tenant``, readable across tenants only in
 # platform_scope() (the outbox dispatcher, Stripe webhooks, the operator console).
@@ -150,6 +151,17 @@ def test_app_role_owns_nothing_and_cannot_bypass_rls(app_role):
         )
     )
     assert owned == 0
+
+
+def test_app_role_reads_the_migration_history_and_cannot_change_it(pg_app, app_role):
+    assert app_role.scalar(text("SELECT count(*) FROM alembic_version")) >= 1
+    for statement in (
+        "DELETE FROM alembic_version",
+        "UPDATE alembic_version SET version_num = 'x'",
+    ):
+        with pytest.raises(sqlalchemy.exc.ProgrammingError, match="permission denied"):
+            with app_role.begin_nested():
+                app_role.execute(text(statement))
 
 
 def test_rls_alone_shows_no_foreign_rows(pg_app, app_role):

@@ -247,3 +247,27 @@ def test_a_plain_app_role_passes_and_unforced_rls_is_reported(env, pg_database):
     # no schema yet: migrations are reported, the RLS check waits for them
     assert "no schema" in _messages(report, "migrations")
     assert code == 1
+
+
+def test_runtime_checks_a_pods_environment_without_the_owner(env, app, database_urls):
+    """A web pod has the app role only: --runtime reads the schema version and the RLS
+    flags as that role, and passes on a healthy deployment (warnings do not fail it)."""
+    app_url, owner_url = database_urls
+    if not app_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL deployment (the suite's PostgreSQL run)")
+    env(DATABASE_URL=app_url, TRELLIS_ENV="development")
+    code, report = _doctor()
+    assert code == 1 and _status(report, "DATABASE_OWNER_URL") == {"FAIL"}
+    code, report = _doctor("--runtime")
+    assert _status(report, "DATABASE_OWNER_URL") == {"OK"}
+    assert _status(report, "app role") == {"OK"}
+    assert "at head" in _messages(report, "migrations")
+    assert _status(report, "row-level security") == {"OK"}
+    assert code == 0, report
+
+
+def test_runtime_still_fails_a_schema_behind_head(env, tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    env(DATABASE_URL=url)
+    code, report = _doctor("--runtime")
+    assert code == 1 and "no schema" in _messages(report, "migrations")
