@@ -148,7 +148,7 @@ COMPANY = register_object(
                     "multi_picklist",
                     picklist(PARTY_ROLES),
                     column="roles",
-                    help_text="Party roles: filter with 'has' (e.g. roles = customer).",
+                    help_text="What this company is to you; tick as many as apply.",
                 ),
                 description_field(),
                 owner_field(),

@@ -110,7 +110,7 @@ CONTACT = register_object(
                     "multi_picklist",
                     picklist(PARTY_ROLES),
                     column="roles",
-                    help_text="Party roles: filter with 'has' (e.g. roles = customer).",
+                    help_text="What this person is to you; tick as many as apply.",
                 ),
                 description_field(),
                 owner_field(),

@@ -119,8 +119,15 @@ def manager_panels(actor: User, *, pipeline_id=None) -> list[Panel] | None:
                 ],
             )
             for stage in open_stages
+            if totals["open"]["count"]  # no open deal: a row of empty bars says nothing
         ],
-        empty="No stages yet." if not open_stages else "",
+        empty=(
+            "No stages yet."
+            if not open_stages
+            else "No open deal yet: the deals on the board show here by stage."
+            if not totals["open"]["count"]
+            else ""
+        ),
     )
     won, lost = totals["won"], totals["lost"]
     rate = forecast["win_rate"]

@@ -33,7 +33,7 @@ from core.leads.views import lead_conversion_links
 from core.objects import choices, forms
 from core.objects.boards import board_fields, default_board_field, load_board
 from core.objects.menu import objects_in_menu
-from core.objects.money import format_money
+from core.objects.money import currency_of, format_money
 from core.objects.purge import purge_date
 from core.objects.records import (
     DEFAULT_PAGE_SIZE,
@@ -133,6 +133,15 @@ def display_text(spec, value, row=None) -> str:
 def _money(amount, currency=None, whole=False) -> str:
     """An amount with its currency (the workspace's when none is given): $1,250.00."""
     return format_money(amount, currency, whole=whole)
+
+
+@bp.app_template_global()
+def input_currency(spec) -> str | None:
+    """The currency an amount is typed in, for its label (USD), or None when the record
+    chooses it in another field (a quote's currency) or the field is not money."""
+    if spec.type != "currency" or (spec.options or {}).get("currency_field"):
+        return None
+    return currency_of(spec)
 
 
 @bp.app_template_global()
@@ -626,6 +635,9 @@ def create(object_name: str):
     fields = forms.form_fields(obj, current_user.role)
     if request.method == "GET":
         raw = forms.default_raw(fields, _zone())
+        # A record left without an owner is its creator's (create_record): the form says so.
+        if any(spec.api_name == "owner_id" for spec in fields) and not raw.get("owner_id"):
+            raw["owner_id"] = str(current_user.id)
         # Links such as "New contact" on a company's page pre-fill the lookup.
         given = forms.raw_from_form(fields, request.args)
         raw.update({name: value for name, value in given.items() if name in request.args})

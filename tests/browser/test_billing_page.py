@@ -58,7 +58,7 @@ def test_choose_a_plan_add_a_seat_cancel_and_resume(app, live_server, page, movi
     expect(page.get_by_test_id("seat-quote")).to_contain_text("adds a seat at $15.00 per month")
     page.get_by_role("button", name="Add a seat and send the invitation").click()
     expect(page.get_by_text("Invitation sent to bruno@acme.example.com.")).to_be_visible()
-    expect(page.get_by_test_id("seat-count")).to_contain_text("2 billable seat(s), 2 paid")
+    expect(page.get_by_test_id("seat-count")).to_contain_text("2 billable seats, 2 paid")
 
     # Cancel at the end of the period (after confirming), then change one's mind.
     page.get_by_role("navigation", name="Main").get_by_role("button", name="Setup").click()

@@ -289,3 +289,14 @@ def test_get_started_leaves_single_sign_on_to_setup(client):
     assert "single sign-on" not in started.lower()
     # It stays in Setup, where admins configure the workspace.
     assert "Single sign-on</a>" in page
+
+
+def test_a_new_workspace_starts_with_get_started_and_an_empty_pipeline_says_so(client):
+    page = text(client.get("/"))
+    # The first steps come first, before the dashboards that have nothing to show yet.
+    assert page.index('id="start-head"') < page.index("Team pipeline")
+    pipeline = _section(page, "pipeline-head")
+    # No row of empty bars: a sentence saying where deals come from, and a way there.
+    assert '<svg class="chart' not in pipeline
+    assert "No open deal yet: the deals on the board show here by stage." in pipeline
+    assert 'href="/o/deals/board">Open the deals board</a>' in pipeline

@@ -132,3 +132,33 @@ def test_a_registered_object_must_name_fields_it_has():
             _check_presentation(dataclasses.replace(deals, **change))
     _check_presentation(deals)
     assert isinstance(deals, ObjectSpec)
+
+
+def test_a_new_records_form_names_its_owner_and_the_currency_of_its_amounts(app, tenant, client):
+    form = client.get("/o/deals/new").get_data(as_text=True)
+    # Left empty, the owner would be whoever creates the record: the form shows it.
+    owner = re.search(r'<select id="owner_id".*?</select>', form, re.S).group(0)
+    assert f'<option value="{tenant["admin_id"]}" selected>' in owner
+    # An amount is typed in the workspace's currency, and its label says which.
+    assert '<label for="amount">Amount <span class="unit">(USD)</span></label>' in form
+    assert "(USD)" not in form.split('<label for="probability">')[1].split("</label>")[0]
+    with app.app_context(), tenant_scope(tenant["id"]):
+        from saas.db import db
+
+        row = db.session.get(Tenant, tenant["id"])
+        row.settings = {**(row.settings or {}), "currency": "EUR"}
+        db.session.commit()
+    assert 'Amount <span class="unit">(EUR)</span>' in client.get("/o/deals/new").get_data(
+        as_text=True
+    )
+    # A link that pre-fills the owner keeps it; an edit form shows the stored owner.
+    deal = make(app, tenant, "deals", {"name": "Big one", "amount": "15000"})
+    edit = client.get(f"/o/deals/{deal}/edit").get_data(as_text=True)
+    assert f'<option value="{tenant["admin_id"]}" selected>' in edit
+
+
+def test_party_roles_are_explained_to_people_not_in_filter_syntax(app, tenant, client):
+    for name, noun in (("companies", "company"), ("contacts", "person")):
+        form = client.get(f"/o/{name}/new").get_data(as_text=True)
+        assert f"What this {noun} is to you; tick as many as apply." in form
+        assert "filter with" not in form
