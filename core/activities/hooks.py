@@ -24,3 +24,10 @@ def register_api_blueprints():
     from core.activities.api import bp
 
     return [bp]
+
+
+@hookimpl
+def register_object_types():
+    from core.activities.models import ACTIVITY
+
+    return [ACTIVITY]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.companies.models import picklist
 from core.objects.models import RecordMixin, record_table_args
-from core.objects.registry import MENU_BAR, FieldSpec, ObjectSpec, owner_field, register_object
+from core.objects.registry import MENU_BAR, FieldSpec, ObjectSpec, owner_field
 from saas.db import JSONType, UTCDateTime, db
 
 ACTIVITY_TYPES = ("call", "meeting", "email", "task", "note")
@@ -52,72 +52,71 @@ def _activity_rules(record, cleaned: dict, actor) -> None:
     apply_activity_rules(record, cleaned, actor)
 
 
-ACTIVITY = register_object(
-    ObjectSpec(
-        api_name="activities",
-        label="Activity",
-        label_plural="Activities",
-        menu=MENU_BAR,
-        list_columns=("type", "due_at", "done", "assignee_id", "updated_at"),
-        list_sort="-updated_at",
-        model=Activity,
-        title=lambda record: record.subject,
-        search_fields=("subject",),
-        before_write=_activity_rules,
-        fields={
-            f.api_name: f
-            for f in (
-                FieldSpec(
-                    "type",
-                    "Type",
-                    "picklist",
-                    picklist(ACTIVITY_TYPES),
-                    required=True,
-                    default="task",
-                    column="type",
-                ),
-                FieldSpec("subject", "Subject", "text", required=True, column="subject"),
-                FieldSpec(
-                    "body",
-                    "Details",
-                    "long_text",
-                    column="body",
-                    filterable=False,
-                    help_text="Mention a colleague with @ and their e-mail: @ann@example.com.",
-                ),
-                FieldSpec("due_at", "Due", "datetime", column="due_at"),
-                FieldSpec("reminder_at", "Reminder", "datetime", column="reminder_at"),
-                FieldSpec("done", "Done", "boolean", default=False, column="done"),
-                FieldSpec(
-                    "completed_at", "Completed at", "datetime", column="completed_at", system=True
-                ),
-                FieldSpec("assignee_id", "Assigned to", "user", column="assignee_id"),
-                FieldSpec(
-                    "related_object",
-                    "Related object",
-                    "text",
-                    {"max_length": 64},
-                    column="related_object",
-                    help_text="The object of the related record, such as companies or deals.",
-                ),
-                FieldSpec(
-                    "related_id",
-                    "Related record",
-                    "text",
-                    {"max_length": 36},
-                    column="related_id",
-                ),
-                FieldSpec(
-                    "mentions",
-                    "Mentioned users",
-                    "multi_picklist",
-                    column="mentions",
-                    filterable=False,
-                    system=True,
-                    help_text="The users mentioned in the details, by id.",
-                ),
-                owner_field(),
-            )
-        },
-    )
+ACTIVITY = ObjectSpec(
+    api_name="activities",
+    order=50,
+    label="Activity",
+    label_plural="Activities",
+    menu=MENU_BAR,
+    list_columns=("type", "due_at", "done", "assignee_id", "updated_at"),
+    list_sort="-updated_at",
+    model=Activity,
+    title=lambda record: record.subject,
+    search_fields=("subject",),
+    before_write=_activity_rules,
+    fields={
+        f.api_name: f
+        for f in (
+            FieldSpec(
+                "type",
+                "Type",
+                "picklist",
+                picklist(ACTIVITY_TYPES),
+                required=True,
+                default="task",
+                column="type",
+            ),
+            FieldSpec("subject", "Subject", "text", required=True, column="subject"),
+            FieldSpec(
+                "body",
+                "Details",
+                "long_text",
+                column="body",
+                filterable=False,
+                help_text="Mention a colleague with @ and their e-mail: @ann@example.com.",
+            ),
+            FieldSpec("due_at", "Due", "datetime", column="due_at"),
+            FieldSpec("reminder_at", "Reminder", "datetime", column="reminder_at"),
+            FieldSpec("done", "Done", "boolean", default=False, column="done"),
+            FieldSpec(
+                "completed_at", "Completed at", "datetime", column="completed_at", system=True
+            ),
+            FieldSpec("assignee_id", "Assigned to", "user", column="assignee_id"),
+            FieldSpec(
+                "related_object",
+                "Related object",
+                "text",
+                {"max_length": 64},
+                column="related_object",
+                help_text="The object of the related record, such as companies or deals.",
+            ),
+            FieldSpec(
+                "related_id",
+                "Related record",
+                "text",
+                {"max_length": 36},
+                column="related_id",
+            ),
+            FieldSpec(
+                "mentions",
+                "Mentioned users",
+                "multi_picklist",
+                column="mentions",
+                filterable=False,
+                system=True,
+                help_text="The users mentioned in the details, by id.",
+            ),
+            owner_field(),
+        )
+    },
 )

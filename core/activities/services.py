@@ -14,8 +14,8 @@ import uuid
 from sqlalchemy import and_, or_, select
 
 from core.activities.models import Activity
-from core.audit.models import AuditEntry
 from core.objects import records
+from core.objects.audit import AuditEntry
 from core.objects.registry import object_for_tenant, objects_for_tenant
 from core.objects.types import FIELD_TYPES
 from saas import clock

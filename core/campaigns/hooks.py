@@ -17,3 +17,10 @@ def register_api_blueprints():
     from core.campaigns.api import bp
 
     return [bp]
+
+
+@hookimpl
+def register_object_types():
+    from core.campaigns.models import CAMPAIGN, CAMPAIGN_MEMBER
+
+    return [CAMPAIGN, CAMPAIGN_MEMBER]

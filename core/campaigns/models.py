@@ -24,7 +24,6 @@ from core.objects.registry import (
     ObjectSpec,
     description_field,
     owner_field,
-    register_object,
 )
 from saas.db import UTCDateTime, db
 
@@ -112,141 +111,139 @@ def _count(where: dict | None = None) -> dict:
     return options | ({"where": where} if where else {})
 
 
-CAMPAIGN = register_object(
-    ObjectSpec(
-        api_name="campaigns",
-        label="Campaign",
-        label_plural="Campaigns",
-        list_columns=("type", "status", "start_date", "budget", "owner_id"),
-        list_sort="-updated_at",
-        board_field="status",
-        model=Campaign,
-        title=lambda record: record.name,
-        search_fields=("name",),
-        before_write=_campaign_rules,
-        fields={
-            f.api_name: f
-            for f in (
-                FieldSpec("name", "Name", "text", required=True, column="name"),
-                FieldSpec("type", "Type", "picklist", picklist(CAMPAIGN_TYPES), column="type"),
-                FieldSpec(
-                    "status",
-                    "Status",
-                    "picklist",
-                    picklist(CAMPAIGN_STATUSES, closed=("completed", "aborted")),
-                    required=True,
-                    default="planned",
-                    column="status",
-                ),
-                FieldSpec("start_date", "Start date", "date", column="start_date"),
-                FieldSpec("end_date", "End date", "date", column="end_date"),
-                FieldSpec("budget", "Budget", "currency", {"min": 0}, column="budget"),
-                FieldSpec(
-                    "cost",
-                    "Actual cost",
-                    "currency",
-                    {"min": 0},
-                    column="cost",
-                ),
-                FieldSpec(
-                    "won_revenue",
-                    "Revenue from won deals",
-                    "rollup",
-                    {
-                        "related_object": "deals",
-                        "via": "campaign_id",
-                        "function": "sum",
-                        "related_field": "amount",
-                        "where": {"status": "won"},
-                    },
-                    help_text="The amounts of the won deals whose campaign is this one.",
-                ),
-                FieldSpec(
-                    "other_revenue",
-                    "Other attributed revenue",
-                    "currency",
-                    {"min": 0},
-                    column="other_revenue",
-                    help_text="Revenue credited to the campaign that no deal records.",
-                ),
-                FieldSpec("members", "Members", "rollup", _count()),
-                FieldSpec(
-                    "responses",
-                    "Responses",
-                    "rollup",
-                    _count({"status": list(RESPONDED)}),
-                    help_text="Members who responded or converted.",
-                ),
-                FieldSpec(
-                    "conversions",
-                    "Conversions",
-                    "rollup",
-                    _count({"status": "converted"}),
-                ),
-                description_field(),
-                owner_field(),
-            )
-        },
-    )
+CAMPAIGN = ObjectSpec(
+    api_name="campaigns",
+    order=120,
+    label="Campaign",
+    label_plural="Campaigns",
+    list_columns=("type", "status", "start_date", "budget", "owner_id"),
+    list_sort="-updated_at",
+    board_field="status",
+    model=Campaign,
+    title=lambda record: record.name,
+    search_fields=("name",),
+    before_write=_campaign_rules,
+    fields={
+        f.api_name: f
+        for f in (
+            FieldSpec("name", "Name", "text", required=True, column="name"),
+            FieldSpec("type", "Type", "picklist", picklist(CAMPAIGN_TYPES), column="type"),
+            FieldSpec(
+                "status",
+                "Status",
+                "picklist",
+                picklist(CAMPAIGN_STATUSES, closed=("completed", "aborted")),
+                required=True,
+                default="planned",
+                column="status",
+            ),
+            FieldSpec("start_date", "Start date", "date", column="start_date"),
+            FieldSpec("end_date", "End date", "date", column="end_date"),
+            FieldSpec("budget", "Budget", "currency", {"min": 0}, column="budget"),
+            FieldSpec(
+                "cost",
+                "Actual cost",
+                "currency",
+                {"min": 0},
+                column="cost",
+            ),
+            FieldSpec(
+                "won_revenue",
+                "Revenue from won deals",
+                "rollup",
+                {
+                    "related_object": "deals",
+                    "via": "campaign_id",
+                    "function": "sum",
+                    "related_field": "amount",
+                    "where": {"status": "won"},
+                },
+                help_text="The amounts of the won deals whose campaign is this one.",
+            ),
+            FieldSpec(
+                "other_revenue",
+                "Other attributed revenue",
+                "currency",
+                {"min": 0},
+                column="other_revenue",
+                help_text="Revenue credited to the campaign that no deal records.",
+            ),
+            FieldSpec("members", "Members", "rollup", _count()),
+            FieldSpec(
+                "responses",
+                "Responses",
+                "rollup",
+                _count({"status": list(RESPONDED)}),
+                help_text="Members who responded or converted.",
+            ),
+            FieldSpec(
+                "conversions",
+                "Conversions",
+                "rollup",
+                _count({"status": "converted"}),
+            ),
+            description_field(),
+            owner_field(),
+        )
+    },
 )
 
-CAMPAIGN_MEMBER = register_object(
-    ObjectSpec(
-        api_name="campaign_members",
-        label="Campaign member",
-        label_plural="Campaign members",
-        menu=MENU_NONE,
-        list_columns=("campaign_id", "contact_id", "lead_id", "status"),
-        list_sort="-updated_at",
-        model=CampaignMember,
-        title=_member_title,
-        before_write=_member_rules,
-        fields={
-            f.api_name: f
-            for f in (
-                FieldSpec(
-                    "campaign_id",
-                    "Campaign",
-                    "lookup",
-                    {"target": "campaigns"},
-                    required=True,
-                    column="campaign_id",
-                ),
-                FieldSpec(
-                    "contact_id",
-                    "Contact",
-                    "lookup",
-                    {"target": "contacts"},
-                    column="contact_id",
-                    help_text="A contact or a lead, not both.",
-                ),
-                FieldSpec(
-                    "lead_id",
-                    "Lead",
-                    "lookup",
-                    {"target": "leads"},
-                    column="lead_id",
-                    help_text="A contact or a lead, not both.",
-                ),
-                FieldSpec(
-                    "status",
-                    "Status",
-                    "picklist",
-                    picklist(MEMBER_STATUSES),
-                    required=True,
-                    default="planned",
-                    column="status",
-                ),
-                FieldSpec(
-                    "responded_at",
-                    "Responded at",
-                    "datetime",
-                    column="responded_at",
-                    system=True,
-                    help_text="When the member first responded or converted.",
-                ),
-                FieldSpec("notes", "Notes", "long_text", column="notes", filterable=False),
-            )
-        },
-    )
+CAMPAIGN_MEMBER = ObjectSpec(
+    api_name="campaign_members",
+    order=130,
+    label="Campaign member",
+    label_plural="Campaign members",
+    menu=MENU_NONE,
+    list_columns=("campaign_id", "contact_id", "lead_id", "status"),
+    list_sort="-updated_at",
+    model=CampaignMember,
+    title=_member_title,
+    before_write=_member_rules,
+    fields={
+        f.api_name: f
+        for f in (
+            FieldSpec(
+                "campaign_id",
+                "Campaign",
+                "lookup",
+                {"target": "campaigns"},
+                required=True,
+                column="campaign_id",
+            ),
+            FieldSpec(
+                "contact_id",
+                "Contact",
+                "lookup",
+                {"target": "contacts"},
+                column="contact_id",
+                help_text="A contact or a lead, not both.",
+            ),
+            FieldSpec(
+                "lead_id",
+                "Lead",
+                "lookup",
+                {"target": "leads"},
+                column="lead_id",
+                help_text="A contact or a lead, not both.",
+            ),
+            FieldSpec(
+                "status",
+                "Status",
+                "picklist",
+                picklist(MEMBER_STATUSES),
+                required=True,
+                default="planned",
+                column="status",
+            ),
+            FieldSpec(
+                "responded_at",
+                "Responded at",
+                "datetime",
+                column="responded_at",
+                system=True,
+                help_text="When the member first responded or converted.",
+            ),
+            FieldSpec("notes", "Notes", "long_text", column="notes", filterable=False),
+        )
+    },
 )

@@ -10,3 +10,10 @@ def register_models():
     from core.companies import models
 
     return [models]
+
+
+@hookimpl
+def register_object_types():
+    from core.companies.models import COMPANY
+
+    return [COMPANY]

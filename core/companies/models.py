@@ -16,7 +16,6 @@ from core.objects.registry import (
     ObjectSpec,
     description_field,
     owner_field,
-    register_object,
 )
 from saas.db import JSONType, db
 
@@ -86,73 +85,71 @@ class Company(RecordMixin, db.Model):
     description: Mapped[str | None] = mapped_column(Text)
 
 
-COMPANY = register_object(
-    ObjectSpec(
-        api_name="companies",
-        label="Company",
-        label_plural="Companies",
-        menu=MENU_BAR,
-        list_columns=("industry", "phone", "website", "owner_id"),
-        list_sort="name",
-        model=Company,
-        title=lambda record: record.name,
-        search_fields=("name", "email", "website", "phone"),
-        fields={
-            f.api_name: f
-            for f in (
-                FieldSpec("name", "Name", "text", required=True, column="name"),
-                FieldSpec(
-                    "industry", "Industry", "picklist", picklist(INDUSTRIES), column="industry"
-                ),
-                FieldSpec("size", "Size", "picklist", picklist(SIZES), column="size"),
-                FieldSpec(
-                    "employees", "Employees", "number", {"min": 0, "scale": 0}, column="employees"
-                ),
-                FieldSpec("founded_on", "Founded", "date", column="founded_on"),
-                FieldSpec(
-                    "annual_revenue",
-                    "Annual revenue",
-                    "currency",
-                    column="annual_revenue",
-                    section="Financials",
-                ),
-                FieldSpec(
-                    "credit_limit",
-                    "Credit limit",
-                    "currency",
-                    {"min": 0},
-                    column="credit_limit",
-                    section="Financials",
-                ),
-                FieldSpec("website", "Website", "url", column="website"),
-                FieldSpec("phone", "Phone", "phone", column="phone"),
-                FieldSpec("email", "E-mail", "email", column="email"),
-                FieldSpec(
-                    "parent_id",
-                    "Parent company",
-                    "lookup",
-                    {"target": "companies"},
-                    column="parent_id",
-                ),
-                FieldSpec(
-                    "address",
-                    "Address",
-                    "address",
-                    column="address",
-                    filterable=False,
-                    section="Address",
-                ),
-                FieldSpec(
-                    "roles",
-                    "Roles",
-                    "multi_picklist",
-                    picklist(PARTY_ROLES),
-                    column="roles",
-                    help_text="What this company is to you; tick as many as apply.",
-                ),
-                description_field(),
-                owner_field(),
-            )
-        },
-    )
+COMPANY = ObjectSpec(
+    api_name="companies",
+    order=10,
+    party_roles_field="roles",
+    label="Company",
+    label_plural="Companies",
+    menu=MENU_BAR,
+    list_columns=("industry", "phone", "website", "owner_id"),
+    list_sort="name",
+    model=Company,
+    title=lambda record: record.name,
+    search_fields=("name", "email", "website", "phone"),
+    fields={
+        f.api_name: f
+        for f in (
+            FieldSpec("name", "Name", "text", required=True, column="name"),
+            FieldSpec("industry", "Industry", "picklist", picklist(INDUSTRIES), column="industry"),
+            FieldSpec("size", "Size", "picklist", picklist(SIZES), column="size"),
+            FieldSpec(
+                "employees", "Employees", "number", {"min": 0, "scale": 0}, column="employees"
+            ),
+            FieldSpec("founded_on", "Founded", "date", column="founded_on"),
+            FieldSpec(
+                "annual_revenue",
+                "Annual revenue",
+                "currency",
+                column="annual_revenue",
+                section="Financials",
+            ),
+            FieldSpec(
+                "credit_limit",
+                "Credit limit",
+                "currency",
+                {"min": 0},
+                column="credit_limit",
+                section="Financials",
+            ),
+            FieldSpec("website", "Website", "url", column="website"),
+            FieldSpec("phone", "Phone", "phone", column="phone"),
+            FieldSpec("email", "E-mail", "email", column="email"),
+            FieldSpec(
+                "parent_id",
+                "Parent company",
+                "lookup",
+                {"target": "companies"},
+                column="parent_id",
+            ),
+            FieldSpec(
+                "address",
+                "Address",
+                "address",
+                column="address",
+                filterable=False,
+                section="Address",
+            ),
+            FieldSpec(
+                "roles",
+                "Roles",
+                "multi_picklist",
+                picklist(PARTY_ROLES),
+                column="roles",
+                help_text="What this company is to you; tick as many as apply.",
+            ),
+            description_field(),
+            owner_field(),
+        )
+    },
 )

@@ -10,3 +10,10 @@ def register_models():
     from core.contacts import models
 
     return [models]
+
+
+@hookimpl
+def register_object_types():
+    from core.contacts.models import CONTACT
+
+    return [CONTACT]

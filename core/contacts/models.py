@@ -16,7 +16,6 @@ from core.objects.registry import (
     ObjectSpec,
     description_field,
     owner_field,
-    register_object,
 )
 from saas.db import JSONType, db
 
@@ -53,68 +52,64 @@ class Contact(RecordMixin, db.Model):
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
 
-CONTACT = register_object(
-    ObjectSpec(
-        api_name="contacts",
-        label="Contact",
-        label_plural="Contacts",
-        menu=MENU_BAR,
-        list_columns=("company_id", "email", "phone", "owner_id"),
-        list_sort="last_name",
-        model=Contact,
-        title=lambda record: record.full_name,
-        search_fields=("first_name", "last_name", "email", "phone", "mobile"),
-        fields={
-            f.api_name: f
-            for f in (
-                FieldSpec(
-                    "first_name", "First name", "text", {"max_length": 100}, column="first_name"
-                ),
-                FieldSpec(
-                    "last_name",
-                    "Last name",
-                    "text",
-                    {"max_length": 100},
-                    required=True,
-                    column="last_name",
-                ),
-                FieldSpec("email", "E-mail", "email", column="email"),
-                FieldSpec("phone", "Phone", "phone", column="phone"),
-                FieldSpec("mobile", "Mobile", "phone", column="mobile"),
-                FieldSpec("title", "Job title", "text", {"max_length": 100}, column="title"),
-                FieldSpec(
-                    "birth_date", "Birth date", "date", column="birth_date", section="Personal"
-                ),
-                FieldSpec(
-                    "marital_status",
-                    "Marital status",
-                    "picklist",
-                    picklist(MARITAL_STATUSES),
-                    column="marital_status",
-                    section="Personal",
-                ),
-                FieldSpec(
-                    "company_id", "Company", "lookup", {"target": "companies"}, column="company_id"
-                ),
-                FieldSpec(
-                    "address",
-                    "Address",
-                    "address",
-                    column="address",
-                    filterable=False,
-                    section="Address",
-                ),
-                FieldSpec(
-                    "roles",
-                    "Roles",
-                    "multi_picklist",
-                    picklist(PARTY_ROLES),
-                    column="roles",
-                    help_text="What this person is to you; tick as many as apply.",
-                ),
-                description_field(),
-                owner_field(),
-            )
-        },
-    )
+CONTACT = ObjectSpec(
+    api_name="contacts",
+    order=20,
+    party_roles_field="roles",
+    label="Contact",
+    label_plural="Contacts",
+    menu=MENU_BAR,
+    list_columns=("company_id", "email", "phone", "owner_id"),
+    list_sort="last_name",
+    model=Contact,
+    title=lambda record: record.full_name,
+    search_fields=("first_name", "last_name", "email", "phone", "mobile"),
+    fields={
+        f.api_name: f
+        for f in (
+            FieldSpec("first_name", "First name", "text", {"max_length": 100}, column="first_name"),
+            FieldSpec(
+                "last_name",
+                "Last name",
+                "text",
+                {"max_length": 100},
+                required=True,
+                column="last_name",
+            ),
+            FieldSpec("email", "E-mail", "email", column="email"),
+            FieldSpec("phone", "Phone", "phone", column="phone"),
+            FieldSpec("mobile", "Mobile", "phone", column="mobile"),
+            FieldSpec("title", "Job title", "text", {"max_length": 100}, column="title"),
+            FieldSpec("birth_date", "Birth date", "date", column="birth_date", section="Personal"),
+            FieldSpec(
+                "marital_status",
+                "Marital status",
+                "picklist",
+                picklist(MARITAL_STATUSES),
+                column="marital_status",
+                section="Personal",
+            ),
+            FieldSpec(
+                "company_id", "Company", "lookup", {"target": "companies"}, column="company_id"
+            ),
+            FieldSpec(
+                "address",
+                "Address",
+                "address",
+                column="address",
+                filterable=False,
+                section="Address",
+            ),
+            FieldSpec(
+                "roles",
+                "Roles",
+                "multi_picklist",
+                picklist(PARTY_ROLES),
+                column="roles",
+                help_text="What this person is to you; tick as many as apply.",
+            ),
+            description_field(),
+            owner_field(),
+        )
+    },
 )

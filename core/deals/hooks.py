@@ -17,3 +17,22 @@ def register_api_blueprints():
     from core.deals.api import bp
 
     return [bp]
+
+
+@hookimpl
+def register_object_types():
+    from core.deals.models import DEAL
+
+    return [DEAL]
+
+
+@hookimpl
+def register_lookup_targets():
+    from core.deals.models import pipeline_exists, stage_exists
+    from core.deals.services import pipeline_choices, stage_choices
+    from core.objects.registry import LookupTarget
+
+    return [
+        LookupTarget("pipelines", pipeline_exists, pipeline_choices),
+        LookupTarget("pipeline_stages", stage_exists, stage_choices),
+    ]

@@ -35,8 +35,6 @@ from core.objects.registry import (
     ObjectSpec,
     description_field,
     owner_field,
-    register_lookup_target,
-    register_object,
 )
 from saas.db import UTCDateTime, db, utcnow
 from tenants.scoping import TenantScoped, require_tenant_id
@@ -116,16 +114,12 @@ class Deal(RecordMixin, db.Model):
     description: Mapped[str | None] = mapped_column(Text)
 
 
-def _pipeline_exists(key: uuid.UUID) -> bool:
+def pipeline_exists(key: uuid.UUID) -> bool:
     return db.session.get(Pipeline, (require_tenant_id(), key)) is not None
 
 
-def _stage_exists(key: uuid.UUID) -> bool:
+def stage_exists(key: uuid.UUID) -> bool:
     return db.session.get(PipelineStage, (require_tenant_id(), key)) is not None
-
-
-register_lookup_target("pipelines", _pipeline_exists)
-register_lookup_target("pipeline_stages", _stage_exists)
 
 
 def _deal_rules(record, cleaned: dict, actor) -> None:
@@ -134,95 +128,94 @@ def _deal_rules(record, cleaned: dict, actor) -> None:
     apply_deal_rules(record, cleaned, actor)
 
 
-DEAL = register_object(
-    ObjectSpec(
-        api_name="deals",
-        label="Deal",
-        label_plural="Deals",
-        menu=MENU_BAR,
-        opens_on="board",
-        list_columns=("company_id", "amount", "stage_id", "close_date", "owner_id"),
-        list_sort="-updated_at",
-        board_field="stage_id",
-        amount_field="amount",
-        weight_field="probability",
-        model=Deal,
-        title=lambda record: record.name,
-        search_fields=("name",),
-        before_write=_deal_rules,
-        fields={
-            f.api_name: f
-            for f in (
-                FieldSpec("name", "Name", "text", required=True, column="name"),
-                FieldSpec("amount", "Amount", "currency", {"min": 0}, column="amount"),
-                FieldSpec("close_date", "Expected close date", "date", column="close_date"),
-                FieldSpec(
-                    "pipeline_id",
-                    "Pipeline",
-                    "lookup",
-                    {"target": "pipelines"},
-                    column="pipeline_id",
-                    help_text="The workspace's default pipeline when left empty.",
-                ),
-                FieldSpec(
-                    "stage_id",
-                    "Stage",
-                    "lookup",
-                    {"target": "pipeline_stages"},
-                    column="stage_id",
-                    help_text="A stage of the deal's pipeline; its first open stage when empty.",
-                ),
-                FieldSpec(
-                    "probability",
-                    "Probability (%)",
-                    "percent",
-                    {"scale": 0},
-                    column="probability",
-                    help_text="Set from the stage whenever the deal changes stage.",
-                ),
-                FieldSpec(
-                    "weighted_amount",
-                    "Weighted amount",
-                    "formula",
-                    {
-                        "expression": "round(amount * probability / 100, 2)",
-                        "result_type": "currency",
-                    },
-                ),
-                FieldSpec(
-                    "status",
-                    "Status",
-                    "picklist",
-                    picklist(STAGE_KINDS, closed=("won", "lost")),
-                    column="status",
-                    system=True,
-                    help_text="Follows the kind of the deal's stage.",
-                ),
-                FieldSpec(
-                    "lost_reason",
-                    "Lost reason",
-                    "text",
-                    column="lost_reason",
-                    help_text="Required when the deal moves to a lost stage.",
-                ),
-                FieldSpec("closed_at", "Closed at", "datetime", column="closed_at", system=True),
-                FieldSpec(
-                    "company_id", "Company", "lookup", {"target": "companies"}, column="company_id"
-                ),
-                FieldSpec(
-                    "contact_id", "Contact", "lookup", {"target": "contacts"}, column="contact_id"
-                ),
-                FieldSpec(
-                    "campaign_id",
-                    "Campaign",
-                    "lookup",
-                    {"target": "campaigns"},
-                    column="campaign_id",
-                    help_text="The campaign this deal came from; its amount counts there once won.",
-                ),
-                description_field(),
-                owner_field(),
-            )
-        },
-    )
+DEAL = ObjectSpec(
+    api_name="deals",
+    order=40,
+    label="Deal",
+    label_plural="Deals",
+    menu=MENU_BAR,
+    opens_on="board",
+    list_columns=("company_id", "amount", "stage_id", "close_date", "owner_id"),
+    list_sort="-updated_at",
+    board_field="stage_id",
+    amount_field="amount",
+    weight_field="probability",
+    model=Deal,
+    title=lambda record: record.name,
+    search_fields=("name",),
+    before_write=_deal_rules,
+    fields={
+        f.api_name: f
+        for f in (
+            FieldSpec("name", "Name", "text", required=True, column="name"),
+            FieldSpec("amount", "Amount", "currency", {"min": 0}, column="amount"),
+            FieldSpec("close_date", "Expected close date", "date", column="close_date"),
+            FieldSpec(
+                "pipeline_id",
+                "Pipeline",
+                "lookup",
+                {"target": "pipelines"},
+                column="pipeline_id",
+                help_text="The workspace's default pipeline when left empty.",
+            ),
+            FieldSpec(
+                "stage_id",
+                "Stage",
+                "lookup",
+                {"target": "pipeline_stages"},
+                column="stage_id",
+                help_text="A stage of the deal's pipeline; its first open stage when empty.",
+            ),
+            FieldSpec(
+                "probability",
+                "Probability (%)",
+                "percent",
+                {"scale": 0},
+                column="probability",
+                help_text="Set from the stage whenever the deal changes stage.",
+            ),
+            FieldSpec(
+                "weighted_amount",
+                "Weighted amount",
+                "formula",
+                {
+                    "expression": "round(amount * probability / 100, 2)",
+                    "result_type": "currency",
+                },
+            ),
+            FieldSpec(
+                "status",
+                "Status",
+                "picklist",
+                picklist(STAGE_KINDS, closed=("won", "lost")),
+                column="status",
+                system=True,
+                help_text="Follows the kind of the deal's stage.",
+            ),
+            FieldSpec(
+                "lost_reason",
+                "Lost reason",
+                "text",
+                column="lost_reason",
+                help_text="Required when the deal moves to a lost stage.",
+            ),
+            FieldSpec("closed_at", "Closed at", "datetime", column="closed_at", system=True),
+            FieldSpec(
+                "company_id", "Company", "lookup", {"target": "companies"}, column="company_id"
+            ),
+            FieldSpec(
+                "contact_id", "Contact", "lookup", {"target": "contacts"}, column="contact_id"
+            ),
+            FieldSpec(
+                "campaign_id",
+                "Campaign",
+                "lookup",
+                {"target": "campaigns"},
+                column="campaign_id",
+                help_text="The campaign this deal came from; its amount counts there once won.",
+            ),
+            description_field(),
+            owner_field(),
+        )
+    },
 )

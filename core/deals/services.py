@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 
 from core.deals.models import STAGE_KINDS, Deal, Pipeline, PipelineStage
+from core.objects.choices import Choice, ChoiceGroup, MetadataChoices
 from core.objects.types import FIELD_TYPES
 from saas import clock
 from saas.auth.models import User
@@ -88,6 +89,31 @@ def stages_by_pipeline(pipeline_ids) -> dict[uuid.UUID, list[PipelineStage]]:
     for stage in stages:
         result[stage.pipeline_id].append(stage)
     return result
+
+
+def pipeline_choices() -> MetadataChoices:
+    """The pipelines a deal's pipeline field offers, the default first."""
+    pipelines = sorted(list_pipelines(), key=lambda p: not p.is_default)
+    return MetadataChoices([ChoiceGroup(None, "", [Choice(str(p.id), p.name) for p in pipelines])])
+
+
+def stage_choices() -> MetadataChoices:
+    """The stages a deal's stage field offers, grouped by pipeline (won and lost coloured)."""
+    pipelines = sorted(list_pipelines(), key=lambda p: not p.is_default)
+    stages = stages_by_pipeline([p.id for p in pipelines])
+    kind_colors = {"won": "green", "lost": "red"}
+    groups = [
+        ChoiceGroup(
+            str(pipeline.id),
+            pipeline.name,
+            [
+                Choice(str(s.id), s.name, kind_colors.get(s.kind), closed=s.kind != "open")
+                for s in stages[pipeline.id]
+            ],
+        )
+        for pipeline in pipelines
+    ]
+    return MetadataChoices(groups, group_field="pipeline_id")
 
 
 def list_stages(pipeline_id: uuid.UUID) -> list[PipelineStage]:

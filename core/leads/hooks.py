@@ -24,3 +24,10 @@ def register_api_blueprints():
     from core.leads.api import bp
 
     return [bp]
+
+
+@hookimpl
+def register_object_types():
+    from core.leads.models import LEAD
+
+    return [LEAD]

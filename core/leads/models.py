@@ -17,7 +17,6 @@ from core.objects.registry import (
     ObjectSpec,
     description_field,
     owner_field,
-    register_object,
 )
 from saas.db import UTCDateTime, db
 
@@ -77,78 +76,75 @@ def _lead_rules(record, cleaned: dict, actor) -> None:
     apply_lead_rules(record, cleaned, actor)
 
 
-LEAD = register_object(
-    ObjectSpec(
-        api_name="leads",
-        label="Lead",
-        label_plural="Leads",
-        menu=MENU_BAR,
-        list_columns=("company_name", "status", "source", "email", "owner_id", "updated_at"),
-        list_sort="-updated_at",
-        board_field="status",
-        model=Lead,
-        title=lambda record: record.full_name,
-        search_fields=("first_name", "last_name", "company_name", "email", "phone"),
-        before_write=_lead_rules,
-        fields={
-            f.api_name: f
-            for f in (
-                FieldSpec(
-                    "first_name", "First name", "text", {"max_length": 100}, column="first_name"
-                ),
-                FieldSpec(
-                    "last_name",
-                    "Last name",
-                    "text",
-                    {"max_length": 100},
-                    required=True,
-                    column="last_name",
-                ),
-                FieldSpec("company_name", "Company", "text", column="company_name"),
-                FieldSpec("title", "Job title", "text", {"max_length": 100}, column="title"),
-                FieldSpec("email", "E-mail", "email", column="email"),
-                FieldSpec("phone", "Phone", "phone", column="phone"),
-                FieldSpec("source", "Source", "picklist", picklist(LEAD_SOURCES), column="source"),
-                FieldSpec(
-                    "status",
-                    "Status",
-                    "picklist",
-                    picklist(LEAD_STATUSES, closed=("unqualified", "converted")),
-                    required=True,
-                    default="new",
-                    column="status",
-                    help_text="A lead becomes converted only by converting it.",
-                ),
-                description_field(),
-                owner_field(),
-                FieldSpec(
-                    "converted_at", "Converted at", "datetime", column="converted_at", system=True
-                ),
-                FieldSpec(
-                    "converted_contact_id",
-                    "Converted to contact",
-                    "lookup",
-                    {"target": "contacts"},
-                    column="converted_contact_id",
-                    system=True,
-                ),
-                FieldSpec(
-                    "converted_company_id",
-                    "Converted to company",
-                    "lookup",
-                    {"target": "companies"},
-                    column="converted_company_id",
-                    system=True,
-                ),
-                FieldSpec(
-                    "converted_deal_id",
-                    "Converted to deal",
-                    "lookup",
-                    {"target": "deals"},
-                    column="converted_deal_id",
-                    system=True,
-                ),
-            )
-        },
-    )
+LEAD = ObjectSpec(
+    api_name="leads",
+    order=30,
+    label="Lead",
+    label_plural="Leads",
+    menu=MENU_BAR,
+    list_columns=("company_name", "status", "source", "email", "owner_id", "updated_at"),
+    list_sort="-updated_at",
+    board_field="status",
+    model=Lead,
+    title=lambda record: record.full_name,
+    search_fields=("first_name", "last_name", "company_name", "email", "phone"),
+    before_write=_lead_rules,
+    fields={
+        f.api_name: f
+        for f in (
+            FieldSpec("first_name", "First name", "text", {"max_length": 100}, column="first_name"),
+            FieldSpec(
+                "last_name",
+                "Last name",
+                "text",
+                {"max_length": 100},
+                required=True,
+                column="last_name",
+            ),
+            FieldSpec("company_name", "Company", "text", column="company_name"),
+            FieldSpec("title", "Job title", "text", {"max_length": 100}, column="title"),
+            FieldSpec("email", "E-mail", "email", column="email"),
+            FieldSpec("phone", "Phone", "phone", column="phone"),
+            FieldSpec("source", "Source", "picklist", picklist(LEAD_SOURCES), column="source"),
+            FieldSpec(
+                "status",
+                "Status",
+                "picklist",
+                picklist(LEAD_STATUSES, closed=("unqualified", "converted")),
+                required=True,
+                default="new",
+                column="status",
+                help_text="A lead becomes converted only by converting it.",
+            ),
+            description_field(),
+            owner_field(),
+            FieldSpec(
+                "converted_at", "Converted at", "datetime", column="converted_at", system=True
+            ),
+            FieldSpec(
+                "converted_contact_id",
+                "Converted to contact",
+                "lookup",
+                {"target": "contacts"},
+                column="converted_contact_id",
+                system=True,
+            ),
+            FieldSpec(
+                "converted_company_id",
+                "Converted to company",
+                "lookup",
+                {"target": "companies"},
+                column="converted_company_id",
+                system=True,
+            ),
+            FieldSpec(
+                "converted_deal_id",
+                "Converted to deal",
+                "lookup",
+                {"target": "deals"},
+                column="converted_deal_id",
+                system=True,
+            ),
+        )
+    },
 )

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import func
 
-from core.audit.models import AuditEntry
 from core.companies.models import Company
 from core.contacts.models import Contact
 from core.leads.models import CONVERTED, Lead
 from core.objects import records
+from core.objects.audit import AuditEntry
 from core.objects.registry import object_for_tenant
 from saas import clock
 from saas.auth.models import User

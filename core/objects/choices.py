@@ -1,15 +1,14 @@
 """The options a person picks from for a field: picklist colours, and the choices of lookups
 that point to a tenant's metadata rather than to records (a deal's pipeline and stage).
 
-The registry only knows whether such a metadata id exists (``register_lookup_target``);
-forms, record pages and kanban boards also need the names, their order and their grouping
-(stages belong to a pipeline). The providers of those choices are listed here.
+The areas declare such targets with the ``register_lookup_targets`` hook: whether an id
+exists, and the choices forms, record pages and kanban boards offer (names, order and
+grouping: stages belong to a pipeline).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import g, has_request_context
@@ -109,53 +108,12 @@ def picklist_choices(options: dict) -> list[Choice]:
     ]
 
 
-def _pipelines() -> MetadataChoices:
-    from core.deals.services import list_pipelines
-
-    pipelines = sorted(list_pipelines(), key=lambda p: not p.is_default)
-    return MetadataChoices([ChoiceGroup(None, "", [Choice(str(p.id), p.name) for p in pipelines])])
-
-
-def _pipeline_stages() -> MetadataChoices:
-    from core.deals.services import list_pipelines, stages_by_pipeline
-
-    pipelines = sorted(list_pipelines(), key=lambda p: not p.is_default)
-    stages = stages_by_pipeline([p.id for p in pipelines])
-    kind_colors = {"won": "green", "lost": "red"}
-    groups = [
-        ChoiceGroup(
-            str(pipeline.id),
-            pipeline.name,
-            [
-                Choice(str(s.id), s.name, kind_colors.get(s.kind), closed=s.kind != "open")
-                for s in stages[pipeline.id]
-            ],
-        )
-        for pipeline in pipelines
-    ]
-    return MetadataChoices(groups, group_field="pipeline_id")
-
-
-def _relationship_types() -> MetadataChoices:
-    from core.relationships.services import list_relationship_types
-
-    choices = [
-        Choice(str(t.id), f"{t.name} ({t.forward_label} / {t.reverse_label})")
-        for t in list_relationship_types()
-    ]
-    return MetadataChoices([ChoiceGroup(None, "", choices)])
-
-
-_PROVIDERS: dict[str, Callable[[], MetadataChoices]] = {
-    "pipelines": _pipelines,
-    "pipeline_stages": _pipeline_stages,
-    "relationship_types": _relationship_types,
-}
-
-
 def metadata_choices(target: str) -> MetadataChoices | None:
     """The choices of a metadata lookup target (cached for the request), or None."""
-    provider = _PROVIDERS.get(target)
+    from core.objects.registry import lookup_target
+
+    registered = lookup_target(target)
+    provider = registered.choices if registered is not None else None
     if provider is None:
         return None
     if not has_request_context():

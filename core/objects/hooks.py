@@ -7,9 +7,9 @@ from saas.plugins import hookimpl
 
 @hookimpl
 def register_models():
-    from core.objects import models
+    from core.objects import audit, models
 
-    return [models]
+    return [models, audit]
 
 
 @hookimpl

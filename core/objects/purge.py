@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import ForeignKeyConstraint, delete, select, update
 
-from core.audit.models import AuditEntry
+from core.objects.audit import AuditEntry
 from core.objects.models import RecordMixin
 from core.objects.records import RESTORE_DAYS, records_query
 from core.objects.registry import ObjectSpec, objects_for_tenant

@@ -23,7 +23,7 @@ from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy import null as sa_null
 from sqlalchemy.orm.exc import StaleDataError
 
-from core.audit.models import AuditEntry
+from core.objects.audit import AuditEntry
 from core.objects.formulas import (
     evaluate_formula,
     expression_fields,

@@ -1,23 +1,27 @@
 """The object registry: one description of every object type and its fields.
 
-Standard objects register themselves when their module is imported (``register_object``);
-plugin objects will register through hooks; a tenant's custom fields and custom objects
-come from the database. ``object_for_tenant`` merges them into the ``ObjectSpec`` that the
+Standard objects come from the ``register_object_types`` hook of every area's hooks.py (and
+of plugins), in the order their specs ask for; lookups to metadata tables come from
+``register_lookup_targets``. The registry is built once per plugin manager (per app) and
+stamps each object with its owner. A tenant's custom fields and custom objects come from
+the database. ``object_for_tenant`` merges them into the ``ObjectSpec`` that the
 API, the forms, list views, search, import/export and the audit trail all work from.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import g, has_request_context
+from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import select
 
 from core.objects.models import CustomObjectDefinition, CustomRecord, FieldDefinition
-from core.objects.types import FIELD_TYPES, FieldType
+from core.objects.types import FIELD_TYPES, FieldType, picklist_values
 from saas.db import db
 from saas.errors import NotFound
 from tenants.scoping import require_tenant_id
@@ -149,9 +153,26 @@ class ObjectSpec:
     # weighs it (a deal's probability): count, sum and weighted sum per column.
     amount_field: str | None = None
     weight_field: str | None = None
+    # Who contributed the object: "core" for the areas' own, else the plugin's name. Set
+    # by the registry from the hook implementation that returned the spec.
+    owner: str = "core"
+    # Where the object sorts in menus and listings (lower first; ties keep registration
+    # order). Core's objects are spaced by ten so that a plugin can slot one in between.
+    order: int = 1000
+    # The multi-picklist field of party roles (companies and contacts: "roles"): a role's
+    # rights on the object may limit it to the records holding some of those roles.
+    party_roles_field: str | None = None
 
     def field(self, name: str) -> FieldSpec:
         return self.fields[name]
+
+    @property
+    def party_roles(self) -> tuple[str, ...]:
+        """The roles a record may hold (() when the object has no party roles)."""
+        if self.party_roles_field is None:
+            return ()
+        options = self.fields[self.party_roles_field].options
+        return tuple(picklist_values(options, include_inactive=True))
 
 
 # The menu places of an object: in the top bar by default (what a small business works
@@ -161,30 +182,25 @@ MENU_BAR, MENU_MORE, MENU_NONE = "bar", "more", "none"
 MENU_PLACES = (MENU_BAR, MENU_MORE, MENU_NONE)
 OPENING_LAYOUTS = ("list", "board")
 
-_STANDARD: dict[str, ObjectSpec] = {}
-# Lookups may also point to a tenant's metadata rows that are not records, such as
-# pipelines and their stages: target name -> exists(id) for the current tenant.
-_LOOKUP_TARGETS: dict[str, Callable[[uuid.UUID], bool]] = {}
+
+@dataclass(frozen=True)
+class LookupTarget:
+    """A tenant's metadata table that lookup fields may point to although it holds no
+    records (a deal's pipelines and stages): ``exists(id)`` for the current tenant, and
+    ``choices()``, the :class:`core.objects.choices.MetadataChoices` forms and boards
+    offer (None: the id is checked but no picker is drawn)."""
+
+    name: str
+    exists: Callable[[uuid.UUID], bool]
+    choices: Callable[[], object] | None = None
 
 
-# Core's objects in the order people meet them, whatever the import order (menus and
-# listings follow the registry's order); other standard objects follow as registered.
-_CORE_ORDER = (
-    "companies",
-    "contacts",
-    "leads",
-    "deals",
-    "activities",
-    "products",
-    "price_books",
-    "price_book_entries",
-    "quotes",
-    "orders",
-    "tickets",
-    "campaigns",
-    "campaign_members",
-    "relationships",
-)
+@dataclass(frozen=True)
+class ObjectRegistry:
+    """The standard objects and metadata lookup targets a plugin manager contributes."""
+
+    objects: dict[str, ObjectSpec]
+    lookup_targets: dict[str, LookupTarget]
 
 
 def description_field(label: str = "Description") -> FieldSpec:
@@ -207,7 +223,7 @@ def _check_presentation(spec: ObjectSpec) -> None:
         raise ValueError(f"{spec.api_name}: opens on the board, so name its board_field")
     pseudo = {"created_at", "updated_at"}
     names = [*spec.list_columns, (spec.list_sort or "").lstrip("-") or None]
-    names += [spec.board_field, spec.amount_field, spec.weight_field]
+    names += [spec.board_field, spec.amount_field, spec.weight_field, spec.party_roles_field]
     unknown = [n for n in names if n is not None and n not in spec.fields and n not in pseudo]
     if unknown:
         raise ValueError(f"{spec.api_name}: no such fields {unknown}")
@@ -217,49 +233,92 @@ def _check_presentation(spec: ObjectSpec) -> None:
         raise ValueError(f"{spec.api_name}: weight_field must be a percent field")
 
 
-def register_object(spec: ObjectSpec) -> ObjectSpec:
-    if spec.api_name in _STANDARD:
-        raise ValueError(f"object {spec.api_name!r} is registered twice")
-    _check_presentation(spec)
-    _STANDARD[spec.api_name] = spec
-    rank = {name: index for index, name in enumerate(_CORE_ORDER)}
-    ordered = sorted(_STANDARD.items(), key=lambda item: rank.get(item[0], len(rank)))
-    _STANDARD.clear()
-    _STANDARD.update(ordered)
-    return spec
+def _contributions(pm, hook_name: str) -> list[tuple[str, object]]:
+    """(owner, item) for every item the implementations of ``hook_name`` return, in
+    registration order (core's areas first); the owner is "core" for internal plugins."""
+    from saas.plugins.manager import internal_hook_modules
+
+    internal = set(internal_hook_modules())
+    items = []
+    for impl in getattr(pm.hook, hook_name).get_hookimpls():
+        owner = "core" if impl.plugin_name in internal else impl.plugin_name
+        for item in impl.function() or ():
+            items.append((owner, item))
+    return items
 
 
-def register_lookup_target(name: str, exists: Callable[[uuid.UUID], bool]) -> None:
-    """Let lookup fields point to ``name``, a metadata table that is not an object."""
-    if name in _LOOKUP_TARGETS:
-        raise ValueError(f"lookup target {name!r} is registered twice")
-    _LOOKUP_TARGETS[name] = exists
+def build_registry(pm) -> ObjectRegistry:
+    """The registry of ``pm``'s hooks: checked, ordered and owned; refuses, at start-up, an
+    object or target registered twice and a spec whose presentation names nothing."""
+    objects: dict[str, ObjectSpec] = {}
+    for owner, spec in _contributions(pm, "register_object_types"):
+        if not isinstance(spec, ObjectSpec):
+            raise TypeError(f"register_object_types must return ObjectSpec objects, got {spec!r}")
+        if spec.api_name in objects:
+            raise ValueError(f"object {spec.api_name!r} is registered twice")
+        _check_presentation(spec)
+        if spec.owner != owner:
+            spec = dataclasses.replace(spec, owner=owner)
+        objects[spec.api_name] = spec
+    ordered = sorted(enumerate(objects.values()), key=lambda item: (item[1].order, item[0]))
+    targets: dict[str, LookupTarget] = {}
+    for _owner, target in _contributions(pm, "register_lookup_targets"):
+        if not isinstance(target, LookupTarget):
+            raise TypeError(f"register_lookup_targets must return LookupTarget, got {target!r}")
+        if target.name in targets or target.name in objects:
+            raise ValueError(f"lookup target {target.name!r} is registered twice")
+        targets[target.name] = target
+    return ObjectRegistry({spec.api_name: spec for _i, spec in ordered}, targets)
+
+
+_REGISTRIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@functools.cache
+def _process_manager():
+    """The manager used outside an app (scripts, test collection): core's areas only."""
+    from saas.plugins.manager import build_manager
+
+    return build_manager()
+
+
+def active_manager():
+    """The running app's plugin manager, else (no app) the process's one of core's areas."""
+    if has_app_context() and "trellis_plugins" in current_app.extensions:
+        return current_app.extensions["trellis_plugins"]
+    return _process_manager()
+
+
+def registry_for(pm=None) -> ObjectRegistry:
+    """The registry of ``pm`` (default: ``active_manager()``), built on first use and kept
+    as long as the manager lives."""
+    if pm is None:
+        pm = active_manager()
+    registry = _REGISTRIES.get(pm)
+    if registry is None:
+        registry = _REGISTRIES[pm] = build_registry(pm)
+    return registry
 
 
 def metadata_lookup_target(name: str) -> Callable[[uuid.UUID], bool] | None:
     """The existence check of a registered metadata target, or None for objects."""
-    standard_objects()
-    return _LOOKUP_TARGETS.get(name)
+    target = registry_for().lookup_targets.get(name)
+    return target.exists if target is not None else None
+
+
+def lookup_target(name: str) -> LookupTarget | None:
+    """The registered metadata target ``name`` (with its choices), or None."""
+    return registry_for().lookup_targets.get(name)
 
 
 def standard_objects() -> dict[str, ObjectSpec]:
-    import core.activities.models  # noqa: F401  (registers)
-    import core.campaigns.models  # noqa: F401  (registers)
-    import core.companies.models  # noqa: F401  (registers)
-    import core.contacts.models  # noqa: F401  (registers)
-    import core.deals.models  # noqa: F401  (registers)
-    import core.leads.models  # noqa: F401  (registers)
-    import core.orders.models  # noqa: F401  (registers)
-    import core.products.models  # noqa: F401  (registers)
-    import core.relationships.models  # noqa: F401  (registers)
-    import core.tickets.models  # noqa: F401  (registers)
-
-    return _STANDARD
+    """The standard objects of the running app's hooks, in menu order."""
+    return registry_for().objects
 
 
 def is_reserved_object_name(name: str) -> bool:
     reserved = {"schema", "openapi", "me", "users", "search"}
-    return name in standard_objects() or name in _LOOKUP_TARGETS or name in reserved
+    return name in standard_objects() or name in registry_for().lookup_targets or name in reserved
 
 
 def _cache() -> dict:

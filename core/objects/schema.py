@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from sqlalchemy import func, select, update
 
-from core.audit.models import AuditEntry
+from core.objects.audit import AuditEntry
 from core.objects.formulas import expression_fields, parse_formula
 from core.objects.models import SLOT_COUNTS, CustomObjectDefinition, FieldDefinition
 from core.objects.records import SYSTEM_FIELDS, records_query

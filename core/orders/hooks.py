@@ -24,3 +24,10 @@ def register_api_blueprints():
     from core.orders.api import bp
 
     return [bp]
+
+
+@hookimpl
+def register_object_types():
+    from core.orders.models import ORDER, QUOTE
+
+    return [QUOTE, ORDER]

@@ -35,7 +35,6 @@ from core.objects.registry import (
     FieldSpec,
     ObjectSpec,
     owner_field,
-    register_object,
 )
 from core.products.models import CURRENCY_OPTIONS
 from saas.db import db
@@ -287,92 +286,88 @@ def _header_fields(
     return {f.api_name: f for f in fields}
 
 
-QUOTE = register_object(
-    ObjectSpec(
-        api_name="quotes",
-        label="Quote",
-        label_plural="Quotes",
-        list_columns=("company_id", "status", "total", "valid_until", "owner_id"),
-        list_sort="-updated_at",
-        board_field="status",
-        amount_field="total",
-        model=Quote,
-        title=_title,
-        search_fields=("number", "name"),
-        before_write=_rules("apply_quote_rules"),
-        children=_lines(QuoteLine),
-        page_template="orders/lines.html",
-        fields=_header_fields(
-            "quote",
-            QUOTE_STATUSES,
-            FieldSpec(
-                "valid_until",
-                "Valid until",
-                "date",
-                column="valid_until",
-                help_text="Today plus the workspace's validity (30 days unless an admin changed "
-                "it) when left empty. A draft or sent quote expires the day after.",
-            ),
-            FieldSpec(
-                "order_id",
-                "Order",
-                "lookup",
-                {"target": "orders"},
-                column="order_id",
-                system=True,
-                help_text="The order this quote was converted into.",
-            ),
+QUOTE = ObjectSpec(
+    api_name="quotes",
+    order=90,
+    label="Quote",
+    label_plural="Quotes",
+    list_columns=("company_id", "status", "total", "valid_until", "owner_id"),
+    list_sort="-updated_at",
+    board_field="status",
+    amount_field="total",
+    model=Quote,
+    title=_title,
+    search_fields=("number", "name"),
+    before_write=_rules("apply_quote_rules"),
+    children=_lines(QuoteLine),
+    page_template="orders/lines.html",
+    fields=_header_fields(
+        "quote",
+        QUOTE_STATUSES,
+        FieldSpec(
+            "valid_until",
+            "Valid until",
+            "date",
+            column="valid_until",
+            help_text="Today plus the workspace's validity (30 days unless an admin changed "
+            "it) when left empty. A draft or sent quote expires the day after.",
         ),
-    )
+        FieldSpec(
+            "order_id",
+            "Order",
+            "lookup",
+            {"target": "orders"},
+            column="order_id",
+            system=True,
+            help_text="The order this quote was converted into.",
+        ),
+    ),
 )
 
-ORDER = register_object(
-    ObjectSpec(
-        api_name="orders",
-        label="Order",
-        label_plural="Orders",
-        list_columns=("company_id", "status", "total", "order_date", "owner_id"),
-        list_sort="-updated_at",
-        board_field="status",
-        amount_field="total",
-        model=Order,
-        title=_title,
-        search_fields=("number", "name"),
-        before_write=_rules("apply_order_rules"),
-        before_restore=_rules("check_order_restore"),
-        children=_lines(OrderLine),
-        page_template="orders/lines.html",
-        fields=_header_fields(
-            "order",
-            ORDER_STATUSES,
-            FieldSpec(
-                "order_date",
-                "Order date",
-                "date",
-                column="order_date",
-                help_text="Today when left empty.",
-            ),
-            FieldSpec(
-                "quote_id",
-                "Quote",
-                "lookup",
-                {"target": "quotes"},
-                column="quote_id",
-                system=True,
-                help_text="The quote this order was converted from.",
-            ),
-            FieldSpec(
-                "credit_check",
-                "Credit check",
-                "picklist",
-                picklist(CREDIT_CHECK_RESULTS),
-                column="credit_check",
-                system=True,
-                help_text="The result of the last credit check (on create, confirm and restore).",
-            ),
-            FieldSpec(
-                "credit_note", "Credit check note", "text", column="credit_note", system=True
-            ),
+ORDER = ObjectSpec(
+    api_name="orders",
+    order=100,
+    label="Order",
+    label_plural="Orders",
+    list_columns=("company_id", "status", "total", "order_date", "owner_id"),
+    list_sort="-updated_at",
+    board_field="status",
+    amount_field="total",
+    model=Order,
+    title=_title,
+    search_fields=("number", "name"),
+    before_write=_rules("apply_order_rules"),
+    before_restore=_rules("check_order_restore"),
+    children=_lines(OrderLine),
+    page_template="orders/lines.html",
+    fields=_header_fields(
+        "order",
+        ORDER_STATUSES,
+        FieldSpec(
+            "order_date",
+            "Order date",
+            "date",
+            column="order_date",
+            help_text="Today when left empty.",
         ),
-    )
+        FieldSpec(
+            "quote_id",
+            "Quote",
+            "lookup",
+            {"target": "quotes"},
+            column="quote_id",
+            system=True,
+            help_text="The quote this order was converted from.",
+        ),
+        FieldSpec(
+            "credit_check",
+            "Credit check",
+            "picklist",
+            picklist(CREDIT_CHECK_RESULTS),
+            column="credit_check",
+            system=True,
+            help_text="The result of the last credit check (on create, confirm and restore).",
+        ),
+        FieldSpec("credit_note", "Credit check note", "text", column="credit_note", system=True),
+    ),
 )

@@ -10,3 +10,10 @@ def register_models():
     from core.products import models
 
     return [models]
+
+
+@hookimpl
+def register_object_types():
+    from core.products.models import PRICE_BOOK, PRICE_BOOK_ENTRY, PRODUCT
+
+    return [PRODUCT, PRICE_BOOK, PRICE_BOOK_ENTRY]

@@ -23,7 +23,6 @@ from core.objects.registry import (
     ObjectSpec,
     description_field,
     owner_field,
-    register_object,
 )
 from saas.db import db
 
@@ -107,125 +106,122 @@ def _active_field(help_text: str) -> FieldSpec:
     )
 
 
-PRODUCT = register_object(
-    ObjectSpec(
-        api_name="products",
-        label="Product",
-        label_plural="Products",
-        list_columns=("code", "family", "unit_price", "active"),
-        list_sort="name",
-        model=Product,
-        title=lambda record: record.name,
-        search_fields=("name", "code"),
-        before_write=_rules("apply_product_rules"),
-        fields={
-            f.api_name: f
-            for f in (
-                FieldSpec("name", "Name", "text", required=True, column="name"),
-                FieldSpec(
-                    "code",
-                    "Product code (SKU)",
-                    "text",
-                    {"max_length": 64},
-                    required=True,
-                    unique=True,
-                    column="code",
-                    help_text="Unique in the workspace.",
-                ),
-                FieldSpec("family", "Product family", "text", {"max_length": 100}, column="family"),
-                FieldSpec(
-                    "unit_price",
-                    "Standard price",
-                    "currency",
-                    {"min": 0, "currency_field": "currency"},
-                    column="unit_price",
-                    help_text="The price in the standard price book.",
-                ),
-                _currency_field("The workspace's currency when left empty."),
-                _active_field("Only active products can be added to quotes and orders."),
-                description_field(),
-                owner_field(),
-            )
-        },
-    )
+PRODUCT = ObjectSpec(
+    api_name="products",
+    order=60,
+    label="Product",
+    label_plural="Products",
+    list_columns=("code", "family", "unit_price", "active"),
+    list_sort="name",
+    model=Product,
+    title=lambda record: record.name,
+    search_fields=("name", "code"),
+    before_write=_rules("apply_product_rules"),
+    fields={
+        f.api_name: f
+        for f in (
+            FieldSpec("name", "Name", "text", required=True, column="name"),
+            FieldSpec(
+                "code",
+                "Product code (SKU)",
+                "text",
+                {"max_length": 64},
+                required=True,
+                unique=True,
+                column="code",
+                help_text="Unique in the workspace.",
+            ),
+            FieldSpec("family", "Product family", "text", {"max_length": 100}, column="family"),
+            FieldSpec(
+                "unit_price",
+                "Standard price",
+                "currency",
+                {"min": 0, "currency_field": "currency"},
+                column="unit_price",
+                help_text="The price in the standard price book.",
+            ),
+            _currency_field("The workspace's currency when left empty."),
+            _active_field("Only active products can be added to quotes and orders."),
+            description_field(),
+            owner_field(),
+        )
+    },
 )
 
-PRICE_BOOK = register_object(
-    ObjectSpec(
-        api_name="price_books",
-        label="Price book",
-        label_plural="Price books",
-        list_columns=("currency", "is_standard", "active"),
-        list_sort="name",
-        model=PriceBook,
-        title=lambda record: record.name,
-        search_fields=("name",),
-        before_write=_rules("apply_price_book_rules"),
-        fields={
-            f.api_name: f
-            for f in (
-                FieldSpec("name", "Name", "text", required=True, unique=True, column="name"),
-                _currency_field("The workspace's currency when left empty."),
-                FieldSpec(
-                    "is_standard",
-                    "Standard price book",
-                    "boolean",
-                    column="is_standard",
-                    system=True,
-                    help_text="Every workspace has one; its prices are the products' own.",
-                ),
-                _active_field("Only active price books can be chosen on quotes and orders."),
-                description_field(),
-                owner_field(),
-            )
-        },
-    )
+PRICE_BOOK = ObjectSpec(
+    api_name="price_books",
+    order=70,
+    label="Price book",
+    label_plural="Price books",
+    list_columns=("currency", "is_standard", "active"),
+    list_sort="name",
+    model=PriceBook,
+    title=lambda record: record.name,
+    search_fields=("name",),
+    before_write=_rules("apply_price_book_rules"),
+    fields={
+        f.api_name: f
+        for f in (
+            FieldSpec("name", "Name", "text", required=True, unique=True, column="name"),
+            _currency_field("The workspace's currency when left empty."),
+            FieldSpec(
+                "is_standard",
+                "Standard price book",
+                "boolean",
+                column="is_standard",
+                system=True,
+                help_text="Every workspace has one; its prices are the products' own.",
+            ),
+            _active_field("Only active price books can be chosen on quotes and orders."),
+            description_field(),
+            owner_field(),
+        )
+    },
 )
 
-PRICE_BOOK_ENTRY = register_object(
-    ObjectSpec(
-        api_name="price_book_entries",
-        label="Price book entry",
-        label_plural="Price book entries",
-        menu=MENU_NONE,
-        list_columns=("price_book_id", "product_id", "list_price", "active"),
-        list_sort="name",
-        model=PriceBookEntry,
-        title=lambda record: record.name,
-        search_fields=("name",),
-        before_write=_rules("apply_entry_rules"),
-        fields={
-            f.api_name: f
-            for f in (
-                FieldSpec("name", "Name", "text", column="name", system=True),
-                FieldSpec(
-                    "price_book_id",
-                    "Price book",
-                    "lookup",
-                    {"target": "price_books"},
-                    required=True,
-                    column="price_book_id",
-                ),
-                FieldSpec(
-                    "product_id",
-                    "Product",
-                    "lookup",
-                    {"target": "products"},
-                    required=True,
-                    column="product_id",
-                ),
-                FieldSpec(
-                    "list_price",
-                    "List price",
-                    "currency",
-                    {"min": 0},
-                    required=True,
-                    column="list_price",
-                    help_text="In the price book's currency.",
-                ),
-                _active_field("An inactive entry no longer prices new lines."),
-                owner_field(),
-            )
-        },
-    )
+PRICE_BOOK_ENTRY = ObjectSpec(
+    api_name="price_book_entries",
+    order=80,
+    label="Price book entry",
+    label_plural="Price book entries",
+    menu=MENU_NONE,
+    list_columns=("price_book_id", "product_id", "list_price", "active"),
+    list_sort="name",
+    model=PriceBookEntry,
+    title=lambda record: record.name,
+    search_fields=("name",),
+    before_write=_rules("apply_entry_rules"),
+    fields={
+        f.api_name: f
+        for f in (
+            FieldSpec("name", "Name", "text", column="name", system=True),
+            FieldSpec(
+                "price_book_id",
+                "Price book",
+                "lookup",
+                {"target": "price_books"},
+                required=True,
+                column="price_book_id",
+            ),
+            FieldSpec(
+                "product_id",
+                "Product",
+                "lookup",
+                {"target": "products"},
+                required=True,
+                column="product_id",
+            ),
+            FieldSpec(
+                "list_price",
+                "List price",
+                "currency",
+                {"min": 0},
+                required=True,
+                column="list_price",
+                help_text="In the price book's currency.",
+            ),
+            _active_field("An inactive entry no longer prices new lines."),
+            owner_field(),
+        )
+    },
 )

@@ -17,3 +17,19 @@ def register_api_blueprints():
     from core.relationships.api import bp
 
     return [bp]
+
+
+@hookimpl
+def register_object_types():
+    from core.relationships.models import RELATIONSHIP
+
+    return [RELATIONSHIP]
+
+
+@hookimpl
+def register_lookup_targets():
+    from core.objects.registry import LookupTarget
+    from core.relationships.models import relationship_type_exists
+    from core.relationships.services import relationship_type_choices
+
+    return [LookupTarget("relationship_types", relationship_type_exists, relationship_type_choices)]

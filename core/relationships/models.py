@@ -31,8 +31,6 @@ from core.objects.registry import (
     FieldSpec,
     ObjectSpec,
     RelatedPanel,
-    register_lookup_target,
-    register_object,
 )
 from saas.db import db
 from tenants.scoping import TenantScoped, require_tenant_id
@@ -101,11 +99,8 @@ class Relationship(RecordMixin, db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
-def _type_exists(key: uuid.UUID) -> bool:
+def relationship_type_exists(key: uuid.UUID) -> bool:
     return db.session.get(RelationshipType, (require_tenant_id(), key)) is not None
-
-
-register_lookup_target("relationship_types", _type_exists)
 
 
 def _relationship_rules(record, cleaned: dict, actor) -> None:
@@ -138,35 +133,34 @@ def _party(end: str, object_name: str, label: str) -> FieldSpec:
     )
 
 
-RELATIONSHIP = register_object(
-    ObjectSpec(
-        api_name="relationships",
-        label="Relationship",
-        label_plural="Relationships",
-        menu=MENU_NONE,
-        model=Relationship,
-        title=_relationship_title,
-        before_write=_relationship_rules,
-        related_panel=RelatedPanel("relationships/panel.html", _party_panel),
-        fields={
-            f.api_name: f
-            for f in (
-                FieldSpec(
-                    "type_id",
-                    "Type",
-                    "lookup",
-                    {"target": "relationship_types"},
-                    required=True,
-                    column="type_id",
-                ),
-                _party("from", "companies", "From company"),
-                _party("from", "contacts", "From contact"),
-                _party("to", "companies", "To company"),
-                _party("to", "contacts", "To contact"),
-                FieldSpec("start_date", "Since", "date", column="start_date"),
-                FieldSpec("end_date", "Until", "date", column="end_date"),
-                FieldSpec("notes", "Notes", "long_text", column="notes", filterable=False),
-            )
-        },
-    )
+RELATIONSHIP = ObjectSpec(
+    api_name="relationships",
+    order=140,
+    label="Relationship",
+    label_plural="Relationships",
+    menu=MENU_NONE,
+    model=Relationship,
+    title=_relationship_title,
+    before_write=_relationship_rules,
+    related_panel=RelatedPanel("relationships/panel.html", _party_panel),
+    fields={
+        f.api_name: f
+        for f in (
+            FieldSpec(
+                "type_id",
+                "Type",
+                "lookup",
+                {"target": "relationship_types"},
+                required=True,
+                column="type_id",
+            ),
+            _party("from", "companies", "From company"),
+            _party("from", "contacts", "From contact"),
+            _party("to", "companies", "To company"),
+            _party("to", "contacts", "To contact"),
+            FieldSpec("start_date", "Since", "date", column="start_date"),
+            FieldSpec("end_date", "Until", "date", column="end_date"),
+            FieldSpec("notes", "Notes", "long_text", column="notes", filterable=False),
+        )
+    },
 )

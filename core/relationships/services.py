@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 
 from core.objects import records
+from core.objects.choices import Choice, ChoiceGroup, MetadataChoices
 from core.objects.registry import object_for_tenant
 from core.relationships.models import ENDS, PARTY_OBJECTS, Relationship, RelationshipType
 from saas import security_log
@@ -65,6 +66,15 @@ def list_relationship_types() -> list[RelationshipType]:
         )
     )
     return types or create_default_relationship_types()
+
+
+def relationship_type_choices() -> MetadataChoices:
+    """The types a relationship's type field offers, each with both of its labels."""
+    choices = [
+        Choice(str(t.id), f"{t.name} ({t.forward_label} / {t.reverse_label})")
+        for t in list_relationship_types()
+    ]
+    return MetadataChoices([ChoiceGroup(None, "", choices)])
 
 
 def get_relationship_type(type_id) -> RelationshipType:

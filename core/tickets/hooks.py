@@ -17,3 +17,10 @@ def register_api_blueprints():
     from core.tickets.api import bp
 
     return [bp]
+
+
+@hookimpl
+def register_object_types():
+    from core.tickets.models import TICKET
+
+    return [TICKET]

@@ -30,7 +30,6 @@ from core.objects.registry import (
     FieldSpec,
     ObjectSpec,
     description_field,
-    register_object,
 )
 from saas.db import UTCDateTime, db
 from tenants.scoping import TenantScoped
@@ -102,110 +101,109 @@ def _system_time(name: str, label: str, help_text: str) -> FieldSpec:
     return FieldSpec(name, label, "datetime", column=name, system=True, help_text=help_text)
 
 
-TICKET = register_object(
-    ObjectSpec(
-        api_name="tickets",
-        label="Ticket",
-        label_plural="Tickets",
-        menu=MENU_BAR,
-        list_columns=("status", "priority", "company_id", "owner_id", "updated_at"),
-        list_sort="-updated_at",
-        board_field="status",
-        model=Ticket,
-        title=lambda record: record.subject,
-        search_fields=("subject",),
-        before_write=_ticket_rules,
-        fields={
-            f.api_name: f
-            for f in (
-                FieldSpec("subject", "Subject", "text", required=True, column="subject"),
-                FieldSpec(
-                    "type",
-                    "Type",
-                    "picklist",
-                    picklist(TICKET_TYPES),
-                    required=True,
-                    default="service_request",
-                    column="type",
-                ),
-                FieldSpec(
-                    "status",
-                    "Status",
-                    "picklist",
-                    picklist(TICKET_STATUSES, closed=FINISHED_STATUSES),
-                    required=True,
-                    default="new",
-                    column="status",
-                    help_text="Leaving 'new' records the first response; resolved and closed "
-                    "need a resolution.",
-                ),
-                FieldSpec(
-                    "priority",
-                    "Priority",
-                    "picklist",
-                    picklist(PRIORITIES),
-                    required=True,
-                    default="normal",
-                    column="priority",
-                    help_text="Sets the SLA due times.",
-                ),
-                FieldSpec("channel", "Channel", "picklist", picklist(CHANNELS), column="channel"),
-                FieldSpec("owner_id", "Assignee", "user", column="owner_id"),
-                FieldSpec(
-                    "company_id", "Company", "lookup", {"target": "companies"}, column="company_id"
-                ),
-                FieldSpec(
-                    "contact_id", "Contact", "lookup", {"target": "contacts"}, column="contact_id"
-                ),
-                description_field(),
-                FieldSpec(
-                    "resolution",
-                    "Resolution",
-                    "long_text",
-                    column="resolution",
-                    filterable=False,
-                    help_text="What was done; required to resolve or close the ticket.",
-                ),
-                FieldSpec(
-                    "satisfaction",
-                    "Satisfaction (1-5)",
-                    "number",
-                    {"min": 1, "max": 5, "scale": 0},
-                    column="satisfaction",
-                    help_text="The customer's rating, once the ticket is resolved.",
-                ),
-                _system_time(
-                    "first_response_due_at",
-                    "First response due",
-                    "From the SLA target of the ticket's priority.",
-                ),
-                _system_time(
-                    "resolution_due_at",
-                    "Resolution due",
-                    "From the SLA target of the ticket's priority.",
-                ),
-                _system_time(
-                    "first_responded_at",
-                    "First response at",
-                    "When the ticket first left the status 'new'.",
-                ),
-                _system_time("resolved_at", "Resolved at", "When it was resolved or closed."),
-                _system_time(
-                    "sla_due_at",
-                    "SLA due",
-                    "The next due time still to meet; empty once met. Filter it 'before now' "
-                    "for breached tickets.",
-                ),
-                FieldSpec(
-                    "sla_status",
-                    "SLA",
-                    "picklist",
-                    picklist(SLA_STATUSES),
-                    column="sla_status",
-                    system=True,
-                    help_text="met or missed once the ticket is resolved or a target is missed.",
-                ),
-            )
-        },
-    )
+TICKET = ObjectSpec(
+    api_name="tickets",
+    order=110,
+    label="Ticket",
+    label_plural="Tickets",
+    menu=MENU_BAR,
+    list_columns=("status", "priority", "company_id", "owner_id", "updated_at"),
+    list_sort="-updated_at",
+    board_field="status",
+    model=Ticket,
+    title=lambda record: record.subject,
+    search_fields=("subject",),
+    before_write=_ticket_rules,
+    fields={
+        f.api_name: f
+        for f in (
+            FieldSpec("subject", "Subject", "text", required=True, column="subject"),
+            FieldSpec(
+                "type",
+                "Type",
+                "picklist",
+                picklist(TICKET_TYPES),
+                required=True,
+                default="service_request",
+                column="type",
+            ),
+            FieldSpec(
+                "status",
+                "Status",
+                "picklist",
+                picklist(TICKET_STATUSES, closed=FINISHED_STATUSES),
+                required=True,
+                default="new",
+                column="status",
+                help_text="Leaving 'new' records the first response; resolved and closed "
+                "need a resolution.",
+            ),
+            FieldSpec(
+                "priority",
+                "Priority",
+                "picklist",
+                picklist(PRIORITIES),
+                required=True,
+                default="normal",
+                column="priority",
+                help_text="Sets the SLA due times.",
+            ),
+            FieldSpec("channel", "Channel", "picklist", picklist(CHANNELS), column="channel"),
+            FieldSpec("owner_id", "Assignee", "user", column="owner_id"),
+            FieldSpec(
+                "company_id", "Company", "lookup", {"target": "companies"}, column="company_id"
+            ),
+            FieldSpec(
+                "contact_id", "Contact", "lookup", {"target": "contacts"}, column="contact_id"
+            ),
+            description_field(),
+            FieldSpec(
+                "resolution",
+                "Resolution",
+                "long_text",
+                column="resolution",
+                filterable=False,
+                help_text="What was done; required to resolve or close the ticket.",
+            ),
+            FieldSpec(
+                "satisfaction",
+                "Satisfaction (1-5)",
+                "number",
+                {"min": 1, "max": 5, "scale": 0},
+                column="satisfaction",
+                help_text="The customer's rating, once the ticket is resolved.",
+            ),
+            _system_time(
+                "first_response_due_at",
+                "First response due",
+                "From the SLA target of the ticket's priority.",
+            ),
+            _system_time(
+                "resolution_due_at",
+                "Resolution due",
+                "From the SLA target of the ticket's priority.",
+            ),
+            _system_time(
+                "first_responded_at",
+                "First response at",
+                "When the ticket first left the status 'new'.",
+            ),
+            _system_time("resolved_at", "Resolved at", "When it was resolved or closed."),
+            _system_time(
+                "sla_due_at",
+                "SLA due",
+                "The next due time still to meet; empty once met. Filter it 'before now' "
+                "for breached tickets.",
+            ),
+            FieldSpec(
+                "sla_status",
+                "SLA",
+                "picklist",
+                picklist(SLA_STATUSES),
+                column="sla_status",
+                system=True,
+                help_text="met or missed once the ticket is resolved or a target is missed.",
+            ),
+        )
+    },
 )

@@ -61,3 +61,40 @@ def register_api_blueprints():
     request and transaction.
     Every implementation's result is used (not ``firstresult``).
     """
+
+
+# ---------------------------------------------------------------------------------------
+# Objects: called once per plugin manager (per app), the first time the object registry
+# is needed, outside any request transaction; the result is kept for the app's life.
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_object_types():
+    """Declare standard object types (``core.objects.registry.ObjectSpec``).
+
+    Arguments: none.
+    Returns: an iterable of ``ObjectSpec``. The registry stamps each with its ``owner``
+    ("core" for an area's hooks.py, else the plugin's name) and sorts all of them by their
+    ``order`` (ties keep registration order: core first); a name given twice, or a menu
+    place, opening or list default naming no field, is refused with a ``ValueError``.
+    Called: by ``core.objects.registry.registry_for`` the first time the app's registry is
+    needed (a request, a job, a command), outside any transaction and whatever the tenant;
+    a tenant's custom fields and custom objects are added per request from the database.
+    Every implementation's result is used (not ``firstresult``).
+    """
+
+
+@hookspec
+def register_lookup_targets():
+    """Declare tenant metadata tables that lookup fields may point to although they hold
+    no records (``core.objects.registry.LookupTarget``: a deal's pipelines and stages).
+
+    Arguments: none.
+    Returns: an iterable of ``LookupTarget(name, exists, choices)``: ``exists(id)`` checks
+    an id for the current tenant inside the caller's transaction; ``choices()`` returns
+    the ``MetadataChoices`` forms and boards offer (called inside the request, cached for
+    it). A name already used by a target or an object is refused with a ``ValueError``.
+    Called: with ``register_object_types``, once per app, outside any transaction.
+    Every implementation's result is used (not ``firstresult``).
+    """

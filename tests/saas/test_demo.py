@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from core.audit.models import AuditEntry
 from core.objects import records
+from core.objects.audit import AuditEntry
 from core.objects.registry import object_for_tenant
 from core.tickets.services import sla_overview
 from saas.auth.models import User

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from core.audit.models import AuditEntry
+from core.objects.audit import AuditEntry
 from core.objects.purge import enqueue_purges, purge_tenant
 from core.objects.registry import object_for_tenant
 from saas import clock

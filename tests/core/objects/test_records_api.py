@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from core.audit.models import AuditEntry
+from core.objects.audit import AuditEntry
 from saas import clock
 from saas.db import db
 from tenants.scoping import tenant_scope

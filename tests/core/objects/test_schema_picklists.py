@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from core.audit.models import AuditEntry
+from core.objects.audit import AuditEntry
 from saas.db import db
 from tenants.scoping import tenant_scope
 

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import select, update
 
-from core.audit.models import AuditEntry
+from core.objects.audit import AuditEntry
 from core.orders import services
 from core.orders.jobs import enqueue_quote_expiry, expire_quotes_job
 from core.orders.models import Quote

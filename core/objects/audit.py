@@ -1,4 +1,7 @@
-"""The audit trail of record changes: who, when, and old -> new per field."""
+"""The audit trail of record changes: who, when, and old -> new per field.
+
+Part of the object engine: every record write (core/objects/records.py) writes its entry
+in the same transaction, whichever area or plugin owns the object."""
 
 from __future__ import annotations
 
