@@ -51,3 +51,16 @@ def register_api_blueprints():
     from saas.security_log.api import bp as security_log
 
     return [account, billing, security_log]
+
+
+@hookimpl
+def register_openapi_paths(json, ref, errors):
+    from saas.api.openapi import account_paths
+    from saas.billing.openapi import billing_paths
+    from saas.security_log.openapi import security_log_paths
+
+    return [
+        account_paths(json, ref, errors),
+        billing_paths(json, ref, errors),
+        security_log_paths(json, ref, errors),
+    ]

@@ -31,3 +31,10 @@ def register_object_types():
     from core.activities.models import ACTIVITY
 
     return [ACTIVITY]
+
+
+@hookimpl
+def register_openapi_paths(objects, json, ref, errors):
+    from core.activities.openapi import timeline_paths
+
+    return [timeline_paths([obj.api_name for obj in objects], json, ref, errors)]

@@ -24,3 +24,10 @@ def register_object_types():
     from core.campaigns.models import CAMPAIGN, CAMPAIGN_MEMBER
 
     return [CAMPAIGN, CAMPAIGN_MEMBER]
+
+
+@hookimpl
+def register_openapi_paths(json, ref, errors):
+    from core.campaigns.openapi import campaign_paths
+
+    return [campaign_paths(json, ref, errors)]

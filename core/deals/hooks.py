@@ -36,3 +36,10 @@ def register_lookup_targets():
         LookupTarget("pipelines", pipeline_exists, pipeline_choices),
         LookupTarget("pipeline_stages", stage_exists, stage_choices),
     ]
+
+
+@hookimpl
+def register_openapi_paths(json, ref, errors):
+    from core.deals.openapi import deal_paths
+
+    return [deal_paths(json, ref, errors)]

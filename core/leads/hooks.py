@@ -31,3 +31,10 @@ def register_object_types():
     from core.leads.models import LEAD
 
     return [LEAD]
+
+
+@hookimpl
+def register_openapi_paths(json, ref, errors):
+    from core.leads.openapi import lead_paths
+
+    return [lead_paths(json, ref, errors)]

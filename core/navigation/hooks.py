@@ -18,3 +18,10 @@ def register_api_blueprints():
     from core.navigation.api import bp
 
     return [bp]
+
+
+@hookimpl
+def register_openapi_paths(json, ref, errors):
+    from core.navigation.openapi import navigation_paths
+
+    return [navigation_paths(json, ref, errors)]

@@ -22,7 +22,22 @@ def register_blueprints():
 
 @hookimpl
 def register_api_blueprints():
+    from core.objects.access_api import bp as permissions
     from core.objects.api import bp as objects
     from core.objects.export_views import api_bp as exports
 
-    return [objects, exports]
+    return [objects, permissions, exports]
+
+
+@hookimpl
+def register_openapi_paths(objects, role, json, ref, errors):
+    from core.objects.openapi_access import permission_paths
+    from core.objects.openapi_records import record_paths
+    from core.objects.openapi_schema import schema_paths
+
+    names = [obj.api_name for obj in objects]
+    return [
+        record_paths(objects, role, json, ref, errors),
+        schema_paths(names, json, ref, errors),
+        permission_paths(objects, json, ref, errors),
+    ]

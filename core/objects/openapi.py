@@ -3,8 +3,14 @@ custom fields and custom objects appear in it exactly as the API accepts them.""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
+
+from flask import current_app
+
 from core.objects.records import OPERATORS, hidden_fields, read_only_fields
-from core.objects.registry import ObjectSpec
+from core.objects.registry import ObjectSpec, active_manager
 
 _ERROR = {
     "type": "object",
@@ -240,43 +246,21 @@ def _object_paths(obj: ObjectSpec, role: str | None) -> dict:
     }
 
 
-def _contributions(objects: list[ObjectSpec], role: str | None) -> list[tuple[dict, dict]]:
-    """The paths and component schemas each feature module describes, from its own
-    ``openapi.py``, built with this document's helpers."""
-    from core.activities.openapi import timeline_paths
-    from core.campaigns.openapi import campaign_paths
-    from core.deals.openapi import deal_paths
-    from core.leads.openapi import lead_paths
-    from core.navigation.openapi import navigation_paths
-    from core.objects.openapi_records import record_paths
-    from core.objects.openapi_schema import schema_paths
-    from core.orders.openapi import order_paths
-    from core.relationships.openapi import relationship_paths
-    from core.savedviews.openapi import saved_view_paths
-    from core.tickets.openapi import ticket_paths
-    from core.tickets.openapi_hours import business_hours_paths
-    from saas.api.openapi import account_paths
-    from saas.billing.openapi import billing_paths
-    from saas.security_log.openapi import security_log_paths
-
-    names = [obj.api_name for obj in objects]
-    return [
-        record_paths(objects, role, _json, _ref, _errors),
-        timeline_paths(names, _json, _ref, _errors),
-        relationship_paths(_json, _ref, _errors),
-        schema_paths(names, _json, _ref, _errors),
-        account_paths(names, _json, _ref, _errors),
-        saved_view_paths(_json, _ref, _errors),
-        navigation_paths(_json, _ref, _errors),
-        lead_paths(_json, _ref, _errors),
-        deal_paths(_json, _ref, _errors),
-        order_paths(_json, _ref, _errors),
-        ticket_paths(_json, _ref, _errors),
-        business_hours_paths(_json, _ref, _errors),
-        campaign_paths(_json, _ref, _errors),
-        billing_paths(_json, _ref, _errors),
-        security_log_paths(_json, _ref, _errors),
-    ]
+def _contributions(pm, objects: list[ObjectSpec], role: str | None) -> list[tuple[dict, dict]]:
+    """The (paths, component schemas) pairs every hook contributes
+    (``register_openapi_paths``), built with this document's helpers, core first."""
+    contributed = pm.hook.register_openapi_paths(
+        objects=objects, role=role, json=_json, ref=_ref, errors=_errors
+    )
+    pairs = []
+    for items in reversed(contributed):
+        for pair in items or ():
+            if not (isinstance(pair, tuple) and len(pair) == 2):
+                raise TypeError(
+                    f"register_openapi_paths must return (paths, schemas), got {pair!r}"
+                )
+            pairs.append(pair)
+    return pairs
 
 
 def _refuse_writes_when_read_only(paths: dict) -> None:
@@ -312,16 +296,17 @@ def _common_errors(paths: dict) -> None:
             operation["responses"] = dict(sorted(responses.items()))
 
 
-def openapi_document(objects: list[ObjectSpec], *, role: str | None) -> dict:
+def openapi_document(objects: list[ObjectSpec], *, role: str | None, pm=None) -> dict:
     """The whole API: the record endpoints of every object (with its fields as ``role``
-    sees them) and every other endpoint under /api/v1, each described by its module."""
+    sees them) and every other endpoint under /api/v1, each described by the hook of the
+    area (or plugin) that serves it. ``pm``: the plugin manager (default: the app's)."""
     paths: dict = {}
     schemas: dict = {"Error": _ERROR}
     for obj in objects:
         schemas[obj.api_name] = _record_schema(obj, role, for_input=False)
         schemas[f"{obj.api_name}_input"] = _record_schema(obj, role, for_input=True)
         paths |= _object_paths(obj, role)
-    for more_paths, more_schemas in _contributions(objects, role):
+    for more_paths, more_schemas in _contributions(pm or active_manager(), objects, role):
         clashes = (set(more_paths) & set(paths)) | (set(more_schemas) & set(schemas))
         assert not clashes, f"described twice: {sorted(clashes)}"
         paths |= more_paths
@@ -345,3 +330,44 @@ def openapi_document(objects: list[ObjectSpec], *, role: str | None) -> dict:
         "security": [{"token": []}],
         "paths": dict(sorted(paths.items())),
     }
+
+
+# Built documents kept per app: (tenant, role, metadata fingerprint) -> (etag, JSON bytes).
+# About 0.5 MB each; the oldest goes first.
+DOCUMENT_CACHE_SIZE = 32
+_CACHE_LOCK = threading.Lock()
+
+
+def metadata_fingerprint(objects: list[ObjectSpec], role: str | None) -> str:
+    """A digest of everything the document is built from: the objects as the tenant has them
+    (labels, fields with their options and access, children) and the role. A custom field,
+    a custom object, a label or a field's access changing changes it."""
+    parts: list = [role]
+    for obj in objects:
+        children = [(n, c.label, c.json_schema) for n, c in obj.children.items()]
+        parts.append(
+            (obj.api_name, obj.label, obj.label_plural, obj.standard, obj.owner)
+            + (str(obj.custom_object_id), tuple(obj.fields.values()), children)
+        )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def openapi_json(objects: list[ObjectSpec], *, role: str | None, tenant_id) -> tuple[str, bytes]:
+    """(etag, body) of the document for ``tenant_id`` and ``role``: built once per app and
+    metadata state (about 0.2 s), then served from the app's cache until the tenant's
+    objects, fields or field access change (which changes the fingerprint)."""
+    fingerprint = metadata_fingerprint(objects, role)
+    key = (str(tenant_id), role, fingerprint)
+    cache = current_app.extensions.setdefault("trellis_openapi_documents", OrderedDict())
+    with _CACHE_LOCK:
+        hit = cache.get(key)
+        if hit is not None:
+            cache.move_to_end(key)
+            return hit
+    body = current_app.json.dumps(openapi_document(objects, role=role)).encode()
+    entry = (fingerprint, body)
+    with _CACHE_LOCK:
+        cache[key] = entry
+        while len(cache) > DOCUMENT_CACHE_SIZE:
+            cache.popitem(last=False)
+    return entry

@@ -31,3 +31,10 @@ def register_object_types():
     from core.orders.models import ORDER, QUOTE
 
     return [QUOTE, ORDER]
+
+
+@hookimpl
+def register_openapi_paths(json, ref, errors):
+    from core.orders.openapi import order_paths
+
+    return [order_paths(json, ref, errors)]

@@ -33,3 +33,10 @@ def register_lookup_targets():
     from core.relationships.services import relationship_type_choices
 
     return [LookupTarget("relationship_types", relationship_type_exists, relationship_type_choices)]
+
+
+@hookimpl
+def register_openapi_paths(json, ref, errors):
+    from core.relationships.openapi import relationship_paths
+
+    return [relationship_paths(json, ref, errors)]

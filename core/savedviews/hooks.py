@@ -24,3 +24,10 @@ def register_api_blueprints():
     from core.savedviews.api import bp
 
     return [bp]
+
+
+@hookimpl
+def register_openapi_paths(json, ref, errors):
+    from core.savedviews.openapi import saved_view_paths
+
+    return [saved_view_paths(json, ref, errors)]

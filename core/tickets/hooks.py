@@ -24,3 +24,11 @@ def register_object_types():
     from core.tickets.models import TICKET
 
     return [TICKET]
+
+
+@hookimpl
+def register_openapi_paths(json, ref, errors):
+    from core.tickets.openapi import ticket_paths
+    from core.tickets.openapi_hours import business_hours_paths
+
+    return [ticket_paths(json, ref, errors), business_hours_paths(json, ref, errors)]

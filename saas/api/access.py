@@ -1,14 +1,14 @@
-"""Admin endpoints for teams and role rights: /api/v1/teams, /api/v1/permissions."""
+"""Admin endpoints for teams: /api/v1/teams and a user's team (the role rights on objects
+are the object engine's: core/objects/access_api.py)."""
 
 from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from core.objects.registry import object_for_tenant, objects_for_tenant
 from saas.api import bp
 from saas.auth import permissions
 from saas.auth import services as accounts
-from saas.auth.roles import ADMIN, ROLES
+from saas.auth.roles import ADMIN
 from saas.errors import Forbidden, ValidationFailed
 
 
@@ -43,50 +43,3 @@ def set_user_team(user_id: str):
     permissions.set_team(user=user, team_id=_json_body().get("team_id"))
     team_id = permissions.team_of(user)
     return jsonify(user_id=str(user.id), team_id=str(team_id) if team_id else None)
-
-
-def _rights_json(role: str, obj) -> dict:
-    """A role's rights on an object, with ``fields``: the fields not editable for it
-    ({field: "read_only" | "hidden"}; admins: none)."""
-    fields = {}
-    if role != ADMIN:
-        fields = {
-            name: level
-            for name, level in permissions.field_access_of(role, obj).items()
-            if level != "editable"
-        }
-    return {
-        "role": role,
-        "object": obj.api_name,
-        **permissions.rights_of(role, obj.api_name),
-        "fields": fields,
-    }
-
-
-@bp.route("/permissions", methods=["GET"])
-def list_permissions():
-    _require_admin()
-    return jsonify(data=[_rights_json(role, obj) for obj in objects_for_tenant() for role in ROLES])
-
-
-@bp.route("/permissions/<role>/<object_name>", methods=["GET"])
-def get_permissions(role: str, object_name: str):
-    _require_admin()
-    if role not in ROLES:
-        raise ValidationFailed(f"Choose a role: {', '.join(ROLES)}.", field="role")
-    return jsonify(_rights_json(role, object_for_tenant(object_name)))
-
-
-@bp.route("/permissions/<role>/<object_name>", methods=["PUT"])
-def set_permissions(role: str, object_name: str):
-    """Rights, and with ``fields`` the access to some fields: {field: "editable" |
-    "read_only" | "hidden"} (fields left out keep theirs). All or nothing."""
-    _require_admin()
-    obj = object_for_tenant(object_name)
-    rights = dict(_json_body())
-    fields = rights.pop("fields", None)
-    permissions.set_rights(role=role, object_name=obj.api_name, rights=rights)
-    if fields is not None:
-        permissions.set_field_access(role=role, obj=obj, access=fields)
-        obj = object_for_tenant(object_name)
-    return jsonify(_rights_json(role, obj))

@@ -98,3 +98,29 @@ def register_lookup_targets():
     Called: with ``register_object_types``, once per app, outside any transaction.
     Every implementation's result is used (not ``firstresult``).
     """
+
+
+# ---------------------------------------------------------------------------------------
+# API: the OpenAPI document (GET /api/v1/openapi.json), built inside the request that asks
+# for it (read only), then kept per tenant, role and object metadata.
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_openapi_paths(objects, role, json, ref, errors):
+    """Describe the endpoints a blueprint of ``register_api_blueprints`` serves.
+
+    Arguments: by keyword (take only those you need): ``objects``, the tenant's
+    ``ObjectSpec`` list (custom objects and fields included); ``role``, the role of the
+    token the document is for (fields hidden from it are absent); the document's helpers
+    ``json(schema)`` (a JSON content entry), ``ref(name)`` (a ``$ref`` to a component
+    schema) and ``errors(*codes)`` (the standard error responses).
+    Returns: an iterable of ``(paths, schemas)`` pairs: ``paths`` maps full paths
+    (``/api/v1/...``) to path items, ``schemas`` names component schemas. A path or schema
+    described twice stops the build. 400, 401, 402, 403, 413 and 429 are added to every
+    operation where they apply, so leave them out.
+    Called: when a document is built, inside the request that asks for it (read only, in
+    its transaction, under the tenant's scope); the document is then cached per tenant,
+    role and object metadata, so the answer must depend on the arguments only.
+    Every implementation's result is used (not ``firstresult``).
+    """
