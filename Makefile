@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# `make test` spreads the suite over the cores (pytest-xdist); `make test TEST_WORKERS=0` runs
+# it in one process.
+TEST_WORKERS ?= auto
 # Links in e-mails and the sign-in addresses printed below must carry the port served on.
 TRELLIS_BASE_URL ?= http://localhost:$(PORT)
 
@@ -30,7 +33,7 @@ run: $(STAMP)
 	@$(BIN)/trellis run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -10,20 +10,56 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
+import tempfile
 import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine
 
 from saas import clock
+from saas import config as saas_config
 from saas.app import create_app
 from saas.db import db
 from tests import pg
 
+# The run's own instance directory (one per pytest-xdist worker): every create_app reads
+# or writes the development secret key there, and CLI commands default to its SQLite
+# database. Two workers never race on one file, and the suite never writes into the
+# repository's instance/ (nor into a shell's TRELLIS_INSTANCE_DIR). Subprocesses inherit it.
+_INSTANCE_DIR = Path(tempfile.mkdtemp(prefix="trellis-test-instance-"))
+saas_config.INSTANCE_DIR = _INSTANCE_DIR
+os.environ["TRELLIS_INSTANCE_DIR"] = str(_INSTANCE_DIR)
+
 REQUIRE_SERVICES = os.environ.get("CI", "").lower() == "true" or bool(
     os.environ.get("TRELLIS_REQUIRE_SERVICES")
 )
+REDIS_DATABASES_PER_WORKER = 2
+
+
+def worker_index() -> int:
+    """This pytest-xdist worker's number (``gw1`` is 1); 0 without xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker.removeprefix("gw") or 0)
+
+
+def redis_test_url(offset: int = 0) -> str:
+    """The Redis database for this worker's tests: ``offset`` 0 or 1 of its own two.
+
+    From TRELLIS_TEST_REDIS_URL's database (15 by default) down, each pytest-xdist worker
+    has the next two (``gw0``: 15 and 14, ``gw1``: 13 and 12, modulo Redis's 16): the jobs
+    tests flush theirs and share RQ's queue name, so two workers must never meet in one.
+    Counting down keeps the run away from database 0, every app's default.
+    """
+    if not 0 <= offset < REDIS_DATABASES_PER_WORKER:
+        raise ValueError(f"offset {offset} is not one of this worker's databases")
+    parts = urlsplit(os.environ.get("TRELLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+    base = int(parts.path.strip("/") or 0)
+    number = (base - REDIS_DATABASES_PER_WORKER * worker_index() - offset) % 16
+    return urlunsplit(parts._replace(path=f"/{number}"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -54,6 +90,10 @@ def pytest_configure(config: pytest.Config) -> None:
     traveller = time_machine.travel(when, tick=True)
     traveller.start()
     config.add_cleanup(traveller.stop)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_INSTANCE_DIR, ignore_errors=True)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

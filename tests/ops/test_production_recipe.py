@@ -27,12 +27,14 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests import pg
+from tests.conftest import redis_test_url
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATIONS = ROOT / "docs" / "operations.md"
 PG_HOST = os.environ.get("PG_HOST", "127.0.0.1")
 PG_ADMIN_URL = f"postgresql+psycopg://postgres@{PG_HOST}:5432/postgres"
-REDIS_URL = os.environ.get("TRELLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# This worker's own Redis database: its queue must not meet another worker's jobs tests.
+REDIS_URL = redis_test_url()
 BIN = Path(sys.executable).parent
 
 pytestmark = pytest.mark.skipif(

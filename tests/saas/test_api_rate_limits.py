@@ -8,8 +8,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
-import os
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -23,17 +21,10 @@ from saas.billing.plans import DEFAULT_PLANS
 from saas.db import db
 from saas.ratelimit import storage_uri
 from tenants.scoping import tenant_scope
-from tests.conftest import REQUIRE_SERVICES, make_tenant, test_config
+from tests.conftest import REQUIRE_SERVICES, make_tenant, redis_test_url, test_config
 
-
-def _next_database(url: str) -> str:
-    """The Redis database after the jobs tests' one: they flush theirs."""
-    parts = urlsplit(url)
-    db_number = int(parts.path.strip("/") or 0)
-    return urlunsplit(parts._replace(path=f"/{(db_number + 1) % 16}"))
-
-
-REDIS_URL = _next_database(os.environ.get("TRELLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+# This worker's second Redis database: the jobs tests flush the first.
+REDIS_URL = redis_test_url(1)
 
 
 def _ago(**delta) -> dt.datetime:

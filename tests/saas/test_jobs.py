@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 import redis
@@ -15,9 +14,9 @@ from saas.db import db
 from saas.jobs import dispatch_outbox, enqueue, record_effect, tenant_job
 from saas.jobs.models import JobEffect, OutboxJob
 from tenants.scoping import current_tenant_id, platform_scope, tenant_scope
-from tests.conftest import REQUIRE_SERVICES, test_config
+from tests.conftest import REQUIRE_SERVICES, redis_test_url, test_config
 
-REDIS_URL = os.environ.get("TRELLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = redis_test_url()  # this worker's own database (the jobs tests flush it)
 EFFECTS: list[tuple] = []
 
 
