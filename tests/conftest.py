@@ -24,7 +24,7 @@ from saas import clock
 from saas import config as saas_config
 from saas.app import create_app
 from saas.db import db
-from tests import pg
+from tests import factories, pg
 
 # The run's own instance directory (one per pytest-xdist worker): every create_app reads
 # or writes the development secret key there, and CLI commands default to its SQLite
@@ -173,7 +173,9 @@ def app(database_urls) -> Flask:
         from saas.migrate import upgrade_database
 
         upgrade_database()
+    factories.use_app(application)  # the app tests/factories.py builds in by default
     yield application
+    factories.use_app(None)
     with application.app_context():
         db.engine.dispose()
 
@@ -255,8 +257,11 @@ def make_tenant(
     name: str | None = None,
     email: str | None = None,
     password: str = "correct horse battery",
+    plan: str | None = None,
 ) -> dict:
-    """A tenant with its admin; returns plain values (no ORM objects cross sessions)."""
+    """A tenant with its admin; returns plain values (no ORM objects cross sessions).
+
+    ``plan``: the plan it starts on (by default the sign-up trial)."""
     from tenants.provisioning import create_tenant
 
     with app.app_context():
@@ -266,6 +271,7 @@ def make_tenant(
             admin_email=email or f"admin@{slug}.example.com",
             admin_name=f"{slug.title()} Admin",
             admin_password=password,
+            plan=plan,
         )
         values = {
             "id": tenant.id,

@@ -6,12 +6,9 @@ from urllib.parse import quote
 
 import pytest
 
-from core.objects import records
-from saas.auth.models import User
-from saas.db import db
 from saas.redirects import is_safe_redirect_target, safe_redirect_target
-from tenants.scoping import tenant_scope
 from tests.conftest import TenantClient
+from tests.factories import CompanyFactory
 
 # The usual bypasses: each is another site to some browser, or breaks the header.
 BYPASSES = [
@@ -104,14 +101,6 @@ def test_sign_in_follows_a_path_of_this_site(app, tenant):
     assert response.headers["Location"] == "/o/companies?sort=name"
 
 
-def _company(app, tenant) -> str:
-    with app.app_context(), tenant_scope(tenant["id"]):
-        admin = db.session.get(User, (tenant["id"], tenant["admin_id"]))
-        record_id = str(records.create_record("companies", {"name": "Alpha"}, actor=admin).id)
-        db.session.commit()
-        return record_id
-
-
 @pytest.mark.parametrize(
     "value",
     [
@@ -125,7 +114,7 @@ def _company(app, tenant) -> str:
     ],
 )
 def test_inline_edit_never_sends_elsewhere(app, tenant, client, value):
-    company = _company(app, tenant)
+    company = CompanyFactory(tenant=tenant, name="Alpha")["id"]
     response = client.post(
         f"/o/companies/{company}/fields/name", data={"name": "Beta", "next": value}
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.core.objects.conftest import api, member_api, other_api  # noqa: F401  (fixtures)
+from tests.factories import CompanyFactory, ProductFactory
 
 PRODUCTS = "/api/v1/objects/products"
 PRICE_BOOKS = "/api/v1/objects/price_books"
@@ -18,22 +19,18 @@ def created(response) -> dict:
 
 
 @pytest.fixture
-def widget(api) -> dict:  # noqa: F811  (the imported fixture)
-    return created(
-        api.post(PRODUCTS, json={"name": "Widget", "code": "WID-1", "unit_price": "10.00"})
-    )
+def widget(tenant) -> dict:
+    return ProductFactory(tenant=tenant, name="Widget", code="WID-1", unit_price="10.00")
 
 
 @pytest.fixture
-def gadget(api) -> dict:  # noqa: F811  (the imported fixture)
-    return created(
-        api.post(PRODUCTS, json={"name": "Gadget", "code": "GAD-1", "unit_price": "99.99"})
-    )
+def gadget(tenant) -> dict:
+    return ProductFactory(tenant=tenant, name="Gadget", code="GAD-1", unit_price="99.99")
 
 
 @pytest.fixture
-def customer(api) -> dict:  # noqa: F811  (the imported fixture)
-    return created(api.post(COMPANIES, json={"name": "Initech", "credit_limit": "1000"}))
+def customer(tenant) -> dict:
+    return CompanyFactory(tenant=tenant, name="Initech", credit_limit="1000")
 
 
 def set_credit_check(app, tenant: dict, mode: str) -> None:

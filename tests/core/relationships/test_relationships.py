@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.factories import CompanyFactory, ContactFactory
+
 RELATIONSHIPS = "/api/v1/objects/relationships"
 
 
@@ -22,14 +24,12 @@ def types(api) -> dict:
 
 
 @pytest.fixture
-def parties(api) -> dict:
-    company = "/api/v1/objects/companies"
-    contact = "/api/v1/objects/contacts"
+def parties(tenant) -> dict:
     return {
-        "group": _create(api, company, name="Acme Group"),
-        "gmbh": _create(api, company, name="Acme GmbH"),
-        "ada": _create(api, contact, first_name="Ada", last_name="Lovelace"),
-        "bill": _create(api, contact, first_name="William", last_name="King"),
+        "group": CompanyFactory(tenant=tenant, name="Acme Group"),
+        "gmbh": CompanyFactory(tenant=tenant, name="Acme GmbH"),
+        "ada": ContactFactory(tenant=tenant, first_name="Ada", last_name="Lovelace"),
+        "bill": ContactFactory(tenant=tenant, first_name="William", last_name="King"),
     }
 
 
