@@ -23,6 +23,7 @@ from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy import null as sa_null
 from sqlalchemy.orm.exc import StaleDataError
 
+from core.objects import events
 from core.objects.audit import AuditEntry
 from core.objects.formulas import (
     evaluate_formula,
@@ -44,6 +45,8 @@ from saas.auth.roles import ADMIN
 from saas.billing.features import require_feature
 from saas.db import db, json_array_has_any
 from saas.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
+from saas.events import emit
+from saas.ids import new_id
 from tenants.scoping import require_tenant_id
 
 MAX_PAGE_SIZE = 200
@@ -551,14 +554,45 @@ def record_warnings() -> list[str]:
     return g.pop("trellis_record_warnings", [])
 
 
+_EVENTS = {
+    "create": events.RecordCreated,
+    "update": events.RecordUpdated,
+    "delete": events.RecordDeleted,
+    "restore": events.RecordRestored,
+}
+
+
 def _audit(obj: ObjectSpec, record, action: str, actor: User | None, changes: dict) -> None:
-    db.session.add(
-        AuditEntry(
+    """The write's history entry, then its event: every write of every object passes here."""
+    stored = json.loads(json.dumps(changes, default=str))
+    entry = AuditEntry(
+        id=new_id(),
+        object_name=obj.api_name,
+        record_id=record.id,
+        action=action,
+        actor_id=actor.id if actor else None,
+        changes=stored,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    event_type = _EVENTS[action]
+    details: dict = {}
+    pairs = {
+        name: tuple(value) if isinstance(value, list) and len(value) == 2 else (None, value)
+        for name, value in stored.items()
+    }
+    if action == "create":
+        details["values"] = {name: new for name, (_old, new) in pairs.items()}
+    elif action in ("update", "restore"):
+        details["changes"] = pairs
+    emit(
+        event_type(
+            tenant_id=require_tenant_id(),
+            actor_id=entry.actor_id,
             object_name=obj.api_name,
             record_id=record.id,
-            action=action,
-            actor_id=actor.id if actor else None,
-            changes=json.loads(json.dumps(changes, default=str)),
+            audit_id=entry.id,
+            **details,
         )
     )
 

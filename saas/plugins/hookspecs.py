@@ -124,3 +124,40 @@ def register_openapi_paths(objects, role, json, ref, errors):
     role and object metadata, so the answer must depend on the arguments only.
     Every implementation's result is used (not ``firstresult``).
     """
+
+
+# ---------------------------------------------------------------------------------------
+# Events: what happened (saas/events.py), told inside the transaction that made it happen.
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def event_emitted(event):
+    """React to ``event`` (a ``saas.events.Event``: ``RecordCreated``, ``RecordUpdated``
+    with its ``changes`` as field → (old, new), ``RecordDeleted``, ``RecordRestored``, or an
+    area's or plugin's own).
+
+    Arguments: ``event``, by keyword; check its ``name`` or its class.
+    Returns: nothing (the answer is ignored).
+    Called: by ``saas.events.emit``, inside the transaction of the change, after it is
+    flushed and before it commits, in the tenant's scope. Flush, never commit; work that
+    must survive a crash or may be slow belongs in a job (``register_event_jobs``). An
+    exception propagates to the service that emitted the event, and the whole change rolls
+    back.
+    Every implementation is called (a notify hook, not ``firstresult``).
+    """
+
+
+@hookspec
+def register_event_jobs():
+    """Subscribe jobs to events by name.
+
+    Arguments: none.
+    Returns: a mapping or an iterable of ``(event name, job)`` pairs, e.g.
+    ``[("record.updated", notify_owner)]``; ``job`` is a job of ``register_jobs``.
+    Called: by ``saas.events.emit`` for each event, inside the transaction of the change:
+    each subscribed job gets an outbox row in that transaction and runs after the commit as
+    ``job(tenant_id, *event.job_args())`` (for record events: the event name, the object's
+    API name and the record id; it reads the record and its history itself).
+    Every implementation's result is used (not ``firstresult``).
+    """
