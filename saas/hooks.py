@@ -64,3 +64,13 @@ def register_openapi_paths(json, ref, errors):
         billing_paths(json, ref, errors),
         security_log_paths(json, ref, errors),
     ]
+
+
+@hookimpl
+def register_menu_items():
+    from saas.plugins.menus import ACCOUNT, MenuItem
+
+    return [
+        MenuItem(ACCOUNT, "Two-factor sign-in", "two_factor.index", 10, current=("two_factor*",)),
+        MenuItem(ACCOUNT, "API tokens", "tokens.index", 20, current=("tokens*",)),
+    ]

@@ -10,3 +10,10 @@ def register_blueprints():
     from core.home.views import bp
 
     return [bp]
+
+
+@hookimpl
+def register_menu_items():
+    from saas.plugins.menus import MAIN, MenuItem
+
+    return [MenuItem(MAIN, "Home", "home.index", order=10)]

@@ -25,3 +25,10 @@ def register_openapi_paths(json, ref, errors):
     from core.navigation.openapi import navigation_paths
 
     return [navigation_paths(json, ref, errors)]
+
+
+@hookimpl
+def register_menu_items():
+    from saas.plugins.menus import SETUP, MenuItem
+
+    return [MenuItem(SETUP, "Navigation", "navigation.index", order=40, section=("navigation.*",))]

@@ -11,9 +11,12 @@ from core.navigation import services
 from saas.auth.roles import ROLE_LABELS, ROLES
 from saas.db import db
 from saas.errors import UserError, ValidationFailed
+from saas.plugins.menus import template_helpers as menu_template_helpers
 from saas.web import admin_required
 
 bp = Blueprint("navigation", __name__, template_folder="templates")
+# Every page's menus: the items the hooks contribute (saas.plugins.menus).
+bp.app_context_processor(menu_template_helpers)
 
 DEFAULT_ROLE = "member"
 MAX_POSITION = 999

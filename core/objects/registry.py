@@ -233,25 +233,13 @@ def _check_presentation(spec: ObjectSpec) -> None:
         raise ValueError(f"{spec.api_name}: weight_field must be a percent field")
 
 
-def _contributions(pm, hook_name: str) -> list[tuple[str, object]]:
-    """(owner, item) for every item the implementations of ``hook_name`` return, in
-    registration order (core's areas first); the owner is "core" for internal plugins."""
-    from saas.plugins.manager import internal_hook_modules
-
-    internal = set(internal_hook_modules())
-    items = []
-    for impl in getattr(pm.hook, hook_name).get_hookimpls():
-        owner = "core" if impl.plugin_name in internal else impl.plugin_name
-        for item in impl.function() or ():
-            items.append((owner, item))
-    return items
-
-
 def build_registry(pm) -> ObjectRegistry:
     """The registry of ``pm``'s hooks: checked, ordered and owned; refuses, at start-up, an
     object or target registered twice and a spec whose presentation names nothing."""
+    from saas.plugins.manager import contributions
+
     objects: dict[str, ObjectSpec] = {}
-    for owner, spec in _contributions(pm, "register_object_types"):
+    for owner, spec in contributions(pm, "register_object_types"):
         if not isinstance(spec, ObjectSpec):
             raise TypeError(f"register_object_types must return ObjectSpec objects, got {spec!r}")
         if spec.api_name in objects:
@@ -262,7 +250,7 @@ def build_registry(pm) -> ObjectRegistry:
         objects[spec.api_name] = spec
     ordered = sorted(enumerate(objects.values()), key=lambda item: (item[1].order, item[0]))
     targets: dict[str, LookupTarget] = {}
-    for _owner, target in _contributions(pm, "register_lookup_targets"):
+    for _owner, target in contributions(pm, "register_lookup_targets"):
         if not isinstance(target, LookupTarget):
             raise TypeError(f"register_lookup_targets must return LookupTarget, got {target!r}")
         if target.name in targets or target.name in objects:

@@ -63,6 +63,7 @@ from core.search.services import search_object, search_records
 from saas.auth.permissions import require_right, rights_of
 from saas.db import db
 from saas.errors import Forbidden, NotFound, UserError, ValidationFailed
+from saas.plugins.menus import SETUP, menu_items
 from saas.redirects import safe_redirect_target
 from saas.web import member_required
 
@@ -743,23 +744,6 @@ def suggest():
     )
 
 
-# Settings pages offered by the command palette (admins only): (endpoint, label).
-SETTINGS_COMMANDS = (
-    ("admin_users.index", "Users"),
-    ("admin_billing.index", "Billing"),
-    ("admin_objects.index", "Objects and fields"),
-    ("navigation.index", "Navigation"),
-    ("admin_objects.permissions_page", "Permissions"),
-    ("admin_objects.teams", "Teams"),
-    ("admin_service.sla", "SLA targets"),
-    ("admin_service.relationship_types", "Relationship types"),
-    ("admin_sso.index", "Single sign-on"),
-    ("admin_security.index", "Security (two-factor sign-in)"),
-    ("admin_tokens.index", "API tokens"),
-    ("orders.sales_settings", "Sales (credit check, numbering)"),
-)
-
-
 @bp.get("/commands")
 @member_required
 def commands():
@@ -787,9 +771,9 @@ def commands():
                     "url": view_url(view),
                 }
             )
-    if current_user.is_admin:
-        result.extend(
-            {"kind": "Setting", "label": label, "url": url_for(endpoint)}
-            for endpoint, label in SETTINGS_COMMANDS
-        )
+    result.extend(
+        {"kind": "Setting", "label": item.label, "url": url_for(item.endpoint)}
+        for item in menu_items(SETUP, current_user)  # admins only
+        if item.palette
+    )
     return jsonify(commands=result)

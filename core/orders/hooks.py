@@ -38,3 +38,10 @@ def register_openapi_paths(json, ref, errors):
     from core.orders.openapi import order_paths
 
     return [order_paths(json, ref, errors)]
+
+
+@hookimpl
+def register_menu_items():
+    from saas.plugins.menus import SETUP, MenuItem
+
+    return [MenuItem(SETUP, "Sales (credit check, numbering)", "orders.sales_settings", order=130)]

@@ -161,3 +161,27 @@ def register_event_jobs():
     API name and the record id; it reads the record and its history itself).
     Every implementation's result is used (not ``firstresult``).
     """
+
+
+# ---------------------------------------------------------------------------------------
+# UI: what the pages show around the areas' own content. Collected once per plugin
+# manager (per app) the first time a page needs it, outside any transaction.
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_menu_items():
+    """Declare links of the menus (``saas.plugins.menus.MenuItem``).
+
+    Arguments: none.
+    Returns: an iterable of ``MenuItem(menu, label, endpoint, order=..., current=...,
+    section=..., roles=..., palette=...)``: ``menu`` is "main" (the top bar, before the
+    objects), "setup" (the admins' Setup menu; also offered by the command palette unless
+    ``palette=False``) or "account" (the user's menu). The collector stamps each item with
+    its owner and sorts each menu by ``order`` (core's items are spaced by ten; ties keep
+    registration order, core first). An item whose endpoint is not registered is not shown.
+    The objects of the top bar are not menu items: they come from the object registry.
+    Called: once per app, the first time a page draws its menus (inside that request, but
+    the result is kept for the app's life and must not depend on it or its transaction).
+    Every implementation's result is used (not ``firstresult``).
+    """

@@ -98,3 +98,16 @@ def current_manager() -> pluggy.PluginManager:
     from flask import current_app
 
     return current_app.extensions["trellis_plugins"]
+
+
+def contributions(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, object]]:
+    """(owner, item) for every item the implementations of a collecting hook return, in
+    registration order (core first); the owner is "core" for internal plugins, else the
+    plugin's registered name, so a plugin cannot pass its items off as core's."""
+    internal = set(internal_hook_modules())
+    items: list[tuple[str, object]] = []
+    for impl in getattr(pm.hook, hook_name).get_hookimpls():
+        owner = "core" if impl.plugin_name in internal else impl.plugin_name
+        for item in impl.function() or ():
+            items.append((owner, item))
+    return items
