@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from core.objects.choices import PALETTE, palette_name
 from core.objects.models import FieldDefinition
 from core.objects.patterns import pattern_problem
-from saas.auth.permissions import rights_of
+from core.objects.permissions import rights_of
 from saas.auth.roles import ADMIN, ROLES
 from saas.errors import ValidationFailed
 

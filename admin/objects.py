@@ -23,11 +23,16 @@ from werkzeug.datastructures import MultiDict
 
 from admin import field_forms
 from core.companies.models import PARTY_ROLES
-from core.objects import schema
-from core.objects.registry import ObjectSpec, object_for_tenant, objects_for_tenant
+from core.objects import permissions, schema
+from core.objects.registry import (
+    ObjectSpec,
+    object_for_tenant,
+    objects_for_tenant,
+    standard_objects,
+)
 from core.objects.types import FIELD_TYPES
-from saas.auth import permissions
 from saas.auth import services as accounts
+from saas.auth import teams as team_service
 from saas.auth.roles import ROLE_LABELS
 from saas.errors import Conflict, UserError
 from saas.web import admin_required
@@ -252,7 +257,7 @@ def _permissions_page() -> str:
     return render_template(
         "admin/permissions.html",
         matrix=_rights_matrix(),
-        party_objects=permissions.PARTY_OBJECTS,
+        party_objects=[o.api_name for o in standard_objects().values() if o.party_roles],
         party_roles=PARTY_ROLES,
         restricted_fields=lambda role, obj: sum(
             1 for spec in obj.fields.values() if spec.access.get(role)
@@ -269,7 +274,7 @@ def _save_rights(form: MultiDict) -> int:
             wanted = {action: f"{prefix}.{action}" in form for action in permissions.ACTIONS}
             wanted["visibility"] = form.get(f"{prefix}.visibility", current["visibility"])
             wanted["party_roles"] = current["party_roles"]
-            if obj.api_name in permissions.PARTY_OBJECTS:
+            if obj.party_roles:
                 wanted["party_roles"] = form.getlist(f"{prefix}.party_roles") or None
             if wanted != current:
                 permissions.set_rights(role=role, object_name=obj.api_name, rights=wanted)
@@ -333,8 +338,8 @@ def field_access(object_name: str):
 
 
 def _teams_page(form: MultiDict, error: UserError | None = None, status: int = 200):
-    teams = permissions.list_teams()
-    memberships = permissions.team_memberships()
+    teams = team_service.list_teams()
+    memberships = team_service.team_memberships()
     users = [u for u in accounts.list_users() if u.is_active]
     return render_template(
         "admin/teams.html",
@@ -357,7 +362,7 @@ def teams():
 @admin_required
 def create_team():
     try:
-        team = permissions.create_team(name=request.form.get("name", ""))
+        team = team_service.create_team(name=request.form.get("name", ""))
     except UserError as error:
         return _teams_page(request.form, error, error.status)
     flash(f"The team {team.name} is created. Now choose its members below.", "success")
@@ -369,8 +374,8 @@ def create_team():
 def set_team(user_id: str):
     user = accounts.get_user(user_id)
     team_id = request.form.get("team_id") or None
-    permissions.set_team(user=user, team_id=team_id)
-    team = next((t for t in permissions.list_teams() if str(t.id) == team_id), None)
+    team_service.set_team(user=user, team_id=team_id)
+    team = next((t for t in team_service.list_teams() if str(t.id) == team_id), None)
     flash(
         f"{user.name} is now in {team.name}." if team else f"{user.name} is in no team now.",
         "success",

@@ -10,7 +10,7 @@ from saas.plugins import hookimpl
 def register_models():
     import saas.auth.directory
     import saas.auth.models
-    import saas.auth.permissions
+    import saas.auth.teams
     import saas.billing.models
     import saas.jobs.models
     import saas.mail
@@ -21,7 +21,7 @@ def register_models():
     return [
         saas.auth.directory,
         saas.auth.models,
-        saas.auth.permissions,
+        saas.auth.teams,
         saas.billing.models,
         saas.jobs.models,
         saas.mail,

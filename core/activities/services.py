@@ -16,11 +16,11 @@ from sqlalchemy import and_, or_, select
 from core.activities.models import Activity
 from core.objects import records
 from core.objects.audit import AuditEntry
+from core.objects.permissions import rights_of, visibility_condition
 from core.objects.registry import object_for_tenant, objects_for_tenant
 from core.objects.types import FIELD_TYPES
 from saas import clock
 from saas.auth.models import User
-from saas.auth.permissions import rights_of, visibility_condition
 from saas.db import db
 from saas.errors import Forbidden, NotFound, ValidationFailed
 from saas.mail import queue_email

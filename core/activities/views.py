@@ -17,10 +17,10 @@ from markupsafe import Markup, escape
 
 from core.activities.services import MENTION, record_timeline
 from core.objects import forms
+from core.objects.permissions import rights_of
 from core.objects.records import create_record, get_record
 from core.objects.registry import ObjectSpec, object_for_tenant
 from saas.auth import services as accounts
-from saas.auth.permissions import rights_of
 from saas.errors import Forbidden, NotFound, UserError
 from saas.web import member_required
 

@@ -15,10 +15,10 @@ from sqlalchemy import func, or_, select
 
 from core.deals.models import STAGE_KINDS, Deal, Pipeline, PipelineStage
 from core.objects.choices import Choice, ChoiceGroup, MetadataChoices
+from core.objects.permissions import require_right, visibility_condition
 from core.objects.types import FIELD_TYPES
 from saas import clock
 from saas.auth.models import User
-from saas.auth.permissions import require_right, visibility_condition
 from saas.db import db
 from saas.errors import Conflict, NotFound, ValidationFailed
 

@@ -20,11 +20,11 @@ from decimal import Decimal
 
 from core.objects.choices import picklist_choices
 from core.objects.money import format_money
+from core.objects.permissions import rights_of
 from core.objects.records import Filter, list_records, to_api_many
 from core.objects.registry import ObjectSpec, object_for_tenant, standard_objects
 from saas import clock
 from saas.auth.models import User
-from saas.auth.permissions import rights_of
 from saas.auth.roles import ADMIN, MANAGER
 from saas.errors import NotFound, ValidationFailed
 

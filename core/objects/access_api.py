@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
+from core.objects import permissions
 from core.objects.registry import object_for_tenant, objects_for_tenant
-from saas.auth import permissions
 from saas.auth.roles import ADMIN, ROLES
 from saas.errors import Forbidden, ValidationFailed
 

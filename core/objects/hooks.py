@@ -7,9 +7,9 @@ from saas.plugins import hookimpl
 
 @hookimpl
 def register_models():
-    from core.objects import audit, models
+    from core.objects import audit, models, permissions
 
-    return [models, audit]
+    return [models, audit, permissions]
 
 
 @hookimpl

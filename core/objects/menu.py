@@ -12,8 +12,8 @@ from flask import url_for
 from sqlalchemy import select
 
 from core.navigation.services import items_for_role, menu_objects
+from core.objects.permissions import ObjectPermission
 from saas.auth.models import User
-from saas.auth.permissions import ObjectPermission
 from saas.auth.roles import ADMIN
 from saas.db import db
 

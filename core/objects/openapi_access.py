@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from saas.auth.permissions import ACTIONS, VISIBILITIES
+from core.objects.permissions import ACTIONS, VISIBILITIES
 from saas.auth.roles import ADMIN, ROLES
 
 ADMINS = "Admins only: other roles get 403."

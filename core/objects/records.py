@@ -31,6 +31,7 @@ from core.objects.formulas import (
     formula_fields,
     parse_formula,
 )
+from core.objects.permissions import require_right, rights_of, visibility_condition
 from core.objects.registry import (
     FieldSpec,
     ObjectSpec,
@@ -40,7 +41,6 @@ from core.objects.registry import (
 from core.objects.types import FieldValueError
 from saas import clock
 from saas.auth.models import User
-from saas.auth.permissions import require_right, rights_of, visibility_condition
 from saas.auth.roles import ADMIN
 from saas.billing.features import require_feature
 from saas.db import db, json_array_has_any

@@ -357,7 +357,7 @@ def _custom_fields(object_name: str) -> list[FieldSpec]:
 def _with_custom_fields(spec: ObjectSpec) -> ObjectSpec:
     """The object with the tenant's custom fields, and the field access an admin set on its
     standard fields (custom fields carry theirs)."""
-    from saas.auth.permissions import standard_field_access
+    from core.objects.permissions import standard_field_access
 
     fields = dict(spec.fields)
     for name, access in standard_field_access(spec.api_name).items():

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import g, has_request_context
 
 from core.objects.choices import Choice, ChoiceGroup, metadata_choices
+from core.objects.permissions import rights_of
 from core.objects.records import (
     Filter,
     get_record,
@@ -34,7 +35,6 @@ from core.objects.registry import (
 )
 from saas.auth import services as accounts
 from saas.auth.models import User
-from saas.auth.permissions import rights_of
 from saas.errors import Forbidden, NotFound, ValidationFailed
 
 RELATED_LIMIT = 5

@@ -34,6 +34,7 @@ from core.objects import choices, forms
 from core.objects.boards import board_fields, default_board_field, load_board
 from core.objects.menu import objects_in_menu
 from core.objects.money import currency_of, format_money
+from core.objects.permissions import require_right, rights_of
 from core.objects.purge import purge_date
 from core.objects.records import (
     DEFAULT_PAGE_SIZE,
@@ -60,7 +61,6 @@ from core.savedviews import services as saved_views
 from core.savedviews.views import view_url
 from core.search.duplicates import checks_duplicates, duplicate_fields, find_duplicates
 from core.search.services import search_object, search_records
-from saas.auth.permissions import require_right, rights_of
 from saas.db import db
 from saas.errors import Forbidden, NotFound, UserError, ValidationFailed
 from saas.plugins.menus import SETUP, menu_items

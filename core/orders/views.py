@@ -13,6 +13,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_login import current_user
 from sqlalchemy import select
 
+from core.objects.permissions import rights_of
 from core.objects.records import update_record
 from core.objects.registry import object_for_tenant
 from core.objects.views import flash_warnings, record_page
@@ -22,7 +23,6 @@ from core.orders.numbering import format_number
 from core.orders.services import ORDER_EDITABLE, QUOTE_EDITABLE
 from core.products.models import Product
 from saas import clock
-from saas.auth.permissions import rights_of
 from saas.db import db
 from saas.errors import Forbidden, NotFound, UserError
 from saas.web import admin_required, member_required

@@ -12,11 +12,11 @@ from sqlalchemy import func, or_, select
 
 from core.objects import records
 from core.objects.choices import Choice, ChoiceGroup, MetadataChoices
+from core.objects.permissions import require_right, visibility_condition
 from core.objects.registry import object_for_tenant
 from core.relationships.models import ENDS, PARTY_OBJECTS, Relationship, RelationshipType
 from saas import security_log
 from saas.auth.models import User
-from saas.auth.permissions import require_right, visibility_condition
 from saas.db import db
 from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tenants.scoping import require_tenant_id

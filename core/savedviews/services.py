@@ -18,12 +18,12 @@ import uuid
 from sqlalchemy import or_, select
 
 from core.objects.boards import board_fields
+from core.objects.permissions import require_right
 from core.objects.records import OPERATORS, hidden_fields
 from core.objects.registry import ObjectSpec, object_for_tenant
 from core.savedviews.models import SavedView
 from saas import clock
 from saas.auth.models import User
-from saas.auth.permissions import require_right
 from saas.auth.roles import ADMIN, MANAGER
 from saas.db import db
 from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, or_
 
+from core.objects.permissions import require_right, visibility_condition
 from core.objects.records import hidden_fields, records_query
 from core.objects.registry import ObjectSpec, object_for_tenant, objects_for_tenant
 from saas.auth.models import User
-from saas.auth.permissions import require_right, visibility_condition
 from saas.db import db
 from saas.errors import Forbidden
 

@@ -15,12 +15,12 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from core.objects.permissions import require_right, visibility_condition
 from core.tickets import hours
 from core.tickets.calendar import EmptyCalendar
 from core.tickets.models import FINISHED_STATUSES, PRIORITIES, SlaTarget, Ticket
 from saas import clock, security_log
 from saas.auth.models import User
-from saas.auth.permissions import require_right, visibility_condition
 from saas.db import db
 from saas.errors import NotFound, ValidationFailed
 

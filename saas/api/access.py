@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from saas.api import bp
-from saas.auth import permissions
 from saas.auth import services as accounts
+from saas.auth import teams
 from saas.auth.roles import ADMIN
 from saas.errors import Forbidden, ValidationFailed
 
@@ -26,13 +26,13 @@ def _json_body() -> dict:
 
 @bp.route("/teams", methods=["GET"])
 def list_teams():
-    return jsonify(data=[{"id": str(t.id), "name": t.name} for t in permissions.list_teams()])
+    return jsonify(data=[{"id": str(t.id), "name": t.name} for t in teams.list_teams()])
 
 
 @bp.route("/teams", methods=["POST"])
 def create_team():
     _require_admin()
-    team = permissions.create_team(name=_json_body().get("name"))
+    team = teams.create_team(name=_json_body().get("name"))
     return jsonify(id=str(team.id), name=team.name), 201
 
 
@@ -40,6 +40,6 @@ def create_team():
 def set_user_team(user_id: str):
     _require_admin()
     user = accounts.get_user(user_id)
-    permissions.set_team(user=user, team_id=_json_body().get("team_id"))
-    team_id = permissions.team_of(user)
+    teams.set_team(user=user, team_id=_json_body().get("team_id"))
+    team_id = teams.team_of(user)
     return jsonify(user_id=str(user.id), team_id=str(team_id) if team_id else None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from saas.auth import permissions
+from core.objects import permissions
 from saas.db import db
 from tenants.scoping import tenant_scope
 

@@ -111,7 +111,7 @@ def test_admins_add_rename_and_delete_relationship_types(app, tenant, client):
 
 
 def test_party_roles_are_set_on_the_permissions_page(app, tenant, client):
-    from saas.auth import permissions
+    from core.objects import permissions
 
     page = client.get("/admin/permissions").get_data(as_text=True)
     assert 'name="member.companies.party_roles"' in page

@@ -10,9 +10,8 @@ import pytest
 
 from core.deals import services as deals
 from core.home import dashboards
-from core.objects import registry, schema
+from core.objects import permissions, registry, schema
 from saas import clock
-from saas.auth import permissions
 from tests.conftest import add_user
 from tests.core.objects.conftest import Api, token_for
 from tests.core.objects.test_views import MEMBER, run, set_rights, text

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from core.objects import permissions
 from core.objects import schema as schema_service
-from saas.auth import permissions
 from tests.conftest import add_user, run_as_admin
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from core.navigation import services as navigation
+from core.objects import permissions
 from core.savedviews import services as saved_views
-from saas.auth import permissions
 from saas.errors import ValidationFailed
 from tests.conftest import add_user, run_as_admin
 

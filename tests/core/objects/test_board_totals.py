@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 
 from core.deals import services as deals
-from core.objects import records
-from saas.auth import permissions
+from core.objects import permissions, records
 from saas.auth.models import User
 from saas.db import db
 from tenants.scoping import tenant_scope

@@ -149,3 +149,14 @@ def test_a_new_areas_object_appears_in_the_app_and_its_api(
     # The real app never saw it.
     with app.app_context():
         assert "zz_things" not in standard_objects()
+
+
+def test_party_roles_come_from_the_objects_own_field():
+    """Rights may limit an object to some party roles when its spec names the field that
+    holds them (companies and contacts), so the engine knows no area's roles."""
+    from core.companies.models import PARTY_ROLES
+
+    objects = standard_objects()
+    assert objects["companies"].party_roles == PARTY_ROLES
+    assert objects["contacts"].party_roles == PARTY_ROLES
+    assert {name for name, spec in objects.items() if spec.party_roles} == {"companies", "contacts"}

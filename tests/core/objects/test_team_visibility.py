@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from saas.auth import permissions
+from saas.auth import teams as team_service
 from saas.auth.models import User
 from saas.db import db
 from tests.conftest import add_user
@@ -27,10 +27,10 @@ def team_world(app, tenant, login_as):
     }
 
     def teams(admin):
-        north = permissions.create_team(name="North")
+        north = team_service.create_team(name="North")
         for name in ("ann", "bob"):
             user = db.session.get(User, (tenant["id"], ids[name]))
-            permissions.set_team(user=user, team_id=north.id)
+            team_service.set_team(user=user, team_id=north.id)
 
     run(app, tenant, teams)
     companies = {
@@ -109,7 +109,7 @@ def test_moving_someone_to_another_team_changes_what_they_see_at_once(app, tenan
 
     def move(admin):
         bob = db.session.scalar(db.select(User).where(User.email == "bob@acme.example.com"))
-        permissions.set_team(user=bob, team_id=None)
+        team_service.set_team(user=bob, team_id=None)
 
     run(app, tenant, move)
     assert rows(text(clients["ann"].get("/o/companies"))) == ["Zeta Ann"]

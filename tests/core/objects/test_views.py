@@ -8,9 +8,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from core.objects import records, schema
+from core.objects import permissions, records, schema
 from core.objects import views as record_views
-from saas.auth import permissions
 from saas.auth.models import User
 from saas.db import db
 from tenants.models import Tenant

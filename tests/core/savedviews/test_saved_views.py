@@ -126,7 +126,7 @@ def test_managers_share_views(app, tenant, login_as):
 
 
 def test_views_of_objects_one_cannot_read_are_not_listed(app, tenant, api, login_as):
-    from saas.auth import permissions
+    from core.objects import permissions
 
     api.post("/api/v1/views", json={"object": "deals", "name": "Big deals", "shared": True})
     member, _ = member_api_and_client(app, tenant, login_as)

@@ -1,4 +1,5 @@
-"""Who may do what: object-level rights and record-level visibility per role, and teams.
+"""Who may do what: object-level rights and record-level visibility per role (teams are
+saas/auth/teams.py).
 
 Admins always have every right on every record. For managers and members, a tenant admin
 sets per object: create / read / update / delete, and which records they see — their
@@ -6,9 +7,10 @@ sets per object: create / read / update / delete, and which records they see —
 setting, both roles have every right on all records: a small business starts open and
 closes what it needs to.
 
-On parties (companies and contacts), visibility can also be limited to parties holding one
-of some party roles (``party_roles: ["supplier"]``: purchasing sees suppliers only), on
-top of own / team / all. See docs/decisions/0012-party-roles-in-permissions.md.
+On parties (objects with a ``party_roles_field``: companies and contacts), visibility can
+also be limited to parties holding one of some party roles (``party_roles: ["supplier"]``:
+purchasing sees suppliers only), on top of own / team / all. See
+docs/decisions/0012-party-roles-in-permissions.md.
 
 Field-level access: per role, a field can be ``hidden`` or ``read_only``. Custom fields
 keep theirs on their definition (``FieldDefinition.access``); standard fields in
@@ -20,54 +22,22 @@ visible and editable for every role: a create form without them could never be s
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy import (
-    Boolean,
-    ForeignKeyConstraint,
-    String,
-    UniqueConstraint,
-    and_,
-    or_,
-    select,
-)
+from sqlalchemy import Boolean, String, UniqueConstraint, and_, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.objects.models import FieldDefinition
+from core.objects.registry import forget_tenant_objects, object_for_tenant
 from saas import security_log
 from saas.auth.models import User
 from saas.auth.roles import ADMIN, ROLES, VIEWER
+from saas.auth.teams import TeamMembership, team_of
 from saas.db import JSONType, db, json_array_has_any
-from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from saas.errors import Forbidden, ValidationFailed
 from tenants.scoping import TenantScoped, require_tenant_id
 
 ACTIONS = ("create", "read", "update", "delete")
 FIELD_ACCESS = ("editable", "read_only", "hidden")
 VISIBILITIES = ("own", "team", "all")
-# The objects whose records carry party roles (a multi-valued ``roles`` column).
-PARTY_OBJECTS = ("companies", "contacts")
-
-
-class Team(TenantScoped, db.Model):
-    __tablename__ = "teams"
-    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
-
-    name: Mapped[str] = mapped_column(String(100))
-
-
-class TeamMembership(TenantScoped, db.Model):
-    """A user's team (at most one: the ``id`` of this row is the user's id)."""
-
-    __tablename__ = "team_memberships"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "id"], ["users.tenant_id", "users.id"], ondelete="CASCADE"
-        ),
-        ForeignKeyConstraint(
-            ["tenant_id", "team_id"], ["teams.tenant_id", "teams.id"], ondelete="CASCADE"
-        ),
-    )
-
-    team_id: Mapped[uuid.UUID] = mapped_column()
 
 
 class ObjectPermission(TenantScoped, db.Model):
@@ -128,9 +98,6 @@ def protected_field(obj, spec) -> str | None:
 def set_field_access(*, role: str, obj, access: dict) -> None:
     """Make fields of ``obj`` hidden, read-only or editable for ``role``: all or nothing,
     with one message per refused field."""
-    from core.objects.models import FieldDefinition
-    from core.objects.registry import forget_tenant_objects
-
     if role not in ROLES or role == ADMIN:
         raise ValidationFailed(
             "Set field access for the manager, member or viewer role.", field="role"
@@ -229,11 +196,6 @@ def require_right(user: User | None, object_name: str, action: str, label: str) 
     return rights
 
 
-def team_of(user: User) -> uuid.UUID | None:
-    membership = db.session.get(TeamMembership, (require_tenant_id(), user.id))
-    return membership.team_id if membership else None
-
-
 def visibility_condition(model, user: User | None, visibility: str, party_roles=None):
     """A WHERE clause limiting ``model``'s records to those ``user`` may see, or None.
 
@@ -295,77 +257,16 @@ def set_rights(*, role: str, object_name: str, rights: dict) -> ObjectPermission
 
 
 def _clean_party_roles(object_name: str, rights: dict) -> list[str] | None:
-    from core.companies.models import PARTY_ROLES
-
     wanted = rights["party_roles"]
     if wanted in (None, []):
         return None
-    if object_name not in PARTY_OBJECTS:
+    party_roles = object_for_tenant(object_name).party_roles
+    if not party_roles:
         raise ValidationFailed(
             "Party roles limit companies and contacts only.", field="party_roles"
         )
-    if not isinstance(wanted, list) or any(role not in PARTY_ROLES for role in wanted):
+    if not isinstance(wanted, list) or any(role not in party_roles for role in wanted):
         raise ValidationFailed(
-            f"Give a list of party roles among {', '.join(PARTY_ROLES)}.", field="party_roles"
+            f"Give a list of party roles among {', '.join(party_roles)}.", field="party_roles"
         )
-    return [role for role in PARTY_ROLES if role in wanted]
-
-
-def create_team(*, name: str) -> Team:
-    name = " ".join((name if isinstance(name, str) else "").split())
-    if not name or len(name) > 100:
-        raise ValidationFailed("Give the team a name of at most 100 characters.", field="name")
-    if db.session.scalar(select(Team).where(Team.name == name)) is not None:
-        raise Conflict("A team with this name exists.", field="name")
-    team = Team(name=name)
-    db.session.add(team)
-    db.session.flush()
-    security_log.record("team.created", target=name, details={"team_id": team.id})
-    return team
-
-
-def list_teams() -> list[Team]:
-    return list(db.session.scalars(select(Team).order_by(Team.name)))
-
-
-def set_team(*, user: User, team_id: uuid.UUID | str | None) -> None:
-    membership = db.session.get(TeamMembership, (require_tenant_id(), user.id))
-    previous = (
-        db.session.get(Team, (require_tenant_id(), membership.team_id)) if membership else None
-    )
-    if team_id in (None, ""):
-        if membership is not None:
-            db.session.delete(membership)
-        db.session.flush()
-        _log_team_change(user, previous, None)
-        return
-    try:
-        key = uuid.UUID(str(team_id))
-    except ValueError:
-        raise NotFound("No such team.") from None
-    team = db.session.get(Team, (require_tenant_id(), key))
-    if team is None:
-        raise NotFound("No such team.")
-    if membership is None:
-        db.session.add(TeamMembership(id=user.id, team_id=key))
-    else:
-        membership.team_id = key
-    db.session.flush()
-    _log_team_change(user, previous, team)
-
-
-def _log_team_change(user: User, previous: Team | None, team: Team | None) -> None:
-    if (previous and previous.id) != (team and team.id):
-        security_log.record(
-            "user.team_changed",
-            target=user.email,
-            details={
-                "from": previous.name if previous else None,
-                "to": team.name if team else None,
-            },
-        )
-
-
-def team_memberships() -> dict[uuid.UUID, uuid.UUID]:
-    """Every user's team, {user id: team id}, in one query (users without a team are absent)."""
-    return {m.id: m.team_id for m in db.session.scalars(select(TeamMembership))}
+    return [role for role in party_roles if role in wanted]
