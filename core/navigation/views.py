@@ -5,18 +5,73 @@ them."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from core.navigation import services
+from core.navigation.menu import objects_in_menu
+from core.objects.permissions import rights_of
+from core.objects.registry import object_for_tenant
+from core.savedviews import services as saved_views
+from core.savedviews.views import view_url
 from saas.auth.roles import ROLE_LABELS, ROLES
 from saas.db import db
 from saas.errors import UserError, ValidationFailed
+from saas.plugins.menus import SETUP, menu_items
 from saas.plugins.menus import template_helpers as menu_template_helpers
-from saas.web import admin_required
+from saas.web import admin_required, member_required
 
 bp = Blueprint("navigation", __name__, template_folder="templates")
 # Every page's menus: the items the hooks contribute (saas.plugins.menus).
 bp.app_context_processor(menu_template_helpers)
+
+
+@bp.app_context_processor
+def _object_menu_helper() -> dict:
+    """``object_menu()``: the top bar's objects for the signed-in user, once per request."""
+
+    def object_menu():
+        if "trellis_object_menu" not in g:
+            g.trellis_object_menu = objects_in_menu(current_user)
+        return g.trellis_object_menu
+
+    return {"object_menu": object_menu}
+
+
+@bp.get("/commands")
+@member_required
+def commands():
+    """What the command palette offers this user: the objects they may read (and create),
+    their saved views and, for admins, the settings pages. Records come from /search/suggest."""
+    result = []
+    for entry in objects_in_menu(current_user):
+        result.append({"kind": "Go to", "label": entry.label, "url": entry.url})
+        if rights_of(current_user.role, entry.api_name).get("create"):
+            obj = object_for_tenant(entry.api_name)
+            result.append(
+                {
+                    "kind": "Create",
+                    "label": f"New {obj.label.lower()}",
+                    "url": url_for("records.create", object_name=obj.api_name),
+                }
+            )
+    labels = {entry.api_name: entry.label for entry in objects_in_menu(current_user)}
+    for view in saved_views.list_views(actor=current_user):
+        if view.object_name in labels:
+            result.append(
+                {
+                    "kind": "View",
+                    "label": f"{labels[view.object_name]}: {view.name}",
+                    "url": view_url(view),
+                }
+            )
+    result.extend(
+        {"kind": "Setting", "label": item.label, "url": url_for(item.endpoint)}
+        for item in menu_items(SETUP, current_user)  # admins only
+        if item.palette
+    )
+    return jsonify(commands=result)
+
 
 DEFAULT_ROLE = "member"
 MAX_POSITION = 999

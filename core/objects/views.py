@@ -32,7 +32,6 @@ from core.activities.views import QUICK_TYPES, load_timeline
 from core.leads.views import lead_conversion_links
 from core.objects import choices, forms
 from core.objects.boards import board_fields, default_board_field, load_board
-from core.objects.menu import objects_in_menu
 from core.objects.money import currency_of, format_money
 from core.objects.permissions import require_right, rights_of
 from core.objects.purge import purge_date
@@ -63,7 +62,6 @@ from core.search.duplicates import checks_duplicates, duplicate_fields, find_dup
 from core.search.services import search_object, search_records
 from saas.db import db
 from saas.errors import Forbidden, NotFound, UserError, ValidationFailed
-from saas.plugins.menus import SETUP, menu_items
 from saas.redirects import safe_redirect_target
 from saas.web import member_required
 
@@ -78,16 +76,6 @@ SUGGESTIONS_PER_OBJECT = 5
 
 
 # Shared by the pages -------------------------------------------------------------------
-
-
-@bp.app_context_processor
-def _template_helpers() -> dict:
-    def object_menu():
-        if "trellis_object_menu" not in g:
-            g.trellis_object_menu = objects_in_menu(current_user)
-        return g.trellis_object_menu
-
-    return {"object_menu": object_menu}
 
 
 @bp.app_template_global()
@@ -742,38 +730,3 @@ def suggest():
             for record in group.records
         ],
     )
-
-
-@bp.get("/commands")
-@member_required
-def commands():
-    """What the command palette offers this user: the objects they may read (and create),
-    their saved views and, for admins, the settings pages. Records come from /search/suggest."""
-    result = []
-    for entry in objects_in_menu(current_user):
-        result.append({"kind": "Go to", "label": entry.label, "url": entry.url})
-        if rights_of(current_user.role, entry.api_name).get("create"):
-            obj = object_for_tenant(entry.api_name)
-            result.append(
-                {
-                    "kind": "Create",
-                    "label": f"New {obj.label.lower()}",
-                    "url": url_for("records.create", object_name=obj.api_name),
-                }
-            )
-    labels = {entry.api_name: entry.label for entry in objects_in_menu(current_user)}
-    for view in saved_views.list_views(actor=current_user):
-        if view.object_name in labels:
-            result.append(
-                {
-                    "kind": "View",
-                    "label": f"{labels[view.object_name]}: {view.name}",
-                    "url": view_url(view),
-                }
-            )
-    result.extend(
-        {"kind": "Setting", "label": item.label, "url": url_for(item.endpoint)}
-        for item in menu_items(SETUP, current_user)  # admins only
-        if item.palette
-    )
-    return jsonify(commands=result)
