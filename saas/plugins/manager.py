@@ -51,14 +51,9 @@ def build_manager() -> pluggy.PluginManager:
 
 
 def import_models(pm: pluggy.PluginManager) -> list[ModuleType]:
-    """Import every module the hooks declare as holding models; returns them."""
-    modules: list[ModuleType] = []
-    for contributed in pm.hook.register_models():
-        for module in contributed:
-            if not isinstance(module, ModuleType):
-                raise TypeError(f"register_models must return modules, got {module!r}")
-            modules.append(module)
-    return modules
+    """Every module the hooks declare as holding models (``register_models``), core first;
+    importing them added their tables to ``db.metadata``."""
+    return _collected(pm, "register_models", ModuleType)
 
 
 def _collected(pm: pluggy.PluginManager, hook_name: str, kind: type) -> list:

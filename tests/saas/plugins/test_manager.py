@@ -45,7 +45,9 @@ def test_a_new_area_is_found_without_editing_any_list(tmp_path, monkeypatch):
 
 
 def test_the_hooks_declare_every_model_module(app_ctx):
-    declared = {module.__name__ for module in import_models(build_manager())}
+    modules = import_models(build_manager())
+    assert modules[0].__name__ == "saas.auth.directory"  # the platform first, then core areas
+    declared = {module.__name__ for module in modules}
     mapped = {mapper.class_.__module__ for mapper in db.Model.registry.mappers}
     assert mapped <= declared, f"models outside any register_models: {mapped - declared}"
 
@@ -59,7 +61,7 @@ def test_register_models_must_return_modules():
             return ["core.contacts.models"]
 
     pm.register(Broken(), name="broken")
-    with pytest.raises(TypeError, match="must return modules"):
+    with pytest.raises(TypeError, match="register_models must return module objects"):
         import_models(pm)
 
 
