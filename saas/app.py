@@ -68,7 +68,7 @@ def create_app(config: dict | None = None, *, check: bool = True) -> Flask:
 
     from saas.cli import register_commands
 
-    register_commands(app)
+    register_commands(app, pm)
     return app
 
 

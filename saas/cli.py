@@ -57,7 +57,7 @@ def doctor(as_json: bool, runtime: bool) -> None:
     sys.exit(1 if failed(checks) else 0)
 
 
-def _boundary(func):
+def boundary(func):
     """Commit after the command, or roll back and report a user error without a traceback."""
 
     @functools.wraps(func)
@@ -104,7 +104,7 @@ def tenant_group() -> None:
 @click.option("--admin-email", required=True)
 @click.option("--admin-password", required=True)
 @click.option("--admin-name", default=None, help="Defaults to the part before @")
-@_boundary
+@boundary
 def tenant_create(slug, name, admin_email, admin_password, admin_name) -> None:
     """Create a tenant and its first admin."""
     from tenants.provisioning import create_tenant
@@ -154,7 +154,7 @@ def token_group() -> None:
     show_default=True,
     help="never, a number of days (7, 30, 90, 365) or a date (YYYY-MM-DD)",
 )
-@_boundary
+@boundary
 def token_create(slug, email, name, scope, expires) -> None:
     """Create an API token for a user; prints only the token."""
     from saas.auth import api_tokens
@@ -180,7 +180,7 @@ def token_create(slug, email, name, scope, expires) -> None:
 
 
 @click.command("demo")
-@_boundary
+@boundary
 def demo() -> None:
     """Create (or refresh) the demo tenant and print where to sign in."""
     from saas.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_SLUG, ensure_demo_tenant
@@ -266,7 +266,7 @@ def billing_group() -> None:
     """Plans, seats and subscriptions."""
 
 
-def _tenant_or_fail(slug: str):
+def tenant_or_fail(slug: str):
     from saas.errors import NotFound
     from tenants.provisioning import get_tenant_by_slug
 
@@ -278,14 +278,14 @@ def _tenant_or_fail(slug: str):
 
 @billing_group.command("reconcile")
 @click.option("--tenant", "slug", default=None, help="Only this tenant (default: all).")
-@_boundary
+@boundary
 def billing_reconcile(slug: str | None) -> None:
     """Enqueue the reconciliation of every tenant (or one) with the payment provider."""
     from saas.billing.jobs import enqueue_reconciliation, reconcile_billing_job
     from saas.jobs import enqueue
 
     if slug:
-        tenant = _tenant_or_fail(slug)
+        tenant = tenant_or_fail(slug)
         enqueue(reconcile_billing_job, tenant.id)
         click.echo(f"Reconciliation of {slug} enqueued.")
     else:
@@ -295,18 +295,18 @@ def billing_reconcile(slug: str | None) -> None:
 @billing_group.command("simulate-payment-failure")
 @click.option("--tenant", "slug", required=True)
 @click.option("--days-ago", default=0, type=int, help="When the charge failed.")
-@_boundary
+@boundary
 def billing_simulate_failure(slug: str, days_ago: int) -> None:
     """Offline backend only: decline the renewal charge of a tenant (to try dunning)."""
     from saas.billing import services
 
-    tenant = _tenant_or_fail(slug)
+    tenant = tenant_or_fail(slug)
     summary = services.simulate_payment_failure(tenant.id, days_ago=days_ago)
     click.echo(f"{slug} is now {summary.status}.")
 
 
 @billing_group.command("stripe-setup")
-@_boundary
+@boundary
 def billing_stripe_setup() -> None:
     """Create (or find) the Stripe product and prices of every paid plan, by lookup key."""
     from saas.billing.backends import get_backend
@@ -348,58 +348,6 @@ def nightly_purge_task() -> int:
     return run()
 
 
-@click.group("quotes")
-def quotes_group() -> None:
-    """Quotes."""
-
-
-@quotes_group.command("expire")
-@click.option("--tenant", "slug", default=None, help="Only this tenant (default: all).")
-@_boundary
-def quotes_expire(slug: str | None) -> None:
-    """Enqueue the expiry of quotes whose valid-until date has passed (every tenant, or
-    one); for installations that run no scheduler."""
-    from core.orders.jobs import enqueue_quote_expiry, expire_quotes_job
-    from saas.jobs import enqueue
-
-    if slug:
-        tenant = _tenant_or_fail(slug)
-        enqueue(expire_quotes_job, tenant.id)
-        click.echo(f"Quote expiry of {slug} enqueued.")
-    else:
-        click.echo(f"Quote expiry of {enqueue_quote_expiry()} tenant(s) enqueued.")
-
-
-@click.command("purge-deleted")
-@click.option("--dry-run", is_flag=True, help="Report what would be purged; change nothing.")
-@click.option("--tenant", "slug", default=None, help="Only this tenant (default: all).")
-@with_appcontext
-def purge_deleted(dry_run: bool, slug: str | None) -> None:
-    """Purge for good the records deleted more than 30 days ago, tenant by tenant."""
-    from sqlalchemy import select
-
-    from core.objects.purge import purge_tenant
-    from tenants.models import Tenant
-
-    if slug:
-        try:
-            tenant = _tenant_or_fail(slug)
-        except UserError as error:
-            click.echo(f"Error: tenant: {error.message}", err=True)
-            sys.exit(2)
-        tenants = [(tenant.id, tenant.slug)]
-    else:
-        query = select(Tenant.id, Tenant.slug).where(Tenant.status != "deleted")
-        tenants = db.session.execute(query.order_by(Tenant.created_at)).all()
-    verb = "would purge" if dry_run else "purged"
-    for tenant_id, tenant_slug in tenants:
-        report = purge_tenant(tenant_id, dry_run=dry_run)
-        total = sum(report.purged.values())
-        click.echo(f"{tenant_slug}: {verb} {total} record(s)")
-        for line in report.lines():
-            click.echo(f"  {line}")
-
-
 @click.group("security-log")
 def security_log_group() -> None:
     """The tenants' hash-chained logs of security and configuration events."""
@@ -427,7 +375,7 @@ def security_log_verify(slug: str | None, head: str | None) -> None:
             raise UserError("Give --tenant with --head: a head belongs to one tenant's log.")
         expected = parse_head(head) if head else None
         if slug:
-            tenant = _tenant_or_fail(slug)
+            tenant = tenant_or_fail(slug)
             tenants = [(tenant.id, tenant.slug)]
         else:
             query = select(Tenant.id, Tenant.slug).where(Tenant.status != "deleted")
@@ -454,18 +402,34 @@ def security_log_verify(slug: str | None, head: str | None) -> None:
         sys.exit(1)
 
 
-def register_commands(app: Flask) -> None:
-    for command in (
-        db_group,
-        tenant_group,
-        token_group,
-        demo,
-        mail_group,
-        worker,
-        scheduler,
-        billing_group,
-        quotes_group,
-        purge_deleted,
-        security_log_group,
-    ):
+PLATFORM_COMMANDS = (
+    db_group,
+    tenant_group,
+    token_group,
+    demo,
+    mail_group,
+    worker,
+    scheduler,
+    billing_group,
+    security_log_group,
+)
+
+
+def register_commands(app: Flask, pm) -> None:
+    """The platform's commands, then every command the hooks contribute
+    (``register_commands``); a name taken twice is refused, naming both."""
+    from saas.plugins.manager import commands
+
+    for command in (*PLATFORM_COMMANDS, *commands(pm)):
+        taken = app.cli.commands.get(command.name)
+        if taken is not None:
+            raise ValueError(
+                f"trellis {command.name}: {_origin(command)} declares a command that "
+                f"{_origin(taken)} already has"
+            )
         app.cli.add_command(command)
+
+
+def _origin(command: click.Command) -> str:
+    callback = command.callback
+    return getattr(callback, "__module__", None) or repr(command)

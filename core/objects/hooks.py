@@ -41,3 +41,10 @@ def register_openapi_paths(objects, role, json, ref, errors):
         schema_paths(names, json, ref, errors),
         permission_paths(objects, json, ref, errors),
     ]
+
+
+@hookimpl
+def register_commands():
+    from core.objects.cli import purge_deleted
+
+    return [purge_deleted]

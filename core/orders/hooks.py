@@ -45,3 +45,10 @@ def register_menu_items():
     from saas.plugins.menus import SETUP, MenuItem
 
     return [MenuItem(SETUP, "Sales (credit check, numbering)", "orders.sales_settings", order=130)]
+
+
+@hookimpl
+def register_commands():
+    from core.orders.cli import quotes_group
+
+    return [quotes_group]

@@ -63,6 +63,23 @@ def register_api_blueprints():
     """
 
 
+@hookspec
+def register_commands():
+    """Declare the area's ``trellis`` commands.
+
+    Arguments: none.
+    Returns: an iterable of ``click.Command`` (a command or a ``click.Group`` of them), each
+    added to the ``trellis`` group under its own name after the platform's commands. A name
+    that is already taken (``db``, or another area's command) stops ``create_app`` with a
+    ``ValueError`` naming both. A command that needs the app is decorated with
+    ``flask.cli.with_appcontext``, or with ``saas.cli.boundary``, which also makes it its own
+    transaction boundary (commits once, or rolls back and exits 2 on a ``UserError``).
+    Called: by ``create_app``, once per app, after the blueprints; outside any request and
+    transaction.
+    Every implementation's result is used (not ``firstresult``).
+    """
+
+
 # ---------------------------------------------------------------------------------------
 # Objects: called once per plugin manager (per app), the first time the object registry
 # is needed, outside any request transaction; the result is kept for the app's life.

@@ -82,6 +82,13 @@ def api_blueprints(pm: pluggy.PluginManager) -> list:
     return _collected(pm, "register_api_blueprints", Blueprint)
 
 
+def commands(pm: pluggy.PluginManager) -> list:
+    """The ``trellis`` commands every hook contributes (``register_commands``), core first."""
+    import click
+
+    return _collected(pm, "register_commands", click.Command)
+
+
 def internal_plugin_names(pm: pluggy.PluginManager) -> list[str]:
     """The registered internal plugins (core areas, admin and the platform)."""
     internal = set(internal_hook_modules())

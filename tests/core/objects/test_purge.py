@@ -348,22 +348,20 @@ def test_the_nightly_job_purges_every_tenant_once_a_day(
 
 
 def test_the_cli_command(app, tenant, api):  # noqa: F811
-    from saas.cli import purge_deleted
-
     doomed = company(api, "Doomed")
     api.delete(f"{COMPANIES}/{doomed['id']}")
     deleted_days_ago(app, tenant, "companies", doomed["id"], 31)
     runner = app.test_cli_runner()
 
-    dry = runner.invoke(purge_deleted, ["--dry-run"])
+    dry = runner.invoke(args=["purge-deleted", "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "acme: would purge 1 record(s)" in dry.output
     assert exists(app, tenant, "companies", doomed["id"])
 
-    unknown = runner.invoke(purge_deleted, ["--tenant", "nope"])
+    unknown = runner.invoke(args=["purge-deleted", "--tenant", "nope"])
     assert unknown.exit_code == 2 and "No tenant 'nope'" in unknown.output
 
-    done = runner.invoke(purge_deleted, ["--tenant", "acme"])
+    done = runner.invoke(args=["purge-deleted", "--tenant", "acme"])
     assert done.exit_code == 0, done.output
     assert "acme: purged 1 record(s)" in done.output
     assert not exists(app, tenant, "companies", doomed["id"])
