@@ -241,23 +241,22 @@ def worker(burst: bool) -> None:
 @click.command("scheduler")
 @with_appcontext
 def scheduler() -> None:
-    """Enqueue periodic work: the outbox sweep every 30 seconds, the nightly billing
-    reconciliation, the nightly quote expiry and the nightly purge of the recycle bins
-    (needs REDIS_URL)."""
+    """Start the periodic work every area declares (``register_periodic_tasks``: the outbox
+    sweep every 30 seconds, the nightly quote expiry, recycle-bin purge and billing
+    reconciliation); needs REDIS_URL. Prints each task and when it runs."""
     from redis import Redis
     from rq.cron import CronScheduler
+
+    from saas.jobs import periodic_registry, run_periodic_task
 
     url = current_app.config.get("REDIS_URL")
     if not url:
         raise click.UsageError("Set REDIS_URL to run the scheduler.")
     cron = CronScheduler(connection=Redis.from_url(url))
-    cron.register(sweep_outbox_task, "trellis", interval=30)
-    # Nightly at 03:17 UTC: each tenant's billing reconciled by its own job.
-    cron.register(nightly_reconciliation_task, "trellis", cron="17 3 * * *")
-    # Just after midnight UTC: each tenant's quotes whose valid-until date passed expire.
-    cron.register(nightly_quote_expiry_task, "trellis", cron="7 0 * * *")
-    # Nightly at 02:43 UTC: each tenant's records deleted over 30 days ago purged.
-    cron.register(nightly_purge_task, "trellis", cron="43 2 * * *")
+    for task in periodic_registry().values():
+        when = {"cron": task.cron} if task.cron else {"interval": task.interval}
+        cron.register(run_periodic_task, "trellis", args=(task.name,), name=task.name, **when)
+        click.echo(f"{task.name}: {task.when()}")
     cron.start()
 
 
@@ -316,36 +315,6 @@ def billing_stripe_setup() -> None:
         raise click.UsageError("Set BILLING_BACKEND=stripe and STRIPE_API_KEY first.")
     for line in backend.ensure_prices():
         click.echo(line)
-
-
-def sweep_outbox_task() -> int:
-    """Periodic RQ task: dispatch what the outbox holds (lost or delayed jobs)."""
-    from saas.jobs import dispatch_outbox
-    from saas.jobs.core import _worker_app
-
-    with _worker_app().app_context():
-        return dispatch_outbox()
-
-
-def nightly_reconciliation_task() -> int:
-    """Periodic RQ task: enqueue one reconciliation job per tenant."""
-    from saas.billing.jobs import nightly_reconciliation_task as run
-
-    return run()
-
-
-def nightly_quote_expiry_task() -> int:
-    """Periodic RQ task: enqueue one quote expiry job per tenant."""
-    from core.orders.jobs import nightly_quote_expiry_task as run
-
-    return run()
-
-
-def nightly_purge_task() -> int:
-    """Periodic RQ task: enqueue one recycle-bin purge job per tenant."""
-    from core.objects.purge import nightly_purge_task as run
-
-    return run()
 
 
 @click.group("security-log")

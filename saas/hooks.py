@@ -74,3 +74,28 @@ def register_menu_items():
         MenuItem(ACCOUNT, "Two-factor sign-in", "two_factor.index", 10, current=("two_factor*",)),
         MenuItem(ACCOUNT, "API tokens", "tokens.index", 20, current=("tokens*",)),
     ]
+
+
+@hookimpl
+def register_jobs():
+    from saas.billing.jobs import reconcile_billing_job, sync_seats_job
+    from saas.mail import deliver_outbox_job
+
+    return {
+        "billing.sync_seats": sync_seats_job,
+        "billing.reconcile": reconcile_billing_job,
+        "mail.deliver_outbox": deliver_outbox_job,
+    }
+
+
+@hookimpl
+def register_periodic_tasks():
+    from saas.billing.jobs import enqueue_reconciliation
+    from saas.jobs import PeriodicTask, dispatch_outbox
+
+    return [
+        # Lost or delayed jobs (a worker died, Redis lost them) are dispatched again.
+        PeriodicTask("jobs.sweep_outbox", dispatch_outbox, interval=30),
+        # Nightly at 03:17 UTC: each tenant's billing reconciled by its own job.
+        PeriodicTask("billing.reconcile_nightly", enqueue_reconciliation, cron="17 3 * * *"),
+    ]

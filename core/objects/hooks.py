@@ -48,3 +48,19 @@ def register_commands():
     from core.objects.cli import purge_deleted
 
     return [purge_deleted]
+
+
+@hookimpl
+def register_jobs():
+    from core.objects.purge import purge_deleted_records_job
+
+    return {"objects.purge_deleted": purge_deleted_records_job}
+
+
+@hookimpl
+def register_periodic_tasks():
+    from core.objects.purge import enqueue_purges
+    from saas.jobs import PeriodicTask
+
+    # Nightly at 02:43 UTC: each tenant's records deleted over 30 days ago purged.
+    return [PeriodicTask("objects.purge_nightly", enqueue_purges, cron="43 2 * * *")]

@@ -36,7 +36,7 @@ from core.objects.records import RESTORE_DAYS, records_query
 from core.objects.registry import ObjectSpec, objects_for_tenant
 from saas import clock, security_log
 from saas.db import db
-from saas.jobs import enqueue_for_every_tenant, run_periodic, tenant_job
+from saas.jobs import enqueue_for_every_tenant, tenant_job
 from tenants.scoping import tenant_scope
 
 BATCH_SIZE = 500
@@ -420,8 +420,3 @@ def purge_deleted_records_job(tenant_id) -> None:
 def enqueue_purges(*, day: dt.date | None = None) -> int:
     """Enqueue today's purge of every live tenant (once per tenant per day)."""
     return enqueue_for_every_tenant(purge_deleted_records_job, "purge-deleted", day=day)
-
-
-def nightly_purge_task() -> int:
-    """Periodic RQ task registered by ``trellis scheduler``: one purge job per tenant."""
-    return run_periodic(enqueue_purges)

@@ -52,3 +52,19 @@ def register_commands():
     from core.orders.cli import quotes_group
 
     return [quotes_group]
+
+
+@hookimpl
+def register_jobs():
+    from core.orders.jobs import expire_quotes_job
+
+    return {"orders.expire_quotes": expire_quotes_job}
+
+
+@hookimpl
+def register_periodic_tasks():
+    from core.orders.jobs import enqueue_quote_expiry
+    from saas.jobs import PeriodicTask
+
+    # Just after midnight UTC: each tenant's quotes whose valid-until date passed expire.
+    return [PeriodicTask("orders.expire_quotes_nightly", enqueue_quote_expiry, cron="7 0 * * *")]

@@ -1,8 +1,10 @@
 """Billing jobs: the coalesced seat sync and the nightly reconciliation.
 
-Both receive only the tenant id and run inside its scope (``@tenant_job``). The nightly run
-enqueues one reconciliation job per tenant, so a tenant whose reconciliation fails (Stripe
-refuses, bad data) is retried on its own and holds nobody else up.
+Both receive only the tenant id and run inside its scope (``@tenant_job``); they are
+registered as ``billing.sync_seats`` and ``billing.reconcile`` (``saas/hooks.py``). The
+nightly run (periodic task ``billing.reconcile_nightly``) enqueues one reconciliation job
+per tenant, so a tenant whose reconciliation fails (Stripe refuses, bad data) is retried on
+its own and holds nobody else up.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from saas.billing import services
-from saas.jobs import enqueue_for_every_tenant, run_periodic, tenant_job
+from saas.jobs import enqueue_for_every_tenant, tenant_job
 
 
 @tenant_job(timeout=120, retries=5)
@@ -26,8 +28,3 @@ def reconcile_billing_job(tenant_id) -> None:
 def enqueue_reconciliation(*, day: dt.date | None = None) -> int:
     """Enqueue today's reconciliation of every live tenant (once per tenant per day)."""
     return enqueue_for_every_tenant(reconcile_billing_job, "billing-reconcile", day=day)
-
-
-def nightly_reconciliation_task() -> int:
-    """Periodic RQ task registered by ``trellis scheduler``: one job per tenant."""
-    return run_periodic(enqueue_reconciliation)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,11 @@ log = logging.getLogger(__name__)
 REDISPATCH_AFTER = dt.timedelta(minutes=2)
 
 
+# A job's or periodic task's name: stable dotted words (``billing.sync_seats``), never a
+# module path, so moving the code keeps the rows of the outbox valid.
+NAME = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
+
+
 @dataclass(frozen=True)
 class JobSpec:
     name: str
@@ -33,19 +39,86 @@ class JobSpec:
     retries: int
 
 
-JOBS: dict[str, JobSpec] = {}
+@dataclass(frozen=True)
+class PeriodicTask:
+    """Work ``trellis scheduler`` starts on a schedule (``register_periodic_tasks``).
+
+    ``run`` takes no arguments and returns a count; it typically enqueues one job per
+    tenant (``enqueue_for_every_tenant``). It runs in the worker's app, outside any tenant
+    scope; what it enqueued is committed and dispatched after it. Exactly one of ``cron``
+    (a crontab line, UTC) and ``interval`` (seconds).
+    """
+
+    name: str
+    run: Callable[[], int]
+    cron: str | None = None
+    interval: int | None = None
+
+    def __post_init__(self) -> None:
+        if not NAME.fullmatch(self.name):
+            raise ValueError(f"periodic task {self.name!r}: a name is dotted lower-case words")
+        if (self.cron is None) == (self.interval is None):
+            raise ValueError(f"periodic task {self.name}: give exactly one of cron and interval")
+        if self.interval is not None and self.interval < 1:
+            raise ValueError(f"periodic task {self.name}: the interval is at least 1 second")
+
+    def when(self) -> str:
+        return f"cron {self.cron} UTC" if self.cron else f"every {self.interval} s"
 
 
 def tenant_job(*, timeout: int = 60, retries: int = 3):
-    """Declare a job ``func(tenant_id, *ids)``; it runs inside the tenant's scope."""
+    """Give a job ``func(tenant_id, *ids)`` its run options; it runs inside the tenant's
+    scope. The job gets its name where it is registered (``register_jobs``)."""
 
     def decorator(func: Callable) -> Callable:
-        name = f"{func.__module__}.{func.__qualname__}"
-        JOBS[name] = JobSpec(name=name, func=func, timeout=timeout, retries=retries)
-        func.job_name = name
+        func.job_options = {"timeout": timeout, "retries": retries}
         return func
 
     return decorator
+
+
+class JobRegistry:
+    """The jobs of the running app by name, and the name of each job function."""
+
+    def __init__(self, jobs: dict[str, Callable]):
+        self.specs: dict[str, JobSpec] = {}
+        self._names: dict[Callable, str] = {}
+        for name, func in jobs.items():
+            options = getattr(func, "job_options", {"timeout": 60, "retries": 3})
+            self.specs[name] = JobSpec(name=name, func=func, **options)
+            if func in self._names:
+                raise ValueError(f"{func!r} is registered as job {self._names[func]} and {name}")
+            self._names[func] = name
+
+    def get(self, name: str) -> JobSpec | None:
+        return self.specs.get(name)
+
+    def name_of(self, job: Callable | str) -> str:
+        name = job if isinstance(job, str) and job in self.specs else self._names.get(job)
+        if name is None:
+            raise ValueError(f"{job!r} is not a job registered through register_jobs")
+        return name
+
+
+def job_registry() -> JobRegistry:
+    """The current app's jobs (``register_jobs`` of every hook), rebuilt when the manager's
+    implementations change (a plugin registered in a test)."""
+    from saas.plugins.manager import current_manager, jobs
+
+    pm = current_manager()
+    key = tuple(id(impl.function) for impl in pm.hook.register_jobs.get_hookimpls())
+    cached = current_app.extensions.get("trellis_jobs")
+    if cached is None or cached[0] != key:
+        cached = (key, JobRegistry(jobs(pm)))
+        current_app.extensions["trellis_jobs"] = cached
+    return cached[1]
+
+
+def periodic_registry() -> dict[str, PeriodicTask]:
+    """The current app's periodic tasks by name (``register_periodic_tasks``), core first."""
+    from saas.plugins.manager import current_manager, periodic_tasks
+
+    return {task.name: task for task in periodic_tasks(current_manager())}
 
 
 def enqueue(
@@ -57,11 +130,10 @@ def enqueue(
 ) -> None:
     """Add a job to the outbox in the current transaction (flushes, never commits).
 
-    With ``dedup_key``, a job with the same key that has not run yet absorbs this one.
+    ``job`` is a function registered through ``register_jobs``, or its name. With
+    ``dedup_key``, a job with the same key that has not run yet absorbs this one.
     """
-    name = getattr(job, "job_name", None)
-    if name not in JOBS:
-        raise ValueError(f"{job!r} is not declared with @tenant_job")
+    name = job_registry().name_of(job)
     if current_tenant_id() not in (None, tenant_id):
         raise TenantScopeError("a job enqueued for another tenant")
     # The outbox row is the tenant's (its RLS policy checks for_tenant): written in its scope.
@@ -136,8 +208,9 @@ def _dispatch_due(limit: int) -> tuple[int, list[uuid.UUID]]:
         from rq import Retry
 
         queue = _redis_queue()
+        registry = job_registry()
         for row in due:
-            spec = JOBS.get(row.job_name)
+            spec = registry.get(row.job_name)
             row.dispatched_at = now
             row.attempts += 1
             retries = spec.retries if spec else 0
@@ -172,20 +245,17 @@ def run_outbox_job(outbox_id: str, *, in_process: bool = False) -> str:
 def _run_for_tenant(
     tenant_id: uuid.UUID, job_name: str, row_id: uuid.UUID, args: list, *, in_process: bool
 ) -> str:
-    spec = JOBS.get(job_name)
-    if spec is None:
-        _import_job_modules()
-        spec = JOBS.get(job_name)
-    if spec is None:
-        raise LookupError(f"unknown job {job_name}")
+    spec = job_registry().get(job_name)
     try:
+        if spec is None:  # its area is gone (a plugin uninstalled): the row stays, failed
+            raise LookupError(f"unknown job {job_name}")
         with tenant_scope(tenant_id):
             spec.func(tenant_id, *args)
             db.session.execute(delete(OutboxJob).where(OutboxJob.id == row_id))
             db.session.commit()
     except Exception as exc:
         db.session.rollback()
-        log.exception("job %s for tenant %s failed", spec.name, tenant_id)
+        log.exception("job %s for tenant %s failed", job_name, tenant_id)
         with tenant_scope(tenant_id):
             failed = db.session.get(OutboxJob, row_id)
             if failed is not None:
@@ -213,11 +283,15 @@ def enqueue_for_every_tenant(job: Callable, kind: str, *, day: dt.date | None = 
     return len(tenant_ids)
 
 
-def run_periodic(enqueue_all: Callable[[], int]) -> int:
-    """The body of a periodic RQ task registered by ``trellis scheduler``: enqueue in the
-    worker's app, commit, and hand the jobs over to RQ."""
+def run_periodic_task(name: str) -> int:
+    """The RQ entry point of every periodic task (``trellis scheduler`` registers it with the
+    task's name): run the task in the worker's app, commit what it enqueued, and hand the
+    jobs over to RQ."""
     with _worker_app().app_context():
-        count = enqueue_all()
+        task = periodic_registry().get(name)
+        if task is None:
+            raise LookupError(f"unknown periodic task {name}")
+        count = task.run()
         db.session.commit()
         dispatch_outbox()
         return count
@@ -229,11 +303,3 @@ def _worker_app():
     from saas.app import create_app
 
     return create_app()
-
-
-def _import_job_modules() -> None:
-    """Import the modules that declare jobs, for a worker that has not imported them."""
-    import core.objects.purge  # noqa: F401
-    import core.orders.jobs  # noqa: F401
-    import saas.billing.jobs  # noqa: F401
-    import saas.mail  # noqa: F401

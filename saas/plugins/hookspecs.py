@@ -80,6 +80,43 @@ def register_commands():
     """
 
 
+@hookspec
+def register_jobs():
+    """Declare the area's background jobs, each under a stable name.
+
+    Arguments: none.
+    Returns: a mapping of name to job function, ``{"billing.sync_seats": sync_seats_job}``.
+    A name is dotted lower-case words, the area first; it is what the outbox stores, so it
+    never changes when the code moves (renaming one needs a data migration of
+    ``job_outbox``). A job is ``job(tenant_id, *ids)`` (string ids) and runs in its own
+    transaction inside the tenant's scope; ``@tenant_job(timeout=..., retries=...)`` sets its
+    options (default 60 s, 3 retries). ``enqueue(job, tenant_id, ...)`` accepts the function
+    or its name; a name taken twice is refused.
+    Called: when the app first enqueues, dispatches or runs a job (and again after the
+    registered implementations change); in or out of a request, but the hook itself only
+    declares and touches no database.
+    Every implementation's result is used (not ``firstresult``).
+    """
+
+
+@hookspec
+def register_periodic_tasks():
+    """Declare the work ``trellis scheduler`` starts on a schedule.
+
+    Arguments: none.
+    Returns: an iterable of ``saas.jobs.PeriodicTask(name, run, cron=... | interval=...)``:
+    ``run()`` takes no arguments and returns a count (typically it enqueues one job per
+    tenant with ``enqueue_for_every_tenant``); ``cron`` is a crontab line in UTC,
+    ``interval`` a number of seconds. The name is stable dotted words like a job's; a name
+    taken twice is refused.
+    Called: by ``trellis scheduler`` when it starts (to register each task with RQ's cron),
+    and in the worker when a task is due, by name; outside any request. ``run`` runs in the
+    worker's app outside any tenant scope, in a transaction committed after it, and the
+    jobs it enqueued are dispatched then.
+    Every implementation's result is used (not ``firstresult``).
+    """
+
+
 # ---------------------------------------------------------------------------------------
 # Objects: called once per plugin manager (per app), the first time the object registry
 # is needed, outside any request transaction; the result is kept for the app's life.

@@ -89,6 +89,41 @@ def commands(pm: pluggy.PluginManager) -> list:
     return _collected(pm, "register_commands", click.Command)
 
 
+def jobs(pm: pluggy.PluginManager) -> dict:
+    """Every job the hooks register (``register_jobs``), by its stable name, core first;
+    a malformed name, a name taken twice or a value that is not callable is refused."""
+    from saas.jobs.core import NAME
+
+    registered: dict = {}
+    for contributed in reversed(pm.hook.register_jobs()):
+        for name, func in dict(contributed).items():
+            if not isinstance(name, str) or not NAME.fullmatch(name):
+                raise ValueError(
+                    f"register_jobs: job name {name!r} is not dotted lower-case words "
+                    "such as billing.sync_seats"
+                )
+            if name in registered:
+                raise ValueError(f"register_jobs: job {name} is registered twice")
+            if not callable(func):
+                raise TypeError(f"register_jobs: job {name} is {func!r}, not a function")
+            registered[name] = func
+    return registered
+
+
+def periodic_tasks(pm: pluggy.PluginManager) -> list:
+    """Every periodic task the hooks register (``register_periodic_tasks``), core first; a
+    name taken twice is refused."""
+    from saas.jobs.core import PeriodicTask
+
+    tasks = _collected(pm, "register_periodic_tasks", PeriodicTask)
+    seen: set[str] = set()
+    for task in tasks:
+        if task.name in seen:
+            raise ValueError(f"periodic task {task.name} is registered twice")
+        seen.add(task.name)
+    return tasks
+
+
 def internal_plugin_names(pm: pluggy.PluginManager) -> list[str]:
     """The registered internal plugins (core areas, admin and the platform)."""
     internal = set(internal_hook_modules())

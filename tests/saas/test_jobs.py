@@ -13,6 +13,7 @@ from saas.app import create_app
 from saas.db import db
 from saas.jobs import dispatch_outbox, enqueue, record_effect, tenant_job
 from saas.jobs.models import JobEffect, OutboxJob
+from saas.plugins import hookimpl
 from tenants.scoping import current_tenant_id, platform_scope, tenant_scope
 from tests.conftest import REQUIRE_SERVICES, redis_test_url, test_config
 
@@ -32,9 +33,30 @@ def failing_job(tenant_id):
     raise RuntimeError("boom")
 
 
+class TestJobs:
+    """This module's jobs, registered like an area's (``register_jobs``)."""
+
+    @hookimpl
+    def register_jobs(self):
+        return {"tests.remember": remember_job, "tests.failing": failing_job}
+
+
+def _register_test_jobs(application):
+    pm = application.extensions["trellis_plugins"]
+    if pm.get_plugin("tests.jobs") is None:
+        pm.register(TestJobs(), name="tests.jobs")
+    return pm
+
+
 @pytest.fixture(autouse=True)
-def _clear_effects():
+def _clear_effects(request):
     EFFECTS.clear()
+    if "app" in request.fixturenames:
+        pm = _register_test_jobs(request.getfixturevalue("app"))
+        yield
+        pm.unregister(name="tests.jobs")
+    else:
+        yield
 
 
 def _outbox_count(app) -> int:
@@ -101,8 +123,40 @@ def test_failed_job_stays_in_the_outbox_and_is_retried_later(app, tenant):
 
 
 def test_unknown_job_is_refused_at_enqueue(app, tenant):
-    with app.app_context(), tenant_scope(tenant["id"]), pytest.raises(ValueError):
-        enqueue(lambda tenant_id: None, tenant["id"])
+    with app.app_context(), tenant_scope(tenant["id"]):
+        with pytest.raises(ValueError, match="not a job registered through register_jobs"):
+            enqueue(lambda tenant_id: None, tenant["id"])
+        with pytest.raises(ValueError, match="not a job registered"):
+            enqueue("tests.nothing", tenant["id"])
+
+
+def test_the_outbox_stores_the_stable_name_and_a_job_is_enqueued_by_name(app, tenant):
+    with app.app_context():
+        with tenant_scope(tenant["id"]):
+            enqueue(remember_job, tenant["id"], "by-function")
+            enqueue("tests.remember", tenant["id"], "by-name")
+            names = db.session.scalars(select(OutboxJob.job_name)).all()
+            assert names == ["tests.remember", "tests.remember"]
+            db.session.commit()
+        assert dispatch_outbox() == 2
+    assert sorted(key for _, key in EFFECTS) == ["by-function", "by-name"]
+
+
+def test_an_outbox_row_naming_no_registered_job_fails_and_stays(app, tenant):
+    """A job whose area is gone (a plugin uninstalled) fails like any job; its row stays
+    with the reason, and the jobs after it still run."""
+    with app.app_context():
+        with tenant_scope(tenant["id"]):
+            db.session.add(OutboxJob(job_name="gone.job", for_tenant=tenant["id"], args=[]))
+            db.session.flush()
+            enqueue(remember_job, tenant["id"], "after")
+            db.session.commit()
+        assert dispatch_outbox() == 2
+        with tenant_scope(tenant["id"]):
+            row = db.session.scalar(select(OutboxJob))
+            assert row.job_name == "gone.job" and row.attempts == 1
+            assert row.last_error == "LookupError: unknown job gone.job"
+    assert [key for _, key in EFFECTS] == ["after"]
 
 
 @pytest.fixture
@@ -116,6 +170,7 @@ def redis_app(database_urls, app):
         pytest.skip("Redis is not reachable")
     connection.flushdb()
     application = create_app(test_config(*database_urls, REDIS_URL=REDIS_URL))
+    _register_test_jobs(application)
     yield application, connection
     connection.flushdb()
     connection.close()

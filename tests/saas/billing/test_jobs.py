@@ -100,8 +100,8 @@ def test_the_scheduler_registers_the_nightly_reconciliation(app, monkeypatch):
         def __init__(self, connection):
             pass
 
-        def register(self, func, queue_name, **when):
-            registered.append((func.__name__, queue_name, when))
+        def register(self, func, queue_name, args=(), name="", **when):
+            registered.append((func.__name__, queue_name, args, when))
 
         def start(self):
             pass
@@ -110,7 +110,14 @@ def test_the_scheduler_registers_the_nightly_reconciliation(app, monkeypatch):
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")
     result = app.test_cli_runner().invoke(args=["scheduler"])
     assert result.exit_code == 0, result.output
-    assert ("nightly_reconciliation_task", "trellis", {"cron": "17 3 * * *"}) in registered
+    nightly = (
+        "run_periodic_task",
+        "trellis",
+        ("billing.reconcile_nightly",),
+        {"cron": "17 3 * * *"},
+    )
+    assert nightly in registered
+    assert "billing.reconcile_nightly: cron 17 3 * * * UTC" in result.output
 
 
 def test_cli_reconcile_enqueues_every_tenant(app, tenant):
