@@ -7,10 +7,6 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.deals.services import create_default_pipeline
-from core.products.services import create_standard_price_book
-from core.relationships.services import create_default_relationship_types
-from core.tickets.services import create_default_sla_targets
 from saas import security_log
 from saas.auth import password_policy
 from saas.auth import services as accounts
@@ -20,6 +16,7 @@ from saas.auth.roles import ADMIN
 from saas.billing import services as billing
 from saas.db import db
 from saas.errors import Conflict, ValidationFailed
+from saas.plugins.manager import current_manager, notify
 from tenants.models import Tenant
 from tenants.scoping import tenant_scope
 
@@ -109,9 +106,9 @@ def create_tenant(
     admin_password_hash: str | None = None,
     plan: str | None = None,
 ) -> tuple[Tenant, User]:
-    """Create a tenant, its first admin and its defaults (the "Sales" pipeline, the
-    standard price book in the workspace's currency, SLA targets, relationship types).
-    Flushes; the caller commits.
+    """Create a tenant, its first admin and its defaults (each area's ``tenant_created``
+    hook: the "Sales" pipeline, the standard price book in the workspace's currency, SLA
+    targets, relationship types). Flushes; the caller commits.
 
     Every input is checked before anything is written, so bad input writes nothing.
     Pass ``admin_password_hash`` to hash outside the transaction. ``plan`` is the plan the
@@ -152,11 +149,10 @@ def create_tenant(
             target=slug,
             details={"name": name, "admin": admin_email, "plan": plan},
         )
-        create_default_pipeline()
         billing.start_trial(tenant, plan=plan)
-        create_standard_price_book()
-        create_default_sla_targets()
-        create_default_relationship_types()
+        # The areas' defaults: the "Sales" pipeline, the standard price book in the
+        # workspace's currency, SLA targets, relationship types (and any plugin's).
+        notify(current_manager(), "tenant_created", tenant=tenant, admin=admin)
     return tenant, admin
 
 

@@ -43,3 +43,10 @@ def register_openapi_paths(json, ref, errors):
     from core.deals.openapi import deal_paths
 
     return [deal_paths(json, ref, errors)]
+
+
+@hookimpl
+def tenant_created():
+    from core.deals.services import create_default_pipeline
+
+    create_default_pipeline()

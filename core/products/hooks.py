@@ -17,3 +17,10 @@ def register_object_types():
     from core.products.models import PRICE_BOOK, PRICE_BOOK_ENTRY, PRODUCT
 
     return [PRODUCT, PRICE_BOOK, PRICE_BOOK_ENTRY]
+
+
+@hookimpl
+def tenant_created():
+    from core.products.services import create_standard_price_book
+
+    create_standard_price_book()

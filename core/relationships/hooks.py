@@ -40,3 +40,10 @@ def register_openapi_paths(json, ref, errors):
     from core.relationships.openapi import relationship_paths
 
     return [relationship_paths(json, ref, errors)]
+
+
+@hookimpl
+def tenant_created():
+    from core.relationships.services import create_default_relationship_types
+
+    create_default_relationship_types()

@@ -32,3 +32,10 @@ def register_openapi_paths(json, ref, errors):
     from core.tickets.openapi_hours import business_hours_paths
 
     return [ticket_paths(json, ref, errors), business_hours_paths(json, ref, errors)]
+
+
+@hookimpl
+def tenant_created():
+    from core.tickets.services import create_default_sla_targets
+
+    create_default_sla_targets()

@@ -239,3 +239,26 @@ def register_menu_items():
     the result is kept for the app's life and must not depend on it or its transaction).
     Every implementation's result is used (not ``firstresult``).
     """
+
+
+# ---------------------------------------------------------------------------------------
+# Tenant life cycle.
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def tenant_created(tenant, admin):
+    """A workspace was just created: give it the area's defaults.
+
+    Arguments: ``tenant`` (the new ``tenants.models.Tenant``, flushed) and ``admin`` (its
+    first admin, a ``saas.auth.models.User``).
+    Returns: nothing (a result is ignored).
+    Called: by ``tenants.provisioning.create_tenant`` (sign-up, ``trellis tenant create``,
+    the demo), inside the new tenant's scope and inside the transaction that creates it,
+    after its admin, its security-log entry and its trial exist. An implementation flushes
+    and never commits; an exception rolls the whole creation back. Implementations run in
+    registration order, core's before any plugin's (``manager.notify``), so a plugin finds
+    the core defaults (the "Sales" pipeline, the standard price book, SLA targets,
+    relationship types) in place.
+    Not ``firstresult``: every implementation runs.
+    """

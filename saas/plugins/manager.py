@@ -124,6 +124,15 @@ def periodic_tasks(pm: pluggy.PluginManager) -> list:
     return tasks
 
 
+def notify(pm: pluggy.PluginManager, hook_name: str, **kwargs) -> None:
+    """Call a notifying hook's implementations in registration order, core before plugins
+    (pluggy itself calls the last registered first, so a plugin would run before the core
+    defaults it builds on). Keyword arguments only; each implementation gets the ones it
+    names. An exception stops the call and reaches the caller."""
+    for impl in getattr(pm.hook, hook_name).get_hookimpls():
+        impl.function(**{name: kwargs[name] for name in impl.argnames})
+
+
 def internal_plugin_names(pm: pluggy.PluginManager) -> list[str]:
     """The registered internal plugins (core areas, admin and the platform)."""
     internal = set(internal_hook_modules())
