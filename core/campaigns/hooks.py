@@ -31,3 +31,11 @@ def register_openapi_paths(json, ref, errors):
     from core.campaigns.openapi import campaign_paths
 
     return [campaign_paths(json, ref, errors)]
+
+
+@hookimpl
+def register_demo_data():
+    from core.campaigns import demo
+    from saas.demo import DemoData
+
+    return [DemoData("campaigns", demo.seed, after=("contacts", "leads"))]

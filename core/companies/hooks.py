@@ -17,3 +17,11 @@ def register_object_types():
     from core.companies.models import COMPANY
 
     return [COMPANY]
+
+
+@hookimpl
+def register_demo_data():
+    from core.companies import demo
+    from saas.demo import DemoData
+
+    return [DemoData("companies", demo.seed)]

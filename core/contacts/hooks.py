@@ -17,3 +17,11 @@ def register_object_types():
     from core.contacts.models import CONTACT
 
     return [CONTACT]
+
+
+@hookimpl
+def register_demo_data():
+    from core.contacts import demo
+    from saas.demo import DemoData
+
+    return [DemoData("contacts", demo.seed, after=("companies",))]

@@ -50,3 +50,11 @@ def tenant_created():
     from core.deals.services import create_default_pipeline
 
     create_default_pipeline()
+
+
+@hookimpl
+def register_demo_data():
+    from core.deals import demo
+    from saas.demo import DemoData
+
+    return [DemoData("deals", demo.seed, after=("companies", "contacts"))]

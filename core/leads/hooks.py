@@ -38,3 +38,11 @@ def register_openapi_paths(json, ref, errors):
     from core.leads.openapi import lead_paths
 
     return [lead_paths(json, ref, errors)]
+
+
+@hookimpl
+def register_demo_data():
+    from core.leads import demo
+    from saas.demo import DemoData
+
+    return [DemoData("leads", demo.seed)]

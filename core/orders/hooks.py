@@ -68,3 +68,15 @@ def register_periodic_tasks():
 
     # Just after midnight UTC: each tenant's quotes whose valid-until date passed expire.
     return [PeriodicTask("orders.expire_quotes_nightly", enqueue_quote_expiry, cron="7 0 * * *")]
+
+
+@hookimpl
+def register_demo_data():
+    from core.orders import demo
+    from saas.demo import DemoData
+
+    return [
+        DemoData(
+            "quotes_and_orders", demo.seed, after=("companies", "contacts", "deals", "products")
+        )
+    ]

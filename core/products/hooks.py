@@ -24,3 +24,11 @@ def tenant_created():
     from core.products.services import create_standard_price_book
 
     create_standard_price_book()
+
+
+@hookimpl
+def register_demo_data():
+    from core.products import demo
+    from saas.demo import DemoData
+
+    return [DemoData("products", demo.seed)]

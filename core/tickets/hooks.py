@@ -39,3 +39,11 @@ def tenant_created():
     from core.tickets.services import create_default_sla_targets
 
     create_default_sla_targets()
+
+
+@hookimpl
+def register_demo_data():
+    from core.tickets import demo
+    from saas.demo import DemoData
+
+    return [DemoData("tickets", demo.seed, after=("companies", "contacts"))]

@@ -262,3 +262,22 @@ def tenant_created(tenant, admin):
     relationship types) in place.
     Not ``firstresult``: every implementation runs.
     """
+
+
+@hookspec
+def register_demo_data():
+    """Declare the area's part of the demo workspace (``trellis demo``, ``make run``).
+
+    Arguments: none.
+    Returns: an iterable of ``saas.demo.DemoData(name, seed, after=(...))``. ``seed`` is
+    called as ``seed(team=..., today=...)``: ``team`` is the demo admin followed by the demo
+    team's users, ``today`` the workspace's date. It creates its records through the record
+    services unless the workspace already has them (running the demo again changes
+    nothing). ``after`` names the parts whose records it needs (``"companies"``); parts
+    run after those, otherwise in registration order, and a missing part or a cycle is
+    refused.
+    Called: by ``saas.demo.ensure_demo_tenant`` after the demo workspace and its team
+    exist, inside its tenant scope and inside the command's transaction (one commit at the
+    end; a failure rolls the whole run back). ``seed`` flushes and never commits.
+    Every implementation's result is used (not ``firstresult``).
+    """

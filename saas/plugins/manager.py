@@ -124,6 +124,14 @@ def periodic_tasks(pm: pluggy.PluginManager) -> list:
     return tasks
 
 
+def demo_data(pm: pluggy.PluginManager) -> list:
+    """The parts of the demo workspace the hooks register (``register_demo_data``), in
+    registration order, core first (``saas.demo.in_order`` then honours their ``after``)."""
+    from saas.demo import DemoData
+
+    return _collected(pm, "register_demo_data", DemoData)
+
+
 def notify(pm: pluggy.PluginManager, hook_name: str, **kwargs) -> None:
     """Call a notifying hook's implementations in registration order, core before plugins
     (pluggy itself calls the last registered first, so a plugin would run before the core

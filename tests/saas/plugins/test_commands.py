@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from saas.app import create_app
 from saas.cli import PLATFORM_COMMANDS
-from saas.db import db
 from saas.plugins.manager import build_manager, commands
-from tests.conftest import test_config
 
 FAKE_HOOKS = """
     import click
@@ -42,22 +39,6 @@ FAKE_HOOKS = """
 """
 
 
-@pytest.fixture
-def built(database_urls):
-    """Apps built in a test, disposed of after it."""
-    apps = []
-
-    def build():
-        application = create_app(test_config(*database_urls))
-        apps.append(application)
-        return application
-
-    yield build
-    for application in apps:
-        with application.app_context():
-            db.engine.dispose()
-
-
 def test_core_commands_come_from_the_hooks_after_the_platforms(app):
     names = [command.name for command in commands(build_manager())]
     assert {"quotes", "purge-deleted"} <= set(names)
@@ -67,9 +48,9 @@ def test_core_commands_come_from_the_hooks_after_the_platforms(app):
     )
 
 
-def test_a_new_areas_commands_appear_in_trellis(make_area, built):
+def test_a_new_areas_commands_appear_in_trellis(make_area, build_app):
     make_area("zz_fakecli", FAKE_HOOKS)
-    application = built()
+    application = build_app()
     runner = application.test_cli_runner()
 
     result = runner.invoke(args=["zz-fake", "hello", "--name", "ada"])
@@ -79,7 +60,7 @@ def test_a_new_areas_commands_appear_in_trellis(make_area, built):
     assert "zz-fake" in runner.invoke(args=["--help"]).output
 
 
-def test_a_command_name_taken_twice_is_refused(make_area, built):
+def test_a_command_name_taken_twice_is_refused(make_area, build_app):
     make_area(
         "zz_clash",
         """
@@ -99,7 +80,7 @@ def test_a_command_name_taken_twice_is_refused(make_area, built):
         """,
     )
     with pytest.raises(ValueError, match=r"trellis db: core\.zz_clash\.hooks declares a command"):
-        built()
+        build_app()
 
 
 def test_hooks_must_return_click_commands():

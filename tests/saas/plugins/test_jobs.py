@@ -7,14 +7,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from saas.app import create_app
 from saas.db import db
 from saas.jobs import PeriodicTask, dispatch_outbox, enqueue, job_registry, run_periodic_task
 from saas.jobs.models import OutboxJob
 from saas.plugins import hookimpl
 from saas.plugins.manager import build_manager, jobs, periodic_tasks
 from tenants.scoping import tenant_scope
-from tests.conftest import test_config
 
 FAKE_HOOKS = """
     from saas.plugins import hookimpl
@@ -58,12 +56,9 @@ FAKE_WORK = """
 
 
 @pytest.fixture
-def fake_app(app, database_urls, make_area):
+def fake_app(app, make_area, build_app):
     make_area("zz_fakejobs", FAKE_HOOKS, work=FAKE_WORK)
-    application = create_app(test_config(*database_urls))
-    yield application
-    with application.app_context():
-        db.engine.dispose()
+    return build_app()
 
 
 def test_core_jobs_and_periodic_tasks_come_from_the_hooks():
