@@ -86,3 +86,58 @@ def test_a_hook_that_raises_rolls_the_whole_write_back(app, tenant, listener):
         assert "Refused Co" not in names
         history = db.session.scalars(select(AuditEntry.object_name)).all()
         assert "companies" not in history  # nor its history entry
+
+
+HEARD: list[tuple] = []
+
+
+def _heard_job(tenant_id, event_name, object_name, record_id):
+    HEARD.append((tenant_id, event_name, object_name, record_id))
+
+
+class Subscriber:
+    """A plugin whose job runs after each deal update commits."""
+
+    @hookimpl
+    def register_jobs(self):
+        return {"test_events.heard": _heard_job}
+
+    @hookimpl
+    def register_event_jobs(self):
+        return [("record.updated", _heard_job)]
+
+
+@pytest.fixture
+def subscriber(app):
+    pm = app.extensions["trellis_plugins"]
+    pm.register(Subscriber(), name="test_event_subscriber")
+    HEARD.clear()
+    yield
+    pm.unregister(name="test_event_subscriber")
+    HEARD.clear()
+
+
+def test_a_subscribed_job_gets_an_outbox_row_with_ids_only_and_runs_after_commit(
+    app, tenant, subscriber
+):
+    from saas.jobs import dispatch_outbox
+    from saas.jobs.models import OutboxJob
+
+    with app.app_context():
+        with tenant_scope(tenant["id"]):
+            admin = _admin(tenant)
+            company = records.create_record("companies", {"name": "Old"}, actor=admin)
+            company_id = company.id
+            db.session.commit()
+            assert db.session.scalars(select(OutboxJob.job_name)).all() == []  # created: none
+            records.update_record("companies", company_id, {"name": "New"}, actor=admin)
+            (row,) = db.session.scalars(select(OutboxJob)).all()
+            assert row.job_name == "test_events.heard"
+            assert row.args == ["record.updated", "companies", str(company_id)]  # no values
+            db.session.rollback()  # the change is given up: so is its job
+            assert db.session.scalars(select(OutboxJob)).all() == []
+            records.update_record("companies", company_id, {"name": "Newer"}, actor=admin)
+            db.session.commit()
+        assert HEARD == []  # nothing ran inside the transaction
+        dispatch_outbox()
+    assert [(tenant["id"], "record.updated", "companies", str(company_id))] == HEARD
