@@ -106,7 +106,9 @@ def job_registry() -> JobRegistry:
     from saas.plugins.manager import current_manager, jobs
 
     pm = current_manager()
-    key = tuple(id(impl.function) for impl in pm.hook.register_jobs.get_hookimpls())
+    # The functions themselves, not their id(): an unregistered plugin's function may be
+    # collected and its id reused by the next one.
+    key = tuple(impl.function for impl in pm.hook.register_jobs.get_hookimpls())
     cached = current_app.extensions.get("trellis_jobs")
     if cached is None or cached[0] != key:
         cached = (key, JobRegistry(jobs(pm)))
