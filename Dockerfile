@@ -9,7 +9,11 @@ COPY tenants tenants
 COPY core core
 COPY admin admin
 COPY plugins plugins
-RUN python -m venv /opt/trellis && /opt/trellis/bin/pip install .
+# The translation catalogues are compiled (.po -> .mo) before the package is built: the .mo
+# files are not in the repository.
+RUN python -m venv /opt/trellis && /opt/trellis/bin/pip install Babel \
+    && /opt/trellis/bin/pybabel compile -d saas/translations \
+    && /opt/trellis/bin/pip install .
 
 FROM python:3.11-slim-bookworm
 ENV PATH=/opt/trellis/bin:$PATH \

@@ -11,7 +11,12 @@ TEST_WORKERS ?= auto
 # Links in e-mails and the sign-in addresses printed below must carry the port served on.
 TRELLIS_BASE_URL ?= http://localhost:$(PORT)
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean i18n-extract i18n-update i18n-compile
+
+# Translation catalogues: each messages.po compiled to the messages.mo the app reads (the
+# .mo files are not committed; docs/i18n.md).
+PO_FILES := $(wildcard saas/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,16 +28,27 @@ $(STAMP): $(BIN)/python pyproject.toml package.json package-lock.json
 	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; fi
 	touch $(STAMP)
 
-install: $(STAMP)
+%.mo: %.po $(STAMP)
+	$(BIN)/python -c "from saas.i18n import compile_catalogues; compile_catalogues()"
+
+install: $(STAMP) $(MO_FILES)
+
+# For translators: collect marked strings, merge them into each language, compile.
+i18n-extract: $(STAMP)
+	$(BIN)/trellis i18n extract
+i18n-update: $(STAMP)
+	$(BIN)/trellis i18n update
+i18n-compile: $(STAMP)
+	$(BIN)/trellis i18n compile
 
 run: export TRELLIS_BASE_URL := $(TRELLIS_BASE_URL)
-run: $(STAMP)
+run: install
 	@$(BIN)/trellis db upgrade
 	@$(BIN)/trellis demo
 	@echo "Serving on $(TRELLIS_BASE_URL) (stop with Ctrl-C; another port: make run PORT=8000)"
 	@$(BIN)/trellis run --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: install
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -14,6 +14,7 @@ from saas.config import check_config, load_config
 from saas.db import db
 from saas.errors import UserError
 from saas.extensions import csrf, login_manager
+from saas.i18n import N_, _
 from saas.plugins.manager import api_blueprints, blueprints, build_manager, import_models
 
 log = logging.getLogger(__name__)
@@ -43,9 +44,13 @@ def create_app(config: dict | None = None, *, check: bool = True) -> Flask:
     from tenants import resolver
 
     resolver.init_app(app)  # first: everything after it runs inside the tenant scope
+    from saas import i18n
+
+    i18n.init_app(app)  # the request's language and time zone (docs/i18n.md)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = i18n.N_("Please sign in to continue.")
+    login_manager.localize_callback = i18n._
     login_manager.login_message_category = "info"
     csrf.init_app(app)
 
@@ -123,11 +128,15 @@ def _wants_json() -> bool:
 def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):
-        message = "This form has expired. Reload the page and try again."
+        message = _("This form has expired. Reload the page and try again.")
         if _wants_json():
             return jsonify(error="csrf_failed", message=message), 400
         return render_template(
-            "errors/error.html", code=400, title="Form expired", message=message
+            "errors/error.html",
+            code=400,
+            title=_("Form expired"),
+            message=message,
+            expired_form=True,
         ), 400
 
     @app.errorhandler(UserError)
@@ -138,7 +147,7 @@ def _register_error_pages(app: Flask) -> None:
                 body["fields"] = error.errors
             return jsonify(body), error.status
         return render_template(
-            "errors/error.html", code=error.status, title="Sorry", message=error.message
+            "errors/error.html", code=error.status, title=_("Sorry"), message=error.message
         ), error.status
 
     @app.errorhandler(HTTPException)
@@ -146,7 +155,7 @@ def _register_error_pages(app: Flask) -> None:
         # The exception's own headers (Allow on a 405, Retry-After on a 429) stay.
         headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
         if _wants_json():
-            body = jsonify(error=exc.name.lower().replace(" ", "_"), message=exc.description)
+            body = jsonify(error=exc.name.lower().replace(" ", "_"), message=_api_message(exc))
             return body, exc.code, headers
         if exc.code == 404 and exc.description == "unknown_workspace":
             return render_template("errors/unknown_workspace.html"), 404
@@ -161,12 +170,61 @@ def _register_error_pages(app: Flask) -> None:
 
 def _friendly(exc: HTTPException) -> str:
     messages = {
-        403: "You do not have access to this page. Ask an admin of your workspace.",
-        404: "We could not find that page.",
-        405: "That action is not available here.",
-        413: "That upload is too large.",
-        429: "Too many attempts. Wait a little and try again.",
+        403: _("You do not have access to this page. Ask an admin of your workspace."),
+        404: _("We could not find that page."),
+        405: _("That action is not available here."),
+        413: _("That upload is too large."),
+        429: _("Too many attempts. Wait a little and try again."),
     }
     if exc.code in messages and (exc.description or "").startswith(("The ", "You ")):
         return messages[exc.code]
-    return exc.description or messages.get(exc.code, "Something went wrong.")
+    return _translated(exc.description) or messages.get(exc.code, _("Something went wrong."))
+
+
+def _translated(text: str | None) -> str | None:
+    """An exception's message in the reader's language when the catalogue has it: Werkzeug's
+    own descriptions (``abort(404)``) and messages passed as constants to ``abort``."""
+    return _(text) if text else text
+
+
+# Werkzeug's own descriptions, marked here so that the catalogue carries them.
+_WERKZEUG_DESCRIPTIONS = (
+    N_("The browser (or proxy) sent a request that this server could not understand."),
+    N_(
+        "The server could not verify that you are authorized to access the URL requested. You"
+        " either supplied the wrong credentials (e.g. a bad password), or your browser doesn't"
+        " understand how to supply the credentials required."
+    ),
+    N_(
+        "You don't have the permission to access the requested resource. It is either"
+        " read-protected or not readable by the server."
+    ),
+    N_(
+        "The requested URL was not found on the server. If you entered the URL manually please"
+        " check your spelling and try again."
+    ),
+    N_("The method is not allowed for the requested URL."),
+    N_(
+        "A conflict happened while processing the request. The resource might have been"
+        " modified while the request was being processed."
+    ),
+    N_("The data value transmitted exceeds the capacity limit."),
+    N_("The server does not support the media type transmitted in the request."),
+    N_("The request was well-formed but was unable to be followed due to semantic errors."),
+    N_("This user has exceeded an allotted request count. Try again later."),
+    N_(
+        "The server encountered an internal error and was unable to complete your request."
+        " Either the server is overloaded or there is an error in the application."
+    ),
+    N_(
+        "The server is temporarily unable to service your request due to maintenance downtime"
+        " or capacity problems. Please try again later."
+    ),
+    N_("The precondition on the request for the URL failed positive evaluation."),
+    N_("This workspace is suspended. Its admin can contact support."),
+)
+
+
+def _api_message(exc: HTTPException) -> str:
+    """The JSON ``message`` of an HTTP error (its ``error`` code stays English)."""
+    return _translated(exc.description) or _("Something went wrong.")

@@ -12,6 +12,7 @@ from saas.auth import password_policy
 from saas.auth.addresses import email_problem
 from saas.auth.password_policy import MAX_LENGTH, MIN_LENGTH
 from saas.auth.roles import ROLE_LABELS, ROLES
+from saas.i18n import _l
 
 
 class EmailAddress:
@@ -27,32 +28,36 @@ class EmailAddress:
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
 
 _password = [
-    DataRequired("Choose a password."),
-    Length(MIN_LENGTH, MAX_LENGTH, f"Use {MIN_LENGTH} to {MAX_LENGTH} characters."),
+    DataRequired(_l("Choose a password.")),
+    # WTForms fills in %(min)d and %(max)d.
+    Length(MIN_LENGTH, MAX_LENGTH, _l("Use %(min)d to %(max)d characters.")),
 ]
 _email = [
-    DataRequired("Enter an e-mail address."),
-    Length(max=254, message="That e-mail address is too long."),
+    DataRequired(_l("Enter an e-mail address.")),
+    Length(max=254, message=_l("That e-mail address is too long.")),
     EmailAddress(),
 ]
-_name = [DataRequired("Enter a name."), Length(max=200, message="Use at most 200 characters.")]
+_name = [
+    DataRequired(_l("Enter a name.")),
+    Length(max=200, message=_l("Use at most 200 characters.")),
+]
 
 
 class SignupForm(FlaskForm):
     company = StringField(
-        "Company name",
+        _l("Company name"),
         [
-            DataRequired("Enter your company's name."),
-            Length(max=200, message="Use at most 200 characters."),
+            DataRequired(_l("Enter your company's name.")),
+            Length(max=200, message=_l("Use at most 200 characters.")),
         ],
     )
     slug = StringField(
-        "Workspace address",
-        [DataRequired("Choose a subdomain."), Length(3, 40, "Use 3 to 40 characters.")],
+        _l("Workspace address"),
+        [DataRequired(_l("Choose a subdomain.")), Length(3, 40, _l("Use 3 to 40 characters."))],
     )
-    name = StringField("Your name", _name)
-    email = EmailField("Work e-mail", _email)
-    password = PasswordField("Password", _password)
+    name = StringField(_l("Your name"), _name)
+    email = EmailField(_l("Work e-mail"), _email)
+    password = PasswordField(_l("Password"), _password)
 
     def validate_slug(self, field) -> None:
         """Say at once when the subdomain is malformed, reserved or taken."""
@@ -78,21 +83,25 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", [DataRequired("Enter your e-mail address."), Length(max=254)])
-    password = PasswordField("Password", [DataRequired("Enter your password."), Length(max=1024)])
+    email = EmailField(
+        _l("E-mail"), [DataRequired(_l("Enter your e-mail address.")), Length(max=254)]
+    )
+    password = PasswordField(
+        _l("Password"), [DataRequired(_l("Enter your password.")), Length(max=1024)]
+    )
 
 
 class SecondStepForm(FlaskForm):
     code = StringField(
-        "Code",
-        [DataRequired("Enter the code your app shows, or a recovery code."), Length(max=40)],
+        _l("Code"),
+        [DataRequired(_l("Enter the code your app shows, or a recovery code.")), Length(max=40)],
     )
 
 
 class EnrolmentCodeForm(FlaskForm):
     code = StringField(
-        "Code from the app",
-        [DataRequired("Enter the 6-digit code your app shows."), Length(max=20)],
+        _l("Code from the app"),
+        [DataRequired(_l("Enter the 6-digit code your app shows.")), Length(max=20)],
     )
 
 
@@ -100,36 +109,36 @@ class TwoFactorProofForm(FlaskForm):
     """Turning two-factor sign-in off, or replacing the recovery codes, asks for proof."""
 
     proof = PasswordField(
-        "Your password, or a code from your app",
-        [DataRequired("Enter your password or a code from your app."), Length(max=1024)],
+        _l("Your password, or a code from your app"),
+        [DataRequired(_l("Enter your password or a code from your app.")), Length(max=1024)],
     )
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("E-mail", _email)
+    email = EmailField(_l("E-mail"), _email)
 
 
 class FindWorkspaceForm(FlaskForm):
-    email = EmailField("Your work e-mail", _email)
+    email = EmailField(_l("Your work e-mail"), _email)
 
 
 class NewPasswordForm(FlaskForm):
-    password = PasswordField("New password", _password)
+    password = PasswordField(_l("New password"), _password)
 
 
 class AcceptInvitationForm(FlaskForm):
-    name = StringField("Your name", _name)
-    password = PasswordField("Choose a password", _password)
+    name = StringField(_l("Your name"), _name)
+    password = PasswordField(_l("Choose a password"), _password)
 
 
 class InviteForm(FlaskForm):
-    name = StringField("Name", _name)
-    email = EmailField("E-mail", _email)
-    role = SelectField("Role", choices=ROLE_CHOICES, default="member")
+    name = StringField(_l("Name"), _name)
+    email = EmailField(_l("E-mail"), _email)
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="member")
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
 
 
 class ConfirmForm(FlaskForm):
@@ -138,66 +147,72 @@ class ConfirmForm(FlaskForm):
 
 class ApiTokenForm(FlaskForm):
     name = StringField(
-        "Token name",
+        _l("Token name"),
         [
-            DataRequired("Give the token a name."),
-            Length(max=100, message="Use at most 100 characters."),
+            DataRequired(_l("Give the token a name.")),
+            Length(max=100, message=_l("Use at most 100 characters.")),
         ],
     )
     scope = SelectField(
-        "Access",
+        _l("Access"),
         choices=[
-            SelectChoice("read_write", "Read and write"),
-            SelectChoice("read_only", "Read only"),
+            SelectChoice("read_write", _l("Read and write")),
+            SelectChoice("read_only", _l("Read only")),
         ],
         default="read_write",
     )
     expires = SelectField(
-        "Expires",
+        _l("Expires"),
         choices=[
-            SelectChoice("7", "In 7 days"),
-            SelectChoice("30", "In 30 days"),
-            SelectChoice("90", "In 90 days"),
-            SelectChoice("365", "In a year"),
-            SelectChoice("date", "On a date"),
-            SelectChoice("never", "Never"),
+            SelectChoice("7", _l("In 7 days")),
+            SelectChoice("30", _l("In 30 days")),
+            SelectChoice("90", _l("In 90 days")),
+            SelectChoice("365", _l("In a year")),
+            SelectChoice("date", _l("On a date")),
+            SelectChoice("never", _l("Never")),
         ],
         default="90",
     )
     # A plain string (the service reads and checks it) shown as the browser's date picker.
-    expires_on = StringField("Expiry date", [Optional(), Length(max=10)], widget=DateInput())
+    expires_on = StringField(_l("Expiry date"), [Optional(), Length(max=10)], widget=DateInput())
 
 
 class SsoProviderForm(FlaskForm):
     """An OpenID Connect provider; the service checks the issuer further (https, no query)."""
 
     # Rendered as a hidden input: the id the redirect URI shown before saving is made for.
-    provider_id = StringField("Provider ID", [Optional(), Length(max=36)])
+    provider_id = StringField(_l("Provider ID"), [Optional(), Length(max=36)])
     name = StringField(
-        "Button label",
-        [DataRequired("Enter a label."), Length(max=100, message="Use at most 100 characters.")],
+        _l("Button label"),
+        [
+            DataRequired(_l("Enter a label.")),
+            Length(max=100, message=_l("Use at most 100 characters.")),
+        ],
     )
     issuer = StringField(
-        "Issuer URL",
+        _l("Issuer URL"),
         [
-            DataRequired("Enter the issuer URL."),
-            Length(max=500, message="Use at most 500 characters."),
-            URL(require_tld=False, message="Enter a URL, such as https://accounts.example.com."),
+            DataRequired(_l("Enter the issuer URL.")),
+            Length(max=500, message=_l("Use at most 500 characters.")),
+            URL(
+                require_tld=False, message=_l("Enter a URL, such as https://accounts.example.com.")
+            ),
         ],
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
     )
     client_id = StringField(
-        "Client ID",
+        _l("Client ID"),
         [
-            DataRequired("Enter the client ID."),
-            Length(max=500, message="Use at most 500 characters."),
+            DataRequired(_l("Enter the client ID.")),
+            Length(max=500, message=_l("Use at most 500 characters.")),
         ],
     )
     client_secret = PasswordField(
-        "Client secret", [Optional(), Length(max=1000, message="Use at most 1000 characters.")]
+        _l("Client secret"),
+        [Optional(), Length(max=1000, message=_l("Use at most 1000 characters."))],
     )
     allow_signup = BooleanField(
-        "Create an account on first sign-in for people the provider vouches for"
+        _l("Create an account on first sign-in for people the provider vouches for")
     )
-    default_role = SelectField("Role of new accounts", choices=ROLE_CHOICES, default="member")
-    enabled = BooleanField("Enabled", default=True)
+    default_role = SelectField(_l("Role of new accounts"), choices=ROLE_CHOICES, default="member")
+    enabled = BooleanField(_l("Enabled"), default=True)

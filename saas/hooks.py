@@ -39,9 +39,10 @@ def register_blueprints():
     from saas.auth.views import bp as auth
     from saas.billing.views import bp as billing
     from saas.health import bp as health
+    from saas.i18n import bp as language
     from tenants.views import bp as signup
 
-    return [health, signup, auth, sso, tokens, two_factor, billing]
+    return [health, signup, auth, sso, tokens, two_factor, billing, language]
 
 
 @hookimpl

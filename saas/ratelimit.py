@@ -29,6 +29,8 @@ from flask import Flask, current_app, g, jsonify, request
 from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
 from limits import parse
 
+from saas.i18n import ngettext
+
 log = logging.getLogger(__name__)
 
 EXTENSION = "trellis_limiter"
@@ -80,11 +82,16 @@ def _on_breach(limit: RequestLimit):
     wait = max(1, math.ceil(limit.reset_at - time.time()))
     response = jsonify(
         error="rate_limited",
-        message=(
-            f"This workspace made more than {limit.limit.amount} API requests in a minute, "
-            f"the limit of its {plan.name} plan. Wait {wait} second"
-            f"{'s' if wait != 1 else ''} (see Retry-After) and try again; an admin can "
-            "choose a plan with a higher limit on the Billing page."
+        message=ngettext(
+            "This workspace made more than %(limit)d API requests in a minute, the limit of "
+            "its %(plan)s plan. Wait %(num)d second (see Retry-After) and try again; an admin "
+            "can choose a plan with a higher limit on the Billing page.",
+            "This workspace made more than %(limit)d API requests in a minute, the limit of "
+            "its %(plan)s plan. Wait %(num)d seconds (see Retry-After) and try again; an admin "
+            "can choose a plan with a higher limit on the Billing page.",
+            wait,
+            limit=limit.limit.amount,
+            plan=plan.label,
         ),
         limit=limit.limit.amount,
         plan=plan.key,

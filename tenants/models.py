@@ -26,6 +26,8 @@ class Tenant(db.Model):
     plan: Mapped[str] = mapped_column(String(40), default="free")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     settings: Mapped[dict] = mapped_column(JSONType, default=dict)
+    # The language of the workspace's pages for people who chose none (None: each browser's).
+    default_locale: Mapped[str | None] = mapped_column(String(20))
 
     @property
     def is_active(self) -> bool:

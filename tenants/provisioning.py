@@ -16,6 +16,7 @@ from saas.auth.roles import ADMIN
 from saas.billing import services as billing
 from saas.db import db
 from saas.errors import Conflict, ValidationFailed
+from saas.i18n import _
 from saas.plugins.manager import current_manager, notify
 from tenants.models import Tenant
 from tenants.scoping import tenant_scope
@@ -46,23 +47,39 @@ DEFAULT_TENANT_SETTINGS = {
 
 def slug_problem(slug: str) -> str | None:
     """Why ``slug`` cannot be a new subdomain, or None when it is free."""
-    if not slug:
-        return "Choose a subdomain."
-    if len(slug) < 3 or len(slug) > 40:
-        return "Use 3 to 40 characters."
-    if not SLUG_PATTERN.match(slug):
-        return (
-            "Use lowercase letters, digits and hyphens, starting and ending with a letter or digit."
-        )
-    if "--" in slug:
-        return "Do not use two hyphens in a row."
-    if slug in RESERVED_SLUGS:
-        return "This subdomain is reserved. Choose another."
+    return _slug_check(slug)[0]
+
+
+def _slug_check(slug: str) -> tuple[str | None, bool]:
+    """(why ``slug`` cannot be a new subdomain or None, whether it is another's)."""
+    problem = _slug_form_problem(slug)
+    if problem:
+        return problem, False
     if _slug_taken(slug):
         suggestion = free_slug_like(slug)
         if suggestion:
-            return f"{slug} is taken. {suggestion} is free: use it, or choose another."
-        return "This subdomain is taken. Choose another."
+            return _(
+                "%(slug)s is taken. %(suggestion)s is free: use it, or choose another.",
+                slug=slug,
+                suggestion=suggestion,
+            ), True
+        return _("This subdomain is taken. Choose another."), True
+    return None, False
+
+
+def _slug_form_problem(slug: str) -> str | None:
+    if not slug:
+        return _("Choose a subdomain.")
+    if len(slug) < 3 or len(slug) > 40:
+        return _("Use 3 to 40 characters.")
+    if not SLUG_PATTERN.match(slug):
+        return _(
+            "Use lowercase letters, digits and hyphens, starting and ending with a letter or digit."
+        )
+    if "--" in slug:
+        return _("Do not use two hyphens in a row.")
+    if slug in RESERVED_SLUGS:
+        return _("This subdomain is reserved. Choose another.")
     return None
 
 
@@ -90,9 +107,9 @@ def free_slug_like(slug: str) -> str | None:
 def clean_company_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationFailed("Enter your company's name.", field="company")
+        raise ValidationFailed(_("Enter your company's name."), field="company")
     if len(name) > 200:
-        raise ValidationFailed("Use at most 200 characters.", field="company")
+        raise ValidationFailed(_("Use at most 200 characters."), field="company")
     return name
 
 
@@ -115,9 +132,9 @@ def create_tenant(
     workspace starts on: by default a trial of the configured paid plan, without a card.
     """
     slug = (slug or "").strip().lower()
-    problem = slug_problem(slug)
+    problem, taken = _slug_check(slug)
     if problem:
-        raise (Conflict if "taken" in problem else ValidationFailed)(problem, field="slug")
+        raise (Conflict if taken else ValidationFailed)(problem, field="slug")
     name = clean_company_name(name)
     admin_email = accounts.normalize_email(admin_email)
     admin_name = accounts.clean_name(admin_name)
@@ -134,7 +151,7 @@ def create_tenant(
             db.session.add(tenant)
     except IntegrityError:
         # Another sign-up took the slug between our check and our INSERT.
-        raise Conflict("This subdomain is taken. Choose another.", field="slug") from None
+        raise Conflict(_("This subdomain is taken. Choose another."), field="slug") from None
     with tenant_scope(tenant.id):
         admin = accounts.create_user(
             email=admin_email,

@@ -10,6 +10,7 @@ from saas.auth.directory import email_digest
 from saas.db import db
 from saas.errors import TooManyAttempts, UserError
 from saas.forms import FindWorkspaceForm, SignupForm
+from saas.i18n import _, ngettext
 from saas.web import platform_only, report_user_error
 from tenants.find_workspace import send_workspace_reminders
 from tenants.provisioning import create_tenant, slug_problem
@@ -56,7 +57,7 @@ def check_slug():
     """Live availability check used by the sign-up form as the user types."""
     slug = (request.args.get("slug") or "").strip().lower()
     problem = slug_problem(slug)
-    return jsonify(slug=slug, available=problem is None, message=problem or "Available")
+    return jsonify(slug=slug, available=problem is None, message=problem or _("Available"))
 
 
 @bp.route("/signup/validate", methods=["POST"])
@@ -96,15 +97,18 @@ def find_workspace():
 
 def _find_throttled(form: FindWorkspaceForm, limit: str, wait: int):
     minutes = max(1, -(-wait // 60))
-    later = f"Try again in about {minutes} minute{'s' if minutes != 1 else ''}."
+    later = ngettext(
+        "Try again in about %(num)d minute.", "Try again in about %(num)d minutes.", minutes
+    )
     if limit == "email":
-        message = (
+        message = _(
             "This address was already asked for several times in the last hour. If it "
             "belongs to a workspace, the e-mail is in its inbox (or its spam folder). "
-            f"{later}"
+            "%(later)s",
+            later=later,
         )
     else:
-        message = f"Too many requests from your network in the last hour. {later}"
+        message = _("Too many requests from your network in the last hour. %(later)s", later=later)
     report_user_error(None, TooManyAttempts(message))
     page = render_template("signup/find_workspace.html", form=form, sent_to=None)
     return page, 429, {"Retry-After": str(wait)}
@@ -126,10 +130,13 @@ def choose_workspace():
         if tenant is not None and tenant.status != "deleted":
             return redirect(tenant_url(tenant, "/login"), 303)
         error = (
-            f"There is no workspace at {slug}.{_display_domain()}. Check the address in "
-            "your invitation or ask a colleague."
+            _(
+                "There is no workspace at %(address)s. Check the address in your invitation "
+                "or ask a colleague.",
+                address=slug + "." + _display_domain(),
+            )
             if slug
-            else "Enter your workspace's address, such as yourcompany."
+            else _("Enter your workspace's address, such as yourcompany.")
         )
     page = render_template(
         "signup/choose_workspace.html", value=raw, error=error, base_domain=_display_domain()
@@ -154,9 +161,16 @@ def _throttled(form: SignupForm, wait: int):
     report_user_error(
         None,
         TooManyAttempts(
-            f"{limit} workspaces were already created from your network in the last hour, "
-            f"the most we allow. Nothing was created. Try again in about {minutes} minute"
-            f"{'s' if minutes != 1 else ''}; if you need more workspaces at once, contact us."
+            ngettext(
+                "%(limit)d workspaces were already created from your network in the last "
+                "hour, the most we allow. Nothing was created. Try again in about %(num)d "
+                "minute; if you need more workspaces at once, contact us.",
+                "%(limit)d workspaces were already created from your network in the last "
+                "hour, the most we allow. Nothing was created. Try again in about %(num)d "
+                "minutes; if you need more workspaces at once, contact us.",
+                minutes,
+                limit=limit,
+            )
         ),
     )
     page = render_template("signup/signup.html", form=form, base_domain=_display_domain())

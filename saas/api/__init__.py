@@ -15,6 +15,7 @@ from flask import Blueprint, Flask, g, jsonify, request
 from saas.auth import api_tokens
 from saas.billing import features
 from saas.db import db
+from saas.i18n import _
 from tenants.resolver import bearer_token
 
 API_PREFIX = "/api/v1"
@@ -30,7 +31,7 @@ WITHOUT_API_FEATURE = frozenset({"api.account.me", "api.billing.billing_status"}
 
 
 def _unauthorized(error: str = "unauthorized", message: str | None = None):
-    response = jsonify(error=error, message=message or "A valid API token is required.")
+    response = jsonify(error=error, message=message or _("A valid API token is required."))
     response.status_code = 401
     challenge = 'Bearer realm="trellis"'
     if error != "unauthorized":
@@ -57,8 +58,11 @@ def _authenticate():
         day = token.expires_at.strftime("%Y-%m-%d %H:%M UTC")
         return _unauthorized(
             "token_expired",
-            f"This API token expired on {day}. Create a new one on the API tokens page "
-            "of your workspace.",
+            _(
+                "This API token expired on %(day)s. Create a new one on the API tokens page "
+                "of your workspace.",
+                day=day,
+            ),
         )
     g.api_user = token.user
     g.api_token = token
@@ -71,9 +75,10 @@ def _authenticate():
     if token.is_read_only and request.method not in READ_METHODS:
         response = jsonify(
             error="read_only_token",
-            message=(
-                f"This token is read-only: it can read but not change anything, and "
-                f"{request.method} changes something. Use a token with read and write access."
+            message=_(
+                "This token is read-only: it can read but not change anything, and "
+                "%(method)s changes something. Use a token with read and write access.",
+                method=request.method,
             ),
         )
         response.status_code = 403

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 
+from saas.i18n import _, _l
+
 MAX_LENGTH = 254
 
 # What each special-use top-level name is for (email-validator's SPECIAL_USE_DOMAIN_NAMES).
 _SPECIAL_USE = {
-    "test": "is reserved for testing",
-    "localhost": "means this computer",
-    "invalid": "is reserved for names that must never work",
-    "local": "is for devices on a local network",
-    "onion": "is for Tor onion services",
-    "arpa": "is for the internet's own infrastructure",
+    "test": _l("is reserved for testing"),
+    "localhost": _l("means this computer"),
+    "invalid": _l("is reserved for names that must never work"),
+    "local": _l("is for devices on a local network"),
+    "onion": _l("is for Tor onion services"),
+    "arpa": _l("is for the internet's own infrastructure"),
 }
 
 
@@ -37,11 +39,11 @@ def email_problem(email: str | None, *, public: bool = True) -> str | None:
     """Why ``email`` cannot be an account's address, or None when it can."""
     email = (email or "").strip()
     if not email:
-        return "Enter an e-mail address."
+        return _("Enter an e-mail address.")
     if len(email) > MAX_LENGTH:
-        return "That e-mail address is too long."
+        return _("That e-mail address is too long.")
     if "@" not in email:
-        return (
+        return _(
             "That e-mail address is not valid: it needs an @ and a domain, "
             "such as ana@yourcompany.com."
         )
@@ -56,16 +58,20 @@ def _explain(email: str, reason: str) -> str:
     domain = email.rpartition("@")[2].strip().lower().rstrip(".")
     top = domain.rpartition(".")[2]
     if "special-use or reserved" in reason and top in _SPECIAL_USE:
-        return (
-            f"{domain} cannot receive mail: .{top} {_SPECIAL_USE[top]}. "
-            "Use an address where you receive mail."
+        return _(
+            "%(domain)s cannot receive mail: .%(top)s %(why)s. "
+            "Use an address where you receive mail.",
+            domain=domain,
+            top=top,
+            why=_SPECIAL_USE[top],
         )
     if "should have a period" in reason:
-        return (
-            f"The domain {domain or '(none)'} is incomplete: add its ending, such as .com or .org."
+        return _(
+            "The domain %(domain)s is incomplete: add its ending, such as .com or .org.",
+            domain=domain or _("(none)"),
         )
     reason = reason.replace("The part after the @-sign", "The domain (after the @)")
     reason = reason.replace("the part after the @-sign", "the domain (after the @)")
     reason = reason.replace("The part before the @-sign", "The name before the @")
     reason = reason.replace("before the @-sign", "before the @").replace("the @-sign", "the @")
-    return f"That e-mail address is not valid: {reason}"
+    return _("That e-mail address is not valid: %(reason)s", reason=reason)

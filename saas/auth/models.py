@@ -37,6 +37,9 @@ class User(TenantScoped, db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     invited_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The person's own language and time zone (None: the workspace's; docs/i18n.md).
+    locale: Mapped[str | None] = mapped_column(String(20))
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     # Flask-Login protocol.
     @property

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from zxcvbn import zxcvbn
 
 from saas.errors import ValidationFailed
+from saas.i18n import N_, _
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -24,8 +25,39 @@ MIN_SCORE = 3
 # zxcvbn's cost grows with the length; past this the rest adds strength it need not measure.
 _ESTIMATED_LENGTH = 72
 
-_FALLBACK_ADVICE = "Add another word or two. Uncommon words are better."
-_PERSONAL_ADVICE = "Avoid your name, your e-mail address and the workspace's name."
+_FALLBACK_ADVICE = N_("Add another word or two. Uncommon words are better.")
+_PERSONAL_ADVICE = N_("Avoid your name, your e-mail address and the workspace's name.")
+# zxcvbn's own warnings and suggestions (English), marked so that the catalogue carries
+# them: the advice is shown in the reader's language.
+ZXCVBN_FEEDBACK = (
+    N_("A word by itself is easy to guess."),
+    N_("Add another word or two. Uncommon words are better."),
+    N_("All-uppercase is almost as easy to guess as all-lowercase."),
+    N_("Avoid dates and years that are associated with you."),
+    N_("Avoid recent years."),
+    N_("Avoid repeated words and characters."),
+    N_("Avoid sequences."),
+    N_("Avoid years that are associated with you."),
+    N_("Capitalization doesn't help very much."),
+    N_("Common names and surnames are easy to guess."),
+    N_("Dates are often easy to guess."),
+    N_("Names and surnames by themselves are easy to guess."),
+    N_("No need for symbols, digits, or uppercase letters."),
+    N_("Predictable substitutions like '@' instead of 'a' don't help very much."),
+    N_("Recent years are easy to guess."),
+    N_('Repeats like "aaa" are easy to guess.'),
+    N_('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
+    N_("Reversed words aren't much harder to guess."),
+    N_('Sequences like "abc" or "6543" are easy to guess.'),
+    N_("Short keyboard patterns are easy to guess."),
+    N_("Straight rows of keys are easy to guess."),
+    N_("This is a top-10 common password."),
+    N_("This is a top-100 common password."),
+    N_("This is a very common password."),
+    N_("This is similar to a commonly used password."),
+    N_("Use a few words, avoid common phrases."),
+    N_("Use a longer keyboard pattern with more turns."),
+)
 
 
 def user_inputs(*values: str | None) -> list[str]:
@@ -44,28 +76,29 @@ def user_inputs(*values: str | None) -> list[str]:
 def password_problem(password: str, *, inputs: Iterable[str] = ()) -> str | None:
     """Why a new password is refused, or None."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return _("Use at least %(num)d characters.", num=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return _("Use at most %(num)d characters.", num=MAX_LENGTH)
     result = zxcvbn(password[:_ESTIMATED_LENGTH], user_inputs=list(inputs))
     if result["score"] >= MIN_SCORE:
         return None
-    return "This password is too easy to guess. " + " ".join(_advice(result))
+    return _("This password is too easy to guess. %(advice)s", advice=" ".join(_advice(result)))
 
 
 def _advice(result: dict) -> list[str]:
     feedback = result["feedback"]
     advice = [_sentence(feedback.get("warning"))]
     if any(match.get("dictionary_name") == "user_inputs" for match in result["sequence"]):
-        advice.append(_PERSONAL_ADVICE)
+        advice.append(_(_PERSONAL_ADVICE))
     advice.extend(_sentence(suggestion) for suggestion in feedback.get("suggestions") or ())
     advice = [text for text in dict.fromkeys(advice) if text]
-    return advice or [_FALLBACK_ADVICE]
+    return advice or [_(_FALLBACK_ADVICE)]
 
 
 def _sentence(text: str | None) -> str:
     text = (text or "").strip()
-    return text if not text or text.endswith((".", "!", "?")) else text + "."
+    text = text if not text or text.endswith((".", "!", "?")) else text + "."
+    return _(text) if text else text
 
 
 def check_new_password(

@@ -21,6 +21,7 @@ from saas.forms import (
     NewPasswordForm,
     SecondStepForm,
 )
+from saas.i18n import _, ngettext
 from saas.redirects import safe_redirect_target
 from saas.sessions import (
     SecondStepExpired,
@@ -104,7 +105,10 @@ def _second_step_or_session(user, *, target: str, flash_message: str):
     two-factor sign-in, else straight in."""
     if two_factor.is_enabled(user):
         begin_second_step(user, next_url=target)
-        flash(f"{flash_message} Now enter a code from your authenticator app.", "success")
+        flash(
+            _("%(done)s Now enter a code from your authenticator app.", done=flash_message),
+            "success",
+        )
         return redirect(url_for("auth.second_step"), 303)
     start_session(user)
     flash(flash_message, "success")
@@ -124,7 +128,7 @@ def second_step():
     try:
         pending = second_step_user()
     except SecondStepExpired:
-        flash("That took too long. Sign in again.", "info")
+        flash(_("That took too long. Sign in again."), "info")
         return redirect(url_for("auth.login"), 303)
     if pending is None:
         return redirect(url_for("auth.login"), 303)
@@ -158,8 +162,13 @@ def second_step():
             if used == two_factor.RECOVERY_CODE:
                 left = two_factor.recovery_codes_left(user)
                 flash(
-                    f"You signed in with a recovery code; {left} left. If you lost your "
-                    "phone, set up two-factor sign-in again with the new one.",
+                    ngettext(
+                        "You signed in with a recovery code; %(num)d left. If you lost your "
+                        "phone, set up two-factor sign-in again with the new one.",
+                        "You signed in with a recovery code; %(num)d left. If you lost your "
+                        "phone, set up two-factor sign-in again with the new one.",
+                        left,
+                    ),
                     "warning",
                 )
             return _signed_in(user, target or url_for("home.index"))
@@ -175,7 +184,7 @@ def logout():
     if not form.validate_on_submit():
         abort(400)
     end_session()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"), 303)
 
 
@@ -194,7 +203,7 @@ def forgot_password():
             report_user_error(form, error)
         else:
             flash(
-                "If an account uses this address, we sent it a link to choose a new password.",
+                _("If an account uses this address, we sent it a link to choose a new password."),
                 "info",
             )
             return redirect(url_for("auth.login"), 303)
@@ -217,7 +226,7 @@ def reset_password(token: str):
             report_user_error(form, error)
         else:
             return _second_step_or_session(
-                user, target=url_for("home.index"), flash_message="Your password is changed."
+                user, target=url_for("home.index"), flash_message=_("Your password is changed.")
             )
     status = 422 if form.errors else 200
     return render_template("auth/reset.html", form=form), status
@@ -242,7 +251,9 @@ def accept_invitation(token: str):
             report_user_error(form, error)
         else:
             return _second_step_or_session(
-                user, target=url_for("home.index"), flash_message=f"Welcome to {g.tenant.name}!"
+                user,
+                target=url_for("home.index"),
+                flash_message=_("Welcome to %(workspace)s!", workspace=g.tenant.name),
             )
     status = 422 if form.errors else 200
     return render_template("auth/accept.html", form=form, invitee=record.user), status
@@ -259,5 +270,5 @@ def handoff(token: str):
     accounts.record_login(user)
     security_log.record("auth.sign_in", actor=user, details={"method": "sign-up"})
     start_session(user)
-    flash(f"Welcome to your new workspace, {user.name}!", "success")
+    flash(_("Welcome to your new workspace, %(name)s!", name=user.name), "success")
     return redirect(url_for("home.index"), 303)

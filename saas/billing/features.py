@@ -19,6 +19,7 @@ from flask import g, has_request_context
 
 from saas.billing.plans import FEATURE_LABELS, Plan, all_plans
 from saas.errors import UserError
+from saas.i18n import _
 from tenants.scoping import require_tenant_id
 
 
@@ -45,15 +46,25 @@ def includes(feature: str, tenant_id: uuid.UUID | None = None) -> bool:
 def missing_message(feature: str, plan: Plan) -> str:
     """ "Custom objects are not included in the Free plan. They come with Starter and Pro: an
     admin can choose a plan on the Billing page." """
-    label = FEATURE_LABELS.get(feature, feature)
-    with_it = [p.name for p in all_plans().values() if p.has(feature)]
+    label = str(FEATURE_LABELS.get(feature, feature))
+    with_it = [p.label for p in all_plans().values() if p.has(feature)]
     where = (
-        f" It comes with {_and(with_it)}: an admin can choose a plan on the Billing page."
+        _(
+            "It comes with %(plans)s: an admin can choose a plan on the Billing page.",
+            plans=_and(with_it),
+        )
         if with_it
-        else " No plan includes it."
+        else _("No plan includes it.")
     )
-    verb = "are" if label.endswith("s") else "is"
-    return f"{label} {verb} not included in the {plan.name} plan.{where}"
+    if label.endswith("s"):
+        head = _(
+            "%(feature)s are not included in the %(plan)s plan.", feature=label, plan=plan.label
+        )
+    else:
+        head = _(
+            "%(feature)s is not included in the %(plan)s plan.", feature=label, plan=plan.label
+        )
+    return _("%(sentence)s %(more)s", sentence=head, more=where)
 
 
 def notice(feature: str) -> str | None:
@@ -72,4 +83,6 @@ def require_feature(feature: str, tenant_id: uuid.UUID | None = None) -> None:
 
 
 def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return _("%(first)s and %(last)s", first=_(", ").join(names[:-1]), last=names[-1])

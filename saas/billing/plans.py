@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from saas.errors import ValidationFailed
+from saas.i18n import N_, _, _l, ngettext
 
 INTERVALS = ("month", "year")
 INTERVAL_LABELS = {"month": "monthly", "year": "yearly"}
@@ -55,21 +56,24 @@ DEFAULT_PLANS: dict[str, dict] = {
     },
 }
 
+# Lazy: each label is translated when shown, in the reader's language.
 FEATURE_LABELS = {
-    "contacts": "Contacts",
-    "companies": "Companies",
-    "deals": "Deals and pipelines",
-    "leads": "Leads",
-    "activities": "Activities",
-    "tickets": "Service tickets",
-    "sales": "Products, quotes and orders",
-    "campaigns": "Campaigns",
-    "custom_objects": "Custom objects",
-    "api": "REST API",
-    "workflows": "Workflows",
-    "plugins": "Industry plugins",
-    "sso": "Single sign-on",
+    "contacts": _l("Contacts"),
+    "companies": _l("Companies"),
+    "deals": _l("Deals and pipelines"),
+    "leads": _l("Leads"),
+    "activities": _l("Activities"),
+    "tickets": _l("Service tickets"),
+    "sales": _l("Products, quotes and orders"),
+    "campaigns": _l("Campaigns"),
+    "custom_objects": _l("Custom objects"),
+    "api": _l("REST API"),
+    "workflows": _l("Workflows"),
+    "plugins": _l("Industry plugins"),
+    "sso": _l("Single sign-on"),
 }
+# The default plans' names, marked so that the catalogue carries them (``Plan.label``).
+_PLAN_NAMES = (N_("Free"), N_("Starter"), N_("Pro"))
 
 
 @dataclass(frozen=True)
@@ -98,15 +102,21 @@ class Plan:
         return feature in self.features
 
     @property
+    def label(self) -> str:
+        """The plan's name in the reader's language (a configured name without a translation
+        stays as it is)."""
+        return _(self.name)
+
+    @property
     def feature_labels(self) -> list[str]:
-        return [FEATURE_LABELS.get(feature, feature) for feature in self.features]
+        return [str(FEATURE_LABELS.get(feature, feature)) for feature in self.features]
 
     @property
     def seats_text(self) -> str:
         """Up to 2 users / Any number of users (users with an editing role; viewers are free)."""
         if self.max_seats:
-            return f"Up to {self.max_seats} user{'s' if self.max_seats != 1 else ''}"
-        return "Any number of users"
+            return ngettext("Up to %(num)d user", "Up to %(num)d users", self.max_seats)
+        return _("Any number of users")
 
     def price_text(self, currency: str = "usd") -> str:
         """Free / $15.00 per user a month, or $150.00 a year."""
@@ -121,10 +131,18 @@ class Plan:
         """The price as a page shows it large: ("$15.00", "per user a month",
         "or $150.00 a year"); ("$0", "free, no card needed", "") for a free plan."""
         if not self.is_paid:
-            return format_money(0, currency).replace(".00", ""), "free, no card needed", ""
+            return format_money(0, currency).replace(".00", ""), _("free, no card needed"), ""
         (amount, interval), *others = self._amounts(currency)
-        rest = ", ".join(f"or {amount} a {interval}" for amount, interval in others)
-        return amount, f"per user a {interval}", rest
+        rest = ", ".join(
+            (
+                _("or %(amount)s a month", amount=amount)
+                if interval == "month"
+                else _("or %(amount)s a year", amount=amount)
+            )
+            for amount, interval in others
+        )
+        unit = _("per user a month") if interval == "month" else _("per user a year")
+        return amount, unit, rest
 
     def _amounts(self, currency: str) -> list[tuple[str, str]]:
         return [

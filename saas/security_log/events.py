@@ -83,6 +83,7 @@ _EVENTS: list[tuple[str, list[tuple[str, str]]]] = [
             ("settings.relationship_type_changed", "Relationship type changed"),
             ("settings.relationship_type_deleted", "Relationship type deleted"),
             ("settings.two_factor_requirement_changed", "Two-factor requirement changed"),
+            ("settings.workspace_language_changed", "Language or time zone changed"),
         ],
     ),
     (

@@ -11,6 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("saas", "tenants", "core", "admin", "plugins")
+_DATA_FOLDERS = ("templates", "static", "migrations", "translations")
 
 
 def _data_files() -> set[str]:
@@ -20,12 +21,12 @@ def _data_files() -> set[str]:
             if not path.is_file() or "__pycache__" in path.parts:
                 continue
             relative = path.relative_to(ROOT).as_posix()
-            if "/templates/" in relative or "/static/" in relative or "/migrations/" in relative:
+            if any(f"/{part}/" in relative for part in _DATA_FOLDERS):
                 wanted.add(relative)
     return wanted
 
 
-def test_wheel_carries_templates_static_files_and_migrations(tmp_path):
+def test_wheel_carries_templates_static_files_migrations_and_translations(tmp_path):
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), "."],
         cwd=ROOT,
@@ -36,6 +37,7 @@ def test_wheel_carries_templates_static_files_and_migrations(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     wanted = _data_files()
     assert any(name.endswith(".html") for name in wanted)
+    assert any(name.endswith("zh_Hans/LC_MESSAGES/messages.po") for name in wanted)
     assert not sorted(wanted - names)
 
 
