@@ -296,7 +296,13 @@ bp = Blueprint("i18n", __name__)
 
 @bp.route("/language", methods=["POST"])
 def switch_language():
-    """The language switch: stored on the user when signed in, else in the session."""
+    """The language switch: stored on the user when signed in, else in the session.
+
+    Without a CSRF token (``init_app`` exempts it): it changes nothing but the language
+    pages are shown in, and the session cookie is SameSite=Lax, so another site's form
+    cannot change a signed-in user's language. Pages then need no session just to render
+    the switch (the landing page and the find-workspace answer stay the same for everyone).
+    """
     from flask_login import current_user
 
     from saas.db import db
@@ -403,6 +409,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     _compile_if_stale()
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    from saas.extensions import csrf
+
+    csrf.exempt(switch_language)
     app.cli.add_command(i18n_group)
 
     @app.context_processor
