@@ -17,8 +17,20 @@ def register_blueprints():
     from admin.sso import bp as sso
     from admin.tokens import bp as tokens
     from admin.users import bp as users
+    from admin.workspace import bp as workspace
 
-    return [users, sso, security, tokens, security_log, objects, billing, operator, service]
+    return [
+        users,
+        workspace,
+        sso,
+        security,
+        tokens,
+        security_log,
+        objects,
+        billing,
+        operator,
+        service,
+    ]
 
 
 @hookimpl
@@ -29,6 +41,9 @@ def register_menu_items():
     service = ("admin_service.*",)
     return [
         MenuItem(SETUP, "Users", "admin_users.index", 10, current=("admin_users*",)),
+        MenuItem(
+            SETUP, "Workspace", "admin_workspace.index", 15, current=("admin_workspace*",)
+        ),
         MenuItem(SETUP, "Billing", "admin_billing.index", 20, current=("admin_billing*",)),
         MenuItem(
             SETUP,

@@ -13,6 +13,7 @@ from saas.billing import services as billing
 from saas.db import db
 from saas.errors import UserError
 from saas.forms import ConfirmForm, InviteForm, RoleForm
+from saas.i18n import N_, _
 from saas.web import admin_required, report_user_error
 from tenants.resolver import tenant_link
 
@@ -65,7 +66,7 @@ def invite():
             db.session.rollback()
             report_user_error(form, error)
         else:
-            flash(f"Invitation sent to {user.email}.", "success")
+            flash(_("Invitation sent to %(email)s.", email=user.email), "success")
             return redirect(url_for("admin_users.index"), 303)
     return _page(form, 422)
 
@@ -80,7 +81,7 @@ def _change(user_id: str, action, done: str):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("admin_users.index"), 303)
-    flash(done.format(name=user.name), "success")
+    flash(_(done, name=user.name), "success")
     return redirect(url_for("admin_users.index"), 303)
 
 
@@ -90,7 +91,7 @@ def deactivate(user_id: str):
     return _change(
         user_id,
         lambda user: accounts.deactivate_user(user=user, by=current_user),
-        "{name} is deactivated and can no longer sign in.",
+        N_("%(name)s is deactivated and can no longer sign in."),
     )
 
 
@@ -98,7 +99,7 @@ def deactivate(user_id: str):
 @admin_required
 def reactivate(user_id: str):
     return _change(
-        user_id, lambda user: accounts.reactivate_user(user=user), "{name} is active again."
+        user_id, lambda user: accounts.reactivate_user(user=user), N_("%(name)s is active again.")
     )
 
 
@@ -110,7 +111,7 @@ def resend(user_id: str):
         lambda user: accounts.resend_invitation(
             user=user, invited_by=current_user, tenant=g.tenant, accept_url_for=_accept_url
         ),
-        "Invitation sent again to {name}.",
+        N_("Invitation sent again to %(name)s."),
     )
 
 
@@ -120,8 +121,10 @@ def reset_two_factor(user_id: str):
     return _change(
         user_id,
         lambda user: two_factor.reset_for_user(user, by=current_user),
-        "{name}'s two-factor sign-in is reset: they sign in with their password alone, "
-        "and set it up again if the workspace requires it.",
+        N_(
+            "%(name)s's two-factor sign-in is reset: they sign in with their password alone, "
+            "and set it up again if the workspace requires it."
+        ),
     )
 
 
@@ -131,7 +134,7 @@ def change_role(user_id: str):
     user = accounts.get_user(user_id)
     form = RoleForm()
     if not form.validate_on_submit():
-        flash("Choose a valid role.", "error")
+        flash(_("Choose a valid role."), "error")
         return redirect(url_for("admin_users.index"), 303)
     try:
         accounts.change_role(user=user, role=form.role.data, by=current_user)
@@ -139,5 +142,12 @@ def change_role(user_id: str):
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash(f"{user.name} is now {ROLE_LABELS[form.role.data].lower()}.", "success")
+        flash(
+            _(
+                "%(name)s is now %(role)s.",
+                name=user.name,
+                role=str(ROLE_LABELS[form.role.data]).lower(),
+            ),
+            "success",
+        )
     return redirect(url_for("admin_users.index"), 303)

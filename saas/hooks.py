@@ -33,6 +33,7 @@ def register_models():
 
 @hookimpl
 def register_blueprints():
+    from saas.auth.preferences_views import bp as preferences
     from saas.auth.sso import bp as sso
     from saas.auth.tokens_views import bp as tokens
     from saas.auth.two_factor_views import bp as two_factor
@@ -42,7 +43,7 @@ def register_blueprints():
     from saas.i18n import bp as language
     from tenants.views import bp as signup
 
-    return [health, signup, auth, sso, tokens, two_factor, billing, language]
+    return [health, signup, auth, sso, tokens, two_factor, preferences, billing, language]
 
 
 @hookimpl
@@ -72,6 +73,7 @@ def register_menu_items():
     from saas.plugins.menus import ACCOUNT, MenuItem
 
     return [
+        MenuItem(ACCOUNT, "Your preferences", "preferences.index", 5, current=("preferences*",)),
         MenuItem(ACCOUNT, "Two-factor sign-in", "two_factor.index", 10, current=("two_factor*",)),
         MenuItem(ACCOUNT, "API tokens", "tokens.index", 20, current=("tokens*",)),
     ]

@@ -18,6 +18,7 @@ older than their ``.po`` when it starts, so an editable install never shows a st
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -160,6 +161,30 @@ def html_lang() -> str:
     return current_locale().replace("_", "-")
 
 
+def remember_choice(locale: str) -> None:
+    """Keep a language chosen in this browser (the switch) for the session."""
+    session[SESSION_KEY] = locale
+
+
+def forget_choice() -> None:
+    session.pop(SESSION_KEY, None)
+
+
+def refresh() -> None:
+    """Choose the request's language and time zone again (after a change of preference)."""
+    from flask_babel import refresh as _refresh
+
+    _refresh()
+
+
+@functools.cache
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA time zone this machine knows, sorted, for a form's suggestions."""
+    import zoneinfo
+
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
 def language_choices() -> list[tuple[str, str]]:
     """(identifier, name in itself) of every supported language, for selects and switches."""
     return [(code, LOCALE_NAMES[code]) for code in SUPPORTED_LOCALES]
@@ -257,6 +282,44 @@ def set_workspace_language(*, default_locale: str | None, timezone: str | None) 
         security_log.record("settings.workspace_language_changed", details={"changes": changes})
 
 
+# --- formatting -----------------------------------------------------------------------------
+
+
+def format_moment(value) -> str:
+    """A moment as the reader's language writes it, in their time zone: "Dec 4, 2026,
+    4:30 PM", "2026年12月4日 16:30" (CLDR's own order and separators for each language)."""
+    if value is None or value == "":
+        return ""
+    import datetime as dt
+
+    from babel.dates import format_skeleton, format_time
+    from flask_babel import get_timezone
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    locale, zone = get_locale() or Locale.parse(DEFAULT_LOCALE), get_timezone()
+    day = format_skeleton("yMMMd", value, tzinfo=zone, locale=locale)
+    time = format_time(value, "short", tzinfo=zone, locale=locale)
+    pattern = str(locale.datetime_formats["medium"])
+    return pattern.replace("{1}", day).replace("{0}", time)
+
+
+def format_day(value) -> str:
+    """A calendar date as the reader's language writes it: "Dec 4, 2026", "2026年12月4日"."""
+    if value is None or value == "":
+        return ""
+    import datetime as dt
+
+    from babel.dates import format_skeleton
+    from flask_babel import get_timezone
+
+    locale = get_locale() or Locale.parse(DEFAULT_LOCALE)
+    if isinstance(value, dt.datetime):
+        zone = get_timezone()
+        return format_skeleton("yMMMd", value, tzinfo=zone, locale=locale)
+    return format_skeleton("yMMMd", value, locale=locale)
+
+
 # --- catalogues ---------------------------------------------------------------------------
 
 
@@ -315,7 +378,7 @@ def switch_language():
     if current_user.is_authenticated and g.get("tenant") is not None:
         current_user.locale = choice
         db.session.flush()
-    session[SESSION_KEY] = choice
+    remember_choice(choice)
     return redirect(back, 303)
 
 
@@ -413,6 +476,8 @@ def init_app(app: Flask) -> None:
 
     csrf.exempt(switch_language)
     app.cli.add_command(i18n_group)
+    app.add_template_filter(format_moment, "moment")
+    app.add_template_filter(format_day, "day")
 
     @app.context_processor
     def _i18n_context():

@@ -38,12 +38,22 @@ def start_session(user: User, *, method: str = PASSWORD) -> None:
 
     ``method`` is how they proved who they are: ``PASSWORD`` (with the second step when
     they use two-factor sign-in) or ``SSO`` (the identity provider's business)."""
-    session.clear()
+    _clear_keeping_language()
     login_user(user)
     session.permanent = True
     session["tenant_id"] = str(user.tenant_id)
     session["auth_hash"] = _auth_hash(user)
     session["auth_method"] = method
+
+
+def _clear_keeping_language() -> None:
+    """A fresh session (no fixation) that keeps the language chosen on the sign-in page."""
+    from saas.i18n import SESSION_KEY
+
+    language = session.get(SESSION_KEY)
+    session.clear()
+    if language:
+        session[SESSION_KEY] = language
 
 
 def signed_in_with() -> str:
@@ -53,7 +63,7 @@ def signed_in_with() -> str:
 
 def begin_second_step(user: User, *, next_url: str) -> None:
     """Remember, in a fresh session, that ``user`` gave the right password just now."""
-    session.clear()
+    _clear_keeping_language()
     session[_SECOND_STEP] = {
         "user_id": str(user.id),
         "tenant_id": str(user.tenant_id),
@@ -100,8 +110,14 @@ def end_second_step() -> None:
 def end_session() -> None:
     if current_user.is_authenticated:
         security_log.record("auth.sign_out", actor=current_user)
+    # The sign-in page that follows stays in the language the person was reading.
+    language = getattr(current_user, "locale", None)
     logout_user()
-    session.clear()
+    _clear_keeping_language()
+    if language:
+        from saas.i18n import remember_choice
+
+        remember_choice(language)
 
 
 @login_manager.user_loader

@@ -37,15 +37,16 @@ from saas.auth.passwords import hash_password, verify_password
 from saas.auth.roles import ADMIN
 from saas.db import db
 from saas.errors import Conflict, Forbidden, ValidationFailed
+from saas.i18n import N_, _, _l
 from tenants.settings import current_tenant, update_settings
 
 NOBODY = "nobody"
 ADMINS = "admins"
 EVERYONE = "everyone"
 REQUIREMENTS = {
-    NOBODY: "Nobody: each user decides",
-    ADMINS: "Admins",
-    EVERYONE: "Everyone",
+    NOBODY: _l("Nobody: each user decides"),
+    ADMINS: _l("Admins"),
+    EVERYONE: _l("Everyone"),
 }
 SETTING = "two_factor_required"
 
@@ -61,7 +62,7 @@ _VALID_WINDOW = 1
 _SECRET_SALT = b"trellis-two-factor-secret"
 _SECRET_INFO = b"two_factor_credentials.secret_encrypted v1"
 
-WRONG_CODE = (
+WRONG_CODE = N_(
     "That code is not right. Enter the 6-digit code your app shows now, or a recovery code."
 )
 
@@ -87,7 +88,7 @@ class Enrolment:
                 dark="#000",
                 light="#fff",
                 border=4,
-                title="QR code to scan with your authenticator app",
+                title=_("QR code to scan with your authenticator app"),
                 svgclass="qr-code",
             )
         )
@@ -108,11 +109,15 @@ def set_requirement(value: str, *, by: User) -> str:
     The admin who requires it must use it already, so that they know what they ask of
     others (and are not sent to set it up themselves by their own change)."""
     if value not in REQUIREMENTS:
-        raise ValidationFailed(f"Choose one of: {', '.join(REQUIREMENTS)}.", field="required")
+        raise ValidationFailed(
+            _("Choose one of: %(choices)s.", choices=", ".join(REQUIREMENTS)), field="required"
+        )
     if value != NOBODY and not is_enabled(by):
         raise Conflict(
-            "Turn on two-factor sign-in for your own account first (your menu, Two-factor "
-            "sign-in), then require it of others.",
+            _(
+                "Turn on two-factor sign-in for your own account first (your menu, Two-factor "
+                "sign-in), then require it of others."
+            ),
             field="required",
         )
     update_settings({SETTING: value}, logged_as="settings.two_factor_requirement_changed")
@@ -203,8 +208,10 @@ def _decrypt(credential: TwoFactorCredential) -> str:
         return encryption.decrypt(credential.secret_encrypted, salt=_SECRET_SALT, info=_SECRET_INFO)
     except encryption.UnreadableSecret:
         raise Conflict(
-            "Your authenticator app can no longer be checked (the server's key changed). "
-            "Sign in with a recovery code, or ask an admin to reset your two-factor sign-in."
+            _(
+                "Your authenticator app can no longer be checked (the server's key changed). "
+                "Sign in with a recovery code, or ask an admin to reset your two-factor sign-in."
+            )
         ) from None
 
 
@@ -220,7 +227,7 @@ def start_enrolment(user: User) -> Enrolment:
     first."""
     credential = _credential(user)
     if credential is not None and credential.confirmed_at is not None:
-        raise Conflict("Two-factor sign-in is already on for your account.")
+        raise Conflict(_("Two-factor sign-in is already on for your account."))
     secret = pyotp.random_base32()  # 32 base32 characters: 160 bits (RFC 4226's advice)
     encrypted = encryption.encrypt(secret, salt=_SECRET_SALT, info=_SECRET_INFO)
     if credential is None:
@@ -256,11 +263,13 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
     The code given here is used up: it cannot also sign in."""
     credential = _credential(user)
     if credential is None or credential.confirmed_at is not None:
-        raise Conflict("Start setting up two-factor sign-in first.")
+        raise Conflict(_("Start setting up two-factor sign-in first."))
     if not _accept_totp(credential, code):
         raise ValidationFailed(
-            "That code is not right. Check that your app shows a code for this workspace and "
-            "enter the 6 digits it shows now.",
+            _(
+                "That code is not right. Check that your app shows a code for this workspace "
+                "and enter the 6 digits it shows now."
+            ),
             field="code",
         )
     credential.confirmed_at = clock.now()
@@ -328,8 +337,8 @@ def _new_recovery_codes(user: User) -> list[str]:
     """Replace ``user``'s recovery codes with 10 new ones, returned as shown (XXXXX-XXXXX)."""
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = []
-    for _ in range(RECOVERY_CODE_COUNT):
-        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(_RECOVERY_LENGTH))
+    for _count in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _position in range(_RECOVERY_LENGTH))
         db.session.add(RecoveryCode(user_id=user.id, code_hash=hash_password(raw)))
         codes.append(f"{raw[:5]}-{raw[5:]}")
     db.session.flush()
@@ -360,7 +369,7 @@ def verify_sign_in_code(user: User, code: str) -> str:
     ValidationFailed. A recovery code is used up and logged."""
     credential = _credential(user)
     if credential is None or credential.confirmed_at is None:
-        raise Conflict("Two-factor sign-in is not on for this account.")
+        raise Conflict(_("Two-factor sign-in is not on for this account."))
     if _digits(code) is not None:
         if _accept_totp(credential, code):
             return TOTP
@@ -373,7 +382,7 @@ def verify_sign_in_code(user: User, code: str) -> str:
             details={"codes_left": recovery_codes_left(user)},
         )
         return RECOVERY_CODE
-    raise ValidationFailed(WRONG_CODE, field="code")
+    raise ValidationFailed(_(WRONG_CODE), field="code")
 
 
 # Changes by the user and by an admin ------------------------------------------------------
@@ -394,7 +403,7 @@ def check_proof(user: User, proof: str) -> bool:
 
 def _require_enabled(user: User) -> None:
     if not is_enabled(user):
-        raise Conflict("Two-factor sign-in is not on for your account.")
+        raise Conflict(_("Two-factor sign-in is not on for your account."))
 
 
 def regenerate_recovery_codes(user: User) -> list[str]:
@@ -424,7 +433,9 @@ def reset_for_user(user: User, *, by: User) -> None:
     """An admin removes ``user``'s app and recovery codes (a lost phone). The user signs in
     with their password alone next time, and sets it up again if the workspace requires it."""
     if user.id == by.id:
-        raise Forbidden("Turn your own two-factor sign-in off from your menu, Two-factor sign-in.")
+        raise Forbidden(
+            _("Turn your own two-factor sign-in off from your menu, Two-factor sign-in.")
+        )
     credential = _credential(user)
     if credential is None or credential.confirmed_at is None:
         raise Conflict(f"{user.name} does not use two-factor sign-in.")

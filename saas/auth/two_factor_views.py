@@ -21,6 +21,7 @@ from saas.auth import throttle, two_factor
 from saas.db import db
 from saas.errors import TooManyAttempts, UserError
 from saas.forms import ConfirmForm, EnrolmentCodeForm, TwoFactorProofForm
+from saas.i18n import _
 from saas.sessions import SSO, signed_in_with
 from saas.web import member_required, report_user_error
 
@@ -28,7 +29,7 @@ bp = Blueprint("two_factor", __name__, url_prefix="/settings/two-factor")
 
 _NEW_CODES = "new_recovery_codes"
 # What a user who must set up two-factor sign-in may still reach.
-_OPEN_WHILE_ENROLLING = {"auth.logout", "static", "favicon"}
+_OPEN_WHILE_ENROLLING = {"auth.logout", "static", "favicon", "i18n.switch_language"}
 
 
 @bp.before_app_request
@@ -45,7 +46,7 @@ def _require_enrolment():
         return None
     if not two_factor.must_enrol(current_user):
         return None
-    message = "Your workspace requires two-factor sign-in: set it up to go on."
+    message = _("Your workspace requires two-factor sign-in: set it up to go on.")
     if request.path.startswith("/api/"):
         return jsonify(error="two_factor_required", message=message), 403
     return redirect(url_for("two_factor.index"))
@@ -109,7 +110,7 @@ def confirm():
         else:
             # Post/redirect/get; the codes ride in the (signed) session to one page only.
             session[_NEW_CODES] = codes
-            flash("Two-factor sign-in is on.", "success")
+            flash(_("Two-factor sign-in is on."), "success")
             return redirect(url_for("two_factor.recovery_codes"), 303)
     return _page(code_form=form, status=422)
 
@@ -123,7 +124,10 @@ def _proven(form: TwoFactorProofForm) -> bool:
     if two_factor.check_proof(user, form.proof.data):
         return True
     throttle.record_login_failure(tenant_id=user.tenant_id, email=user.email, ip=ip)
-    form.proof.errors = [*form.proof.errors, "That is neither your password nor a current code."]
+    form.proof.errors = [
+        *form.proof.errors,
+        _("That is neither your password nor a current code."),
+    ]
     return False
 
 
@@ -155,7 +159,7 @@ def disable():
         two_factor.disable(current_user)
         return redirect(url_for("two_factor.index"), 303)
 
-    return _with_proof(action, "Two-factor sign-in is off.")
+    return _with_proof(action, _("Two-factor sign-in is off."))
 
 
 @bp.route("/recovery-codes", methods=["GET", "POST"])
@@ -167,7 +171,7 @@ def recovery_codes():
             session[_NEW_CODES] = two_factor.regenerate_recovery_codes(current_user)
             return redirect(url_for("two_factor.recovery_codes"), 303)
 
-        return _with_proof(action, "New recovery codes are ready; the old ones no longer work.")
+        return _with_proof(action, _("New recovery codes are ready; the old ones no longer work."))
     codes = session.pop(_NEW_CODES, None)
     if not codes:
         return redirect(url_for("two_factor.index"), 303)

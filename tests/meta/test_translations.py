@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Templates whose every user-visible text is marked for translation, by path from the root.
 CONVERTED_TEMPLATES = (
     "saas/templates/base.html",
+    "saas/templates/admin/users.html",
+    "saas/templates/admin/workspace.html",
     "saas/templates/_forms.html",
     "saas/templates/_plans.html",
     "saas/templates/auth/accept.html",
@@ -37,6 +39,10 @@ CONVERTED_TEMPLATES = (
     "saas/templates/auth/sso_error.html",
     "saas/templates/errors/error.html",
     "saas/templates/errors/unknown_workspace.html",
+    "saas/templates/settings/preferences.html",
+    "saas/templates/settings/recovery_codes.html",
+    "saas/templates/settings/tokens.html",
+    "saas/templates/settings/two_factor.html",
     "saas/templates/signup/choose_workspace.html",
     "saas/templates/signup/find_workspace.html",
     "saas/templates/signup/landing.html",
@@ -45,7 +51,16 @@ CONVERTED_TEMPLATES = (
 # Words that are the same in every language (the product's name, keys on a keyboard).
 UNTRANSLATED_WORDS = {"Trellis", "Ctrl"}
 # Attributes a person reads or hears.
-VISIBLE_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "aria-description", "data-busy"}
+VISIBLE_ATTRIBUTES = {
+    "title",
+    "alt",
+    "placeholder",
+    "aria-label",
+    "aria-description",
+    "data-busy",
+    "data-confirm",
+    "data-label",
+}
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sdf]")
 
