@@ -8,6 +8,7 @@ from flask_login import current_user
 from saas.auth import two_factor
 from saas.db import db
 from saas.errors import UserError
+from saas.i18n import _
 from saas.web import admin_required
 
 bp = Blueprint("admin_security", __name__, url_prefix="/admin/security")
@@ -25,9 +26,11 @@ def index():
             error = exc
         else:
             flash(
-                f"Two-factor sign-in: {two_factor.REQUIREMENTS[chosen].lower()} must use it."
-                if chosen != two_factor.NOBODY
-                else "Two-factor sign-in is each user's choice.",
+                _("Everyone must now use two-factor sign-in.")
+                if chosen == two_factor.EVERYONE
+                else _("Admins must now use two-factor sign-in.")
+                if chosen == two_factor.ADMINS
+                else _("Two-factor sign-in is each user's choice."),
                 "success",
             )
             return redirect(url_for("admin_security.index"), 303)

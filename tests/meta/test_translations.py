@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Templates whose every user-visible text is marked for translation, by path from the root.
 CONVERTED_TEMPLATES = (
     "saas/templates/base.html",
+    "saas/templates/admin/security.html",
     "saas/templates/admin/users.html",
     "saas/templates/admin/workspace.html",
     "saas/templates/_forms.html",
