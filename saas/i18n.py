@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -339,8 +340,11 @@ def compile_catalogues(directory: Path = TRANSLATIONS_DIR, *, force: bool = Fals
             continue
         with po.open("rb") as source:
             catalog = read_po(source, locale=po.parent.parent.name)
-        with mo.open("wb") as target:
+        # Written aside, then renamed: another process (a test worker) never reads half a file.
+        partial = mo.with_name(f".{mo.name}.{os.getpid()}")
+        with partial.open("wb") as target:
             write_mo(target, catalog, use_fuzzy=False)
+        os.replace(partial, mo)
         written.append(mo)
     return written
 
