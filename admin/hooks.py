@@ -41,9 +41,7 @@ def register_menu_items():
     service = ("admin_service.*",)
     return [
         MenuItem(SETUP, "Users", "admin_users.index", 10, current=("admin_users*",)),
-        MenuItem(
-            SETUP, "Workspace", "admin_workspace.index", 15, current=("admin_workspace*",)
-        ),
+        MenuItem(SETUP, "Workspace", "admin_workspace.index", 15, current=("admin_workspace*",)),
         MenuItem(SETUP, "Billing", "admin_billing.index", 20, current=("admin_billing*",)),
         MenuItem(
             SETUP,

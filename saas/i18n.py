@@ -408,6 +408,9 @@ def extract_messages(output: Path = POT_FILE) -> None:
             str(cfg),
             "-k",
             "_l",
+            # A menu item's label (its second argument) is translated where it is shown.
+            "-k",
+            "MenuItem:2",
             "--no-location",
             "--sort-output",
             "--omit-header",

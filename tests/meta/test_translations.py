@@ -135,6 +135,16 @@ def test_the_catalogues_compile_and_the_app_reads_them(app):
         assert gettext("Sign in") == "Sign in"
 
 
+def test_every_menu_items_label_is_in_the_catalogue(app):
+    """Menu labels come from the hooks and are translated where the menus are drawn."""
+    from saas.plugins.menus import collect_menu_items
+
+    ids = _ids(_catalogue(POT_FILE))
+    items = collect_menu_items(app.extensions["trellis_plugins"])
+    missing = sorted({item.label for menu in items.values() for item in menu} - ids)
+    assert not missing, f"menu labels the catalogue lacks (pass the label second): {missing}"
+
+
 class _VisibleText(HTMLParser):
     """The literal text a person would read in a template's static parts."""
 

@@ -56,9 +56,13 @@ FAKE_HOOKS = """
 def test_core_items_are_owned_by_core_and_ordered():
     items = collect_menu_items(build_manager())
     assert [i.label for i in items[MAIN]] == ["Home"]
-    assert [i.label for i in items[ACCOUNT]] == ["Two-factor sign-in", "API tokens"]
+    assert [i.label for i in items[ACCOUNT]] == [
+        "Your preferences",
+        "Two-factor sign-in",
+        "API tokens",
+    ]
     setup = [i.label for i in items[SETUP]]
-    assert setup[:4] == ["Users", "Billing", "Objects and fields", "Navigation"]
+    assert setup[:5] == ["Users", "Workspace", "Billing", "Objects and fields", "Navigation"]
     assert setup[-1] == "Sales (credit check, numbering)"
     assert {i.owner for menu in items.values() for i in menu} == {"core"}
 
@@ -73,10 +77,10 @@ def test_a_plugins_items_are_owned_by_it_and_wrong_items_are_refused():
             return self.items
 
     pm = build_manager()
-    pm.register(Plugin([MenuItem(SETUP, "Courses", "school.setup", order=15)]), name="school")
+    pm.register(Plugin([MenuItem(SETUP, "Courses", "school.setup", order=17)]), name="school")
     setup = collect_menu_items(pm)[SETUP]
-    assert [i.label for i in setup][:3] == ["Users", "Courses", "Billing"]
-    assert setup[1].owner == "school"
+    assert [i.label for i in setup][:4] == ["Users", "Workspace", "Courses", "Billing"]
+    assert setup[2].owner == "school"
 
     pm = build_manager()
     pm.register(Plugin(["school.setup"]), name="school")
