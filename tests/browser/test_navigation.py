@@ -46,7 +46,7 @@ def test_the_menus_are_menu_buttons_used_by_keyboard(app, live_server, page):
     expect(setup).to_have_attribute("aria-expanded", "true")
     expect(page.get_by_role("menuitem", name="Users")).to_be_focused()
     page.keyboard.press("ArrowDown")
-    expect(page.get_by_role("menuitem", name="Billing")).to_be_focused()
+    expect(page.get_by_role("menuitem", name="Workspace")).to_be_focused()
     page.keyboard.press("End")
     expect(page.get_by_role("menuitem", name="Sales (credit check, numbering)")).to_be_focused()
     page.keyboard.press("ArrowDown")  # wraps around
@@ -72,6 +72,8 @@ def test_the_menus_are_menu_buttons_used_by_keyboard(app, live_server, page):
 
     account = page.get_by_role("button", name="Acme Admin")
     account.focus()
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("menuitem", name="Your preferences")).to_be_focused()
     page.keyboard.press("ArrowDown")
     expect(page.get_by_role("menuitem", name="Two-factor sign-in")).to_be_focused()
     page.keyboard.press("ArrowDown")
