@@ -5,7 +5,7 @@
 See docs/i18n.md.
 
 Revision ID: e4b8c2d6a1f9
-Revises: d2f7a9c41e08
+Revises: dd2e4ff5ad71
 Create Date: 2026-12-04 19:20:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "e4b8c2d6a1f9"
-down_revision = "d2f7a9c41e08"
+down_revision = "dd2e4ff5ad71"
 branch_labels = None
 depends_on = None
 
