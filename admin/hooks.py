@@ -90,7 +90,6 @@ def register_menu_items():
             "admin_security_log.index",
             120,
             current=("admin_security_log*",),
-            palette=False,
         ),
         # Sales (130) is core/orders'.
     ]

@@ -107,7 +107,8 @@ def test_every_roles_navigation_is_unchanged(people):
     assert snapshot == EXPECTED
 
 
-# The navigation as it was when menu items moved to the hooks (2026-12-04).
+# The navigation as it was when menu items moved to the hooks (2026-12-04), with the
+# Security log offered by the command palette since.
 EXPECTED = {
     ("admin", "home"): [
         "bar: Home -> / *",
@@ -286,6 +287,7 @@ EXPECTED = {
         "Setting: Single sign-on -> /admin/sso/",
         "Setting: Security (two-factor sign-in) -> /admin/security/",
         "Setting: API tokens -> /admin/tokens/",
+        "Setting: Security log -> /admin/security-log/",
         "Setting: Sales (credit check, numbering) -> /admin/sales",
     ],
     ("manager", "home"): [

@@ -18,6 +18,12 @@ def test_an_admin_is_offered_objects_creating_and_settings(client):
     assert "Setting:Users" in commands and "Setting:Billing" in commands
 
 
+def test_an_admin_finds_the_security_log_in_the_palette(client):
+    commands = _commands(client)
+    assert "Setting:Security log" in commands
+    assert commands.index("Setting:API tokens") < commands.index("Setting:Security log")
+
+
 def test_a_viewer_is_offered_no_settings_and_nothing_to_create(app, tenant, login_as):
     add_user(app, tenant, email="vic@acme.example.com", role="viewer", password="viewer password 1")
     viewer = login_as(tenant, "vic@acme.example.com", "viewer password 1")
