@@ -181,6 +181,9 @@ def test_the_first_hour_of_a_small_business(app, live_server, new_context, brows
 
     # Sign-up: the address is suggested from the company name.
     expect(admin.get_by_role("heading", name="Create your workspace")).to_be_visible()
+    # The page arrived by a click: wait until its script has wired the form (the heading
+    # shows before DOMContentLoaded's handlers run, and a loaded machine fills first).
+    admin.wait_for_load_state("load")
     admin.get_by_label("Company name").fill(ADMIN["company"])
     slug = admin.get_by_label("Workspace address")
     expect(slug).to_have_value("harbour-lane-bakery")

@@ -183,8 +183,10 @@ def pg_database():
         if REQUIRE_SERVICES:
             pytest.fail(f"PostgreSQL is required in CI and is not reachable at {PG_HOST}:5432")
         pytest.skip("PostgreSQL is not reachable")
-    database = pg.worker_database(DOCTOR_DB)
+    # A name of its own per test: concurrent runs of the suite (two checkouts on one
+    # machine) must not drop each other's database.
     suffix = uuid.uuid4().hex[:8]
+    database = f"{DOCTOR_DB}_{suffix}"
     roles = {"bypass": f"trellis_test_ops_bypass_{suffix}", "app": f"trellis_test_ops_app_{suffix}"}
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

@@ -275,7 +275,7 @@ def _mirror(application, tenant) -> tuple:
         return values
 
 
-def test_replay_of_1000_events_shuffled_and_duplicated_reaches_the_in_order_state(
+def test_a_replay_of_400_events_shuffled_and_duplicated_reaches_the_in_order_state(
     stripe_app, standin, tenant
 ):
     _subscribe(stripe_app, standin, tenant)
@@ -292,7 +292,10 @@ def test_replay_of_1000_events_shuffled_and_duplicated_reaches_the_in_order_stat
         ("customer.subscription.trial_will_end", {"id": sub_ref, "customer": customer}),
     ]
     rng = random.Random(5)
-    events = [_event(*rng.choice(kinds)) for _ in range(1000)]
+    # 400 events of five kinds (each kind about 80 times) and 80 duplicates: as strong a
+    # check of convergence as 1,000 were, at 40 % of the time (each delivery is a round
+    # trip to localstripe; the 1,000-event replay was the suite's slowest test at 50 s).
+    events = [_event(*rng.choice(kinds)) for _ in range(400)]
     # The portal changed the subscription meanwhile: the webhooks must all converge on it.
     standin.upstream_call("POST", f"/v1/subscriptions/{sub_ref}", {"cancel_at_period_end": "true"})
 
@@ -306,13 +309,13 @@ def test_replay_of_1000_events_shuffled_and_duplicated_reaches_the_in_order_stat
         db.session.execute(update(BillingAccount).values(cancel_at_period_end=False))
         db.session.query(BillingEvent).delete()
         db.session.commit()
-    chaos = events + rng.sample(events, 200)
+    chaos = events + rng.sample(events, 80)
     rng.shuffle(chaos)
     outcomes = [_deliver(stripe_app, event).get_json()["outcome"] for event in chaos]
-    assert outcomes.count("duplicate") == 200
+    assert outcomes.count("duplicate") == 80
     assert _mirror(stripe_app, tenant) == in_order
     with stripe_app.app_context(), platform_scope("test: every event recorded"):
-        assert db.session.scalar(select(db.func.count()).select_from(BillingEvent)) == 1000
+        assert db.session.scalar(select(db.func.count()).select_from(BillingEvent)) == 400
         db.session.rollback()
 
 
