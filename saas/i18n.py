@@ -296,6 +296,10 @@ def format_moment(value) -> str:
     from babel.dates import format_skeleton, format_time
     from flask_babel import get_timezone
 
+    if isinstance(value, str):  # an API row's ISO 8601 date-time ("…Z" is UTC)
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if not isinstance(value, dt.datetime):  # a date: no time to show
+        return format_day(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     locale, zone = get_locale() or Locale.parse(DEFAULT_LOCALE), get_timezone()
@@ -315,6 +319,12 @@ def format_day(value) -> str:
     from flask_babel import get_timezone
 
     locale = get_locale() or Locale.parse(DEFAULT_LOCALE)
+    if isinstance(value, str):  # an API row's ISO 8601 date ("2026-12-04") or date-time
+        value = (
+            dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if "T" in value
+            else dt.date.fromisoformat(value)
+        )
     if isinstance(value, dt.datetime):
         zone = get_timezone()
         return format_skeleton("yMMMd", value, tzinfo=zone, locale=locale)

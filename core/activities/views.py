@@ -22,15 +22,24 @@ from core.objects.records import create_record, get_record
 from core.objects.registry import ObjectSpec, object_for_tenant
 from saas.auth import services as accounts
 from saas.errors import Forbidden, NotFound, UserError
+from saas.i18n import _, _l
 from saas.web import member_required
 
 bp = Blueprint("activities", __name__)
 
 TIMELINE_PAGE = 25
-QUICK_TYPES = {"call": "Log a call", "note": "Add a note", "task": "Add a task"}
+QUICK_TYPES = {"call": _l("Log a call"), "note": _l("Add a note"), "task": _l("Add a task")}
 QUICK_FIELDS = ("type", "subject", "body", "due_at")
-DONE_MESSAGES = {"call": "Call logged", "note": "Note added", "task": "Task added"}
+DONE_MESSAGES = {"call": _l("Call logged"), "note": _l("Note added"), "task": _l("Task added")}
 SUBJECT_FROM_BODY = 80
+# Each kind of activity named as a person reads it on a timeline or the home page.
+TYPE_LABELS = {
+    "call": _l("Call"),
+    "meeting": _l("Meeting"),
+    "email": _l("E-mail"),
+    "task": _l("Task"),
+    "note": _l("Note"),
+}
 
 
 @dataclass
@@ -73,6 +82,12 @@ def load_timeline(obj: ObjectSpec, record_id, *, cursor: str | None = None) -> T
         can_log=rights["create"],
         can_update=rights["update"],
     )
+
+
+@bp.app_template_global()
+def activity_type_label(kind: str | None) -> str:
+    """The name of a kind of activity ("call") in the reader's language."""
+    return str(TYPE_LABELS[kind]) if kind in TYPE_LABELS else (kind or "").capitalize()
 
 
 @bp.app_template_filter("isotime")
@@ -131,7 +146,7 @@ def quick_values(form) -> tuple[dict, dict]:
 def log_activity(object_name: str, record_id: str):
     obj = object_for_tenant(object_name)
     if obj.api_name == "activities":
-        raise NotFound("Activities have no timeline of their own.")
+        raise NotFound(_("Activities have no timeline of their own."))
     record = get_record(obj.api_name, record_id, actor=current_user)
     raw, values = quick_values(request.form)
     values |= {"related_object": obj.api_name, "related_id": str(record.id)}
@@ -145,6 +160,9 @@ def log_activity(object_name: str, record_id: str):
         return record_page(
             obj, record.id, activity_form={"raw": raw, "error": error}, status=error.status
         )
-    flash(f"{DONE_MESSAGES[raw['type']]}: {activity.subject}", "success")
+    flash(
+        _("%(done)s: %(subject)s", done=DONE_MESSAGES[raw["type"]], subject=activity.subject),
+        "success",
+    )
     target = url_for("records.show", object_name=obj.api_name, record_id=record.id)
     return redirect(target + "#timeline", 303)

@@ -18,6 +18,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask_babel import format_percent
+
 from core.objects.choices import picklist_choices
 from core.objects.money import format_money
 from core.objects.permissions import rights_of
@@ -27,6 +29,7 @@ from saas import clock
 from saas.auth.models import User
 from saas.auth.roles import ADMIN, MANAGER
 from saas.errors import NotFound, ValidationFailed
+from saas.i18n import _, _l, ngettext
 
 MANAGER_ROLES = (ADMIN, MANAGER)
 LIST_SIZE = 8
@@ -36,6 +39,19 @@ FINISHED_TICKET_STATUSES = ("resolved", "closed")
 TICKET_ASSIGNEE_FIELDS = ("owner_id", "assignee_id", "assignee")
 AT_RISK = dt.timedelta(hours=4)
 MAX_SCANNED = 200  # records read to count a panel's buckets
+# The buckets of the tasks and tickets charts, by key, with the label each bar shows.
+TASK_BUCKETS = {
+    "Overdue": _l("Overdue"),
+    "Today": _l("Today"),
+    "Next 7 days": _l("Next 7 days"),
+    "Later": _l("Later"),
+}
+SLA_BUCKETS = {
+    "Breached": _l("Breached"),
+    "At risk": _l("At risk"),
+    "On track": _l("On track"),
+    "No due time": _l("No due time"),
+}
 
 
 @dataclass
@@ -93,25 +109,29 @@ def manager_panels(actor: User, *, pipeline_id=None) -> list[Panel] | None:
     open_stages = [s for s in forecast["stages"] if s["kind"] == "open"]
     totals = forecast["totals"]
     pipeline = Panel(
-        title=f"Pipeline: {forecast['pipeline']['name']}",
+        title=_("Pipeline: %(name)s", name=forecast["pipeline"]["name"]),
         figures=[
-            ("Open deals", str(totals["open"]["count"])),
-            ("Open amount", money(totals["open"]["amount"])),
-            ("Weighted forecast", money(totals["open"]["weighted_amount"])),
+            (_("Open deals"), str(totals["open"]["count"])),
+            (_("Open amount"), money(totals["open"]["amount"])),
+            (_("Weighted forecast"), money(totals["open"]["weighted_amount"])),
         ],
         series=[
             (
                 stage["name"],
                 [
                     Bar(
-                        "Amount",
+                        _("Amount"),
                         float(stage["amount"]),
-                        f"{money(stage['amount'])} ({stage['count']} deal"
-                        f"{'s' if stage['count'] != 1 else ''})",
+                        ngettext(
+                            "%(amount)s (%(num)d deal)",
+                            "%(amount)s (%(num)d deals)",
+                            stage["count"],
+                            amount=money(stage["amount"]),
+                        ),
                         "amount",
                     ),
                     Bar(
-                        f"Weighted at {stage['probability']}%",
+                        _("Weighted at %(probability)s%%", probability=stage["probability"]),
                         float(stage["weighted_amount"]),
                         money(stage["weighted_amount"]),
                         "weighted",
@@ -122,9 +142,9 @@ def manager_panels(actor: User, *, pipeline_id=None) -> list[Panel] | None:
             if totals["open"]["count"]  # no open deal: a row of empty bars says nothing
         ],
         empty=(
-            "No stages yet."
+            _("No stages yet.")
             if not open_stages
-            else "No open deal yet: the deals on the board show here by stage."
+            else _("No open deal yet: the deals on the board show here by stage.")
             if not totals["open"]["count"]
             else ""
         ),
@@ -132,17 +152,17 @@ def manager_panels(actor: User, *, pipeline_id=None) -> list[Panel] | None:
     won, lost = totals["won"], totals["lost"]
     rate = forecast["win_rate"]
     win = Panel(
-        title="Win rate",
+        title=_("Win rate"),
         figures=[
-            ("Win rate", "—" if rate is None else f"{round(rate * 100)}%"),
-            ("Won", f"{won['count']} · {money(won['amount'])}"),
-            ("Lost", f"{lost['count']} · {money(lost['amount'])}"),
+            (_("Win rate"), "—" if rate is None else format_percent(rate)),
+            (_("Won"), f"{won['count']} · {money(won['amount'])}"),
+            (_("Lost"), f"{lost['count']} · {money(lost['amount'])}"),
         ],
         bars=[
-            Bar("Won", won["count"], f"{won['count']} won", "won"),
-            Bar("Lost", lost["count"], f"{lost['count']} lost", "lost"),
+            Bar(_("Won"), won["count"], _("%(num)d won", num=won["count"]), "won"),
+            Bar(_("Lost"), lost["count"], _("%(num)d lost", num=lost["count"]), "lost"),
         ],
-        empty="No deal is closed yet: the win rate appears with the first won or lost deal."
+        empty=_("No deal is closed yet: the win rate appears with the first won or lost deal.")
         if rate is None
         else "",
     )
@@ -176,7 +196,7 @@ def _moments(obj: ObjectSpec, records: list, name: str | None, actor: User) -> l
 def _rows(obj: ObjectSpec, records: list, actor: User) -> list[dict]:
     rows = to_api_many(obj, records, role=actor.role)
     for record, row in zip(records, rows, strict=True):
-        row["_title"] = obj.title(record) or "(no name)"
+        row["_title"] = obj.title(record) or _("(no name)")
     return rows
 
 
@@ -206,18 +226,18 @@ def my_open_deals(actor: User) -> Panel | None:
         counts[key] = counts.get(key, 0) + 1
     total = sum(Decimal(str(r.amount or 0)) for r in records)
     return Panel(
-        title="My open deals",
+        title=_("My open deals"),
         figures=[
-            ("Open deals", f"{len(records)}{'+' if more else ''}"),
-            ("Amount", money(total)),
+            (_("Open deals"), f"{len(records)}{'+' if more else ''}"),
+            (_("Amount"), money(total)),
         ],
         bars=[
-            Bar(stage_names.get(key, "No stage"), count, str(count), "amount")
+            Bar(stage_names.get(key) or _("No stage"), count, str(count), "amount")
             for key, count in counts.items()
         ],
         rows=_rows(obj, records[:LIST_SIZE], actor),
         more=len(records) > LIST_SIZE or more,
-        empty="You have no open deal.",
+        empty=_("You have no open deal."),
     )
 
 
@@ -261,12 +281,15 @@ def tasks_due(actor: User, *, now: dt.datetime | None = None) -> Panel | None:
     for due, row in zip(dues, rows, strict=False):
         row["_overdue"] = due is not None and due < now
     return Panel(
-        title="Tasks due",
-        figures=[("Overdue", str(buckets["Overdue"])), ("Due today", str(buckets["Today"]))],
-        bars=[Bar(label, count, str(count), kinds[label]) for label, count in buckets.items()],
+        title=_("Tasks due"),
+        figures=[(_("Overdue"), str(buckets["Overdue"])), (_("Due today"), str(buckets["Today"]))],
+        bars=[
+            Bar(str(TASK_BUCKETS[key]), count, str(count), kinds[key])
+            for key, count in buckets.items()
+        ],
         rows=rows,
         more=len(records) > LIST_SIZE or more,
-        empty="No task with a due date is waiting for you.",
+        empty=_("No task with a due date is waiting for you."),
     )
 
 
@@ -280,10 +303,10 @@ def recent_activity(actor: User) -> Panel | None:
         return None
     records, more = found
     return Panel(
-        title="Recent activity",
+        title=_("Recent activity"),
         rows=_rows(obj, records, actor),
         more=more,
-        empty="No activity yet. Log calls and notes on the timeline of any record.",
+        empty=_("No activity yet. Log calls and notes on the timeline of any record."),
     )
 
 
@@ -339,16 +362,19 @@ def my_tickets_by_sla(actor: User, *, now: dt.datetime | None = None) -> Panel |
     for due, row in zip(dues, rows, strict=False):
         row["_breached"] = due is not None and due < now
     return Panel(
-        title="My open tickets by SLA",
+        title=_("My open tickets by SLA"),
         figures=[
-            ("Open tickets", f"{len(records)}{'+' if more else ''}"),
-            ("Breached", str(buckets["Breached"])),
-            ("At risk", str(buckets["At risk"])),
+            (_("Open tickets"), f"{len(records)}{'+' if more else ''}"),
+            (_("Breached"), str(buckets["Breached"])),
+            (_("At risk"), str(buckets["At risk"])),
         ],
-        bars=[Bar(label, count, str(count), kinds[label]) for label, count in buckets.items()],
+        bars=[
+            Bar(str(SLA_BUCKETS[key]), count, str(count), kinds[key])
+            for key, count in buckets.items()
+        ],
         rows=rows,
         more=len(records) > LIST_SIZE or more,
-        empty="No open ticket is assigned to you.",
+        empty=_("No open ticket is assigned to you."),
     )
 
 

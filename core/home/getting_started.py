@@ -18,6 +18,7 @@ from core.deals.models import Deal
 from core.objects.models import FieldDefinition
 from saas.auth.models import User
 from saas.db import db
+from saas.i18n import _
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,11 @@ def open_steps() -> list[Step]:
         steps.append(
             Step(
                 "contacts",
-                "Add your contacts",
-                "There is no file import yet: add them one by one, or load a list through "
-                "the REST API with an API token.",
+                _("Add your contacts"),
+                _(
+                    "There is no file import yet: add them one by one, or load a list through "
+                    "the REST API with an API token."
+                ),
                 url_for("records.create", object_name="contacts"),
             )
         )
@@ -50,8 +53,8 @@ def open_steps() -> list[Step]:
         steps.append(
             Step(
                 "team",
-                "Invite your team",
-                "Each colleague gets an e-mail to choose a password.",
+                _("Invite your team"),
+                _("Each colleague gets an e-mail to choose a password."),
                 url_for("admin_users.index"),
             )
         )
@@ -59,8 +62,8 @@ def open_steps() -> list[Step]:
         steps.append(
             Step(
                 "pipeline",
-                "Set up your pipeline",
-                "Put your first deal on the board and move it through the stages.",
+                _("Set up your pipeline"),
+                _("Put your first deal on the board and move it through the stages."),
                 url_for("records.board", object_name="deals"),
             )
         )
@@ -68,8 +71,8 @@ def open_steps() -> list[Step]:
         steps.append(
             Step(
                 "fields",
-                "Add the fields your team needs",
-                "Your own fields on contacts, deals and every other object.",
+                _("Add the fields your team needs"),
+                _("Your own fields on contacts, deals and every other object."),
                 url_for("admin_objects.index"),
             )
         )

@@ -12,6 +12,7 @@ from core.leads.services import DuplicatesFound, convert_lead, find_duplicates
 from core.objects.records import get_record
 from core.objects.registry import ObjectSpec
 from saas.errors import Conflict, Forbidden, NotFound, UserError
+from saas.i18n import _
 from saas.web import member_required
 
 bp = Blueprint("leads", __name__, template_folder="templates")
@@ -96,9 +97,16 @@ def convert(record_id: str):
         if isinstance(error, Forbidden | NotFound):
             raise
         return _form_page(lead, values=values, error=error, status=error.status)
-    created = ["a contact"] + (["a company"] if result.company_id else [])
-    created += ["a deal"] if result.deal_id else []
-    flash(f"{lead.full_name} is converted: {', '.join(created)}.", "success")
+    created = [_("a contact")] + ([_("a company")] if result.company_id else [])
+    created += [_("a deal")] if result.deal_id else []
+    flash(
+        _(
+            "%(lead)s is converted: %(records)s.",
+            lead=lead.full_name,
+            records=_(", ").join(created),
+        ),
+        "success",
+    )
     if result.deal_id:
         return redirect(url_for("records.show", object_name="deals", record_id=result.deal_id), 303)
     return redirect(

@@ -22,6 +22,7 @@ from core.objects.money import currency_of, format_money
 from core.objects.records import Filter, hidden_fields, read_only_fields
 from core.objects.registry import FieldSpec, ObjectSpec
 from core.objects.types import ADDRESS_PARTS
+from saas.i18n import _l
 from tenants.settings import zone_of
 
 # The HTML input of each field type (types not listed are calculated and never edited).
@@ -47,11 +48,11 @@ INPUTS = {
 # Types that make poor table columns by default (they are long or structured).
 WIDE_TYPES = frozenset({"long_text", "rich_text", "address"})
 ADDRESS_LABELS = {
-    "street": "Street",
-    "city": "City",
-    "state": "State or region",
-    "postal_code": "Postal code",
-    "country": "Country",
+    "street": _l("Street"),
+    "city": _l("City"),
+    "state": _l("State or region"),
+    "postal_code": _l("Postal code"),
+    "country": _l("Country"),
 }
 
 
@@ -185,16 +186,16 @@ def local_datetime(value: str | None, zone: ZoneInfo, *, for_input: bool = False
 
 # The operators a person picks from, with the service's operator each one stands for.
 OPERATOR_LABELS = {
-    "eq": "is",
-    "ne": "is not",
-    "contains": "contains",
-    "gt": "is more than",
-    "gte": "is at least",
-    "lt": "is less than",
-    "lte": "is at most",
-    "in": "is one of (a, b, …)",
-    "empty": "is empty",
-    "not_empty": "is not empty",
+    "eq": _l("is"),
+    "ne": _l("is not"),
+    "contains": _l("contains"),
+    "gt": _l("is more than"),
+    "gte": _l("is at least"),
+    "lt": _l("is less than"),
+    "lte": _l("is at most"),
+    "in": _l("is one of (a, b, …)"),
+    "empty": _l("is empty"),
+    "not_empty": _l("is not empty"),
 }
 
 

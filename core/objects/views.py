@@ -62,6 +62,7 @@ from core.search.duplicates import checks_duplicates, duplicate_fields, find_dup
 from core.search.services import search_object, search_records
 from saas.db import db
 from saas.errors import Forbidden, NotFound, UserError, ValidationFailed
+from saas.i18n import _, _l, ngettext
 from saas.redirects import safe_redirect_target
 from saas.web import member_required
 
@@ -69,7 +70,7 @@ bp = Blueprint("records", __name__, template_folder="templates")
 
 PAGE_SIZE = DEFAULT_PAGE_SIZE
 COLUMNS_KEY = "list_columns"  # the session's {object: [column, ...]}
-PSEUDO_COLUMNS = {"created_at": "Created", "updated_at": "Last updated"}
+PSEUDO_COLUMNS = {"created_at": _l("Created"), "updated_at": _l("Last updated")}
 # The cursors of the pages before this one ("0" is the first page), for "Previous".
 TRAIL_SEPARATOR, FIRST_PAGE, MAX_TRAIL = "~", "0", 50
 SUGGESTIONS_PER_OBJECT = 5
@@ -159,7 +160,7 @@ def picklist_color(spec, value) -> str | None:
 @bp.app_template_global()
 def field_sections(obj) -> list[str]:
     """The names of an object's record page sections, for the field form's suggestions."""
-    return [name for name, _ in forms.sections(list(obj.fields.values()))]
+    return [name for name, _specs in forms.sections(list(obj.fields.values()))]
 
 
 @bp.app_template_global()
@@ -281,7 +282,7 @@ def _saved_views(obj: ObjectSpec, view_error: UserError | None) -> dict:
     if wanted and wanted != "all":
         current = saved_views.get_view(wanted, actor=current_user)
         if current.object_name != obj.api_name:
-            raise NotFound("There is no such view.")
+            raise NotFound(_("There is no such view."))
     current_is_default = current is not None and current.is_default
     return {
         "views": saved_views.list_views(obj.api_name, actor=current_user),
@@ -456,9 +457,9 @@ def restore(object_name: str, record_id: str):
             raise
         # The object's rules refused (an order over its customer's credit limit).
         db.session.rollback()
-        flash(f"Not restored: {error.message}", "error")
+        flash(_("Not restored: %(reason)s", reason=error.message), "error")
         return redirect(url_for("records.recycle_bin", object_name=obj.api_name), 303)
-    flash(f"{obj.title(record)} is restored.", "success")
+    flash(_("%(record)s is restored.", record=obj.title(record)), "success")
     flash_warnings()
     return redirect(_record_url(obj, record.id), 303)
 
@@ -520,8 +521,10 @@ def update_one_field(object_name: str, record_id: str, field_name: str):
     if spec is None:
         visible = {s.api_name for s in forms.visible_fields(obj, current_user.role)}
         if field_name in visible:
-            raise Forbidden("You cannot change this field.")
-        raise NotFound(f"{obj.label} has no field {field_name!r}.")
+            raise Forbidden(_("You cannot change this field."))
+        raise NotFound(
+            _("%(object)s has no field %(field)s.", object=obj.label, field=repr(field_name))
+        )
     raw = forms.raw_from_form([spec], request.form)
     try:
         record = update_record(
@@ -546,7 +549,7 @@ def update_one_field(object_name: str, record_id: str, field_name: str):
         return record_page(obj, record_id, failed=failed, status=error.status)
     if _wants_json():
         return jsonify(_displays(obj, record) | {"warnings": record_warnings()})
-    flash(f"{spec.label} saved.", "success")
+    flash(_("%(field)s saved.", field=spec.label), "success")
     flash_warnings()
     return redirect(_safe_next(_record_url(obj, record.id)), 303)
 
@@ -579,8 +582,12 @@ def delete(object_name: str, record_id: str):
     obj = object_for_tenant(object_name)
     delete_record(obj.api_name, record_id, actor=current_user)
     flash(
-        f"The {obj.label.lower()} is in the recycle bin; you can restore it for "
-        f"{RESTORE_DAYS} days.",
+        ngettext(
+            "The %(object)s is in the recycle bin; you can restore it for %(num)d day.",
+            "The %(object)s is in the recycle bin; you can restore it for %(num)d days.",
+            RESTORE_DAYS,
+            object=str(obj.label).lower(),
+        ),
         "success",
     )
     return redirect(url_for("records.index", object_name=obj.api_name), 303)
@@ -643,7 +650,9 @@ def create(object_name: str):
         if isinstance(error, Forbidden):
             raise
         return _form_page(obj, fields, raw, error=error, status=error.status)
-    flash(f"{obj.label} {obj.title(record)} created.", "success")
+    flash(
+        _("%(object)s %(record)s created.", object=obj.label, record=obj.title(record)), "success"
+    )
     flash_warnings()
     return redirect(_record_url(obj, record.id), 303)
 
@@ -674,7 +683,7 @@ def edit(object_name: str, record_id: str):
         return _form_page(
             obj, fields, raw, record=record, version=version, error=error, status=error.status
         )
-    flash(f"{obj.title(record)} saved.", "success")
+    flash(_("%(record)s saved.", record=obj.title(record)), "success")
     flash_warnings()
     return redirect(_record_url(obj, record.id), 303)
 

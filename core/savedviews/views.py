@@ -17,6 +17,7 @@ from core.objects.registry import object_for_tenant
 from core.savedviews import services
 from core.savedviews.models import SavedView
 from saas.errors import NotFound, UserError
+from saas.i18n import _
 from saas.web import member_required
 
 bp = Blueprint("saved_views", __name__)
@@ -66,7 +67,7 @@ def _view_of(object_name: str, view_id: str) -> SavedView:
     obj = object_for_tenant(object_name)
     view = services.get_view(view_id, actor=current_user)
     if view.object_name != obj.api_name:
-        raise NotFound("There is no such view.")
+        raise NotFound(_("There is no such view."))
     return view
 
 
@@ -110,7 +111,7 @@ def save_view(object_name: str):
         )
     except UserError as error:
         return _refused(object_name, error)
-    flash(f"View {view.name} saved.", "success")
+    flash(_("View %(name)s saved.", name=view.name), "success")
     return redirect(view_url(view), 303)
 
 
@@ -129,12 +130,12 @@ def change_view(object_name: str, view_id: str):
         "update": lambda: {"setup": current_setup(_columns_posted(object_name))},
     }.get(action, dict)()
     if not changes:
-        return _refused(object_name, UserError("Choose what to change in the view."))
+        return _refused(object_name, UserError(_("Choose what to change in the view.")))
     try:
         view = services.update_view(view.id, changes=changes, actor=current_user)
     except UserError as error:
         return _refused(object_name, error)
-    flash(f"View {view.name} saved.", "success")
+    flash(_("View %(name)s saved.", name=view.name), "success")
     return redirect(view_url(view), 303)
 
 
@@ -147,5 +148,5 @@ def delete_view(object_name: str, view_id: str):
         services.delete_view(view.id, actor=current_user)
     except UserError as error:
         return _refused(object_name, error)
-    flash(f"View {name} deleted.", "success")
+    flash(_("View %(name)s deleted.", name=name), "success")
     return redirect(url_for("records.index", object_name=object_name, view="all"), 303)

@@ -111,7 +111,7 @@ def test_relationships_show_on_both_parties_pages(client, api, types, parties):
         to_contact_id=parties["ada"]["id"],
     )
     group = _relationship_panel(client.get(f"/o/companies/{parties['group']['id']}").text)
-    assert "Parent of Acme GmbH · since 2020-01-01" in group
+    assert "Parent of Acme GmbH · since Jan 1, 2020" in group
     gmbh = _relationship_panel(client.get(f"/o/companies/{parties['gmbh']['id']}").text)
     assert "Subsidiary of Acme Group" in gmbh
     assert "Employer of Ada Lovelace" in gmbh
