@@ -371,6 +371,76 @@ def security_log_verify(slug: str | None, head: str | None) -> None:
         sys.exit(1)
 
 
+@click.group("plugin")
+def plugin_group() -> None:
+    """Installed plugins and the workspaces that enabled them (docs/plugins.md)."""
+
+
+@plugin_group.command("list")
+@with_appcontext
+def plugin_list() -> None:
+    """Each plugin found, installed or refused (with the reason), and the workspaces that
+    enabled it."""
+    from sqlalchemy import select
+
+    from saas.plugins.manager import current_manager, plugin_states
+    from saas.plugins.models import TenantPlugin
+    from tenants.models import Tenant
+    from tenants.scoping import tenant_scope
+
+    states = plugin_states(current_manager())
+    if not states:
+        click.echo("No plugins installed (entry-point group trellis.plugins).")
+        return
+    enabled: dict[str, list[str]] = {}
+    for tenant in db.session.scalars(select(Tenant).order_by(Tenant.slug)):
+        with tenant_scope(tenant.id):
+            names = select(TenantPlugin.name).where(TenantPlugin.enabled)
+            for name in db.session.scalars(names):
+                enabled.setdefault(name, []).append(tenant.slug)
+    db.session.rollback()
+    for name, state in sorted(states.items()):
+        if state.reason:
+            click.echo(f"{name}\trefused\t{state.reason}")
+            continue
+        slugs = ", ".join(enabled.get(name, [])) or "none"
+        meta = state.meta
+        click.echo(f"{name}\t{meta.version}\tinstalled\t{meta.title}\ttenants: {slugs}")
+
+
+@plugin_group.command("enable")
+@click.argument("name")
+@click.option("--tenant", "slug", required=True)
+@click.option("--sample-data", is_flag=True, help="Also load the plugin's sample data.")
+@boundary
+def plugin_enable(name: str, slug: str, sample_data: bool) -> None:
+    """Enable plugin NAME for one workspace (as the system, within its plan)."""
+    from saas.plugins import services
+    from tenants.scoping import tenant_scope
+
+    tenant = tenant_or_fail(slug)
+    with tenant_scope(tenant.id):
+        services.enable_plugin(name, actor=None, sample_data=sample_data)
+        db.session.commit()
+    click.echo(f"Enabled {name} for {tenant.slug}.")
+
+
+@plugin_group.command("disable")
+@click.argument("name")
+@click.option("--tenant", "slug", required=True)
+@boundary
+def plugin_disable(name: str, slug: str) -> None:
+    """Disable plugin NAME for one workspace (its data stays)."""
+    from saas.plugins import services
+    from tenants.scoping import tenant_scope
+
+    tenant = tenant_or_fail(slug)
+    with tenant_scope(tenant.id):
+        services.disable_plugin(name, actor=None)
+        db.session.commit()
+    click.echo(f"Disabled {name} for {tenant.slug}.")
+
+
 PLATFORM_COMMANDS = (
     db_group,
     tenant_group,
@@ -381,6 +451,7 @@ PLATFORM_COMMANDS = (
     scheduler,
     billing_group,
     security_log_group,
+    plugin_group,
 )
 
 

@@ -69,9 +69,9 @@ def _pairs(contributed) -> Iterable[tuple]:
 def emit(event: Event) -> None:
     """Tell the plugins and the subscribed jobs about ``event`` (see the module's doc)."""
     from saas.jobs import enqueue
-    from saas.plugins.manager import current_manager
+    from saas.plugins.tenant import active_hooks
 
-    pm = current_manager()
+    pm = active_hooks()  # core and the tenant's enabled plugins only
     pm.hook.event_emitted(event=event)
     for job in subscriptions(pm).get(event.name, ()):
         enqueue(job, event.tenant_id, *event.job_args())

@@ -14,6 +14,7 @@ def register_models():
     import saas.billing.models
     import saas.jobs.models
     import saas.mail
+    import saas.plugins.models
     import saas.security_log.models
     import tenants.counters
     import tenants.models
@@ -25,6 +26,7 @@ def register_models():
         saas.billing.models,
         saas.jobs.models,
         saas.mail,
+        saas.plugins.models,
         saas.security_log.models,
         tenants.counters,
         tenants.models,
@@ -50,21 +52,24 @@ def register_blueprints():
 def register_api_blueprints():
     from saas.api import bp as account
     from saas.billing.views import api_bp as billing
+    from saas.plugins.views import api_bp as plugins
     from saas.security_log.api import bp as security_log
 
-    return [account, billing, security_log]
+    return [account, billing, security_log, plugins]
 
 
 @hookimpl
 def register_openapi_paths(json, ref, errors):
     from saas.api.openapi import account_paths
     from saas.billing.openapi import billing_paths
+    from saas.plugins.views import plugin_paths
     from saas.security_log.openapi import security_log_paths
 
     return [
         account_paths(json, ref, errors),
         billing_paths(json, ref, errors),
         security_log_paths(json, ref, errors),
+        plugin_paths(json, ref, errors),
     ]
 
 

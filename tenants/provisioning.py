@@ -18,6 +18,7 @@ from saas.db import db
 from saas.errors import Conflict, ValidationFailed
 from saas.i18n import _
 from saas.plugins.manager import current_manager, notify
+from saas.plugins.tenant import hooks_for
 from tenants.models import Tenant
 from tenants.scoping import tenant_scope
 
@@ -169,7 +170,9 @@ def create_tenant(
         billing.start_trial(tenant, plan=plan)
         # The areas' defaults: the "Sales" pipeline, the standard price book in the
         # workspace's currency, SLA targets, relationship types (and any plugin's).
-        notify(current_manager(), "tenant_created", tenant=tenant, admin=admin)
+        # A new workspace has no plugin enabled yet: only core's implementations run (a
+        # plugin installs its defaults in plugin_enabled).
+        notify(hooks_for(current_manager(), ()), "tenant_created", tenant=tenant, admin=admin)
     return tenant, admin
 
 

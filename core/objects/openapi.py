@@ -342,7 +342,8 @@ def metadata_fingerprint(objects: list[ObjectSpec], role: str | None) -> str:
     """A digest of everything the document is built from: the objects as the tenant has them
     (labels, fields with their options and access, children) and the role. A custom field,
     a custom object, a label or a field's access changing changes it."""
-    parts: list = [role]
+    # The enabled plugins describe endpoints of their own (register_openapi_paths).
+    parts: list = [role, sorted(getattr(active_manager(), "enabled", ()))]
     for obj in objects:
         children = [(n, c.label, c.json_schema) for n, c in obj.children.items()]
         parts.append(

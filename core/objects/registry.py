@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import current_app, g, has_app_context, has_request_context
+from flask import g, has_request_context
 from sqlalchemy import select
 
 from core.objects.models import CustomObjectDefinition, CustomRecord, FieldDefinition
@@ -49,6 +49,9 @@ class FieldSpec:
     # The record page's section the field shows in (None: "Details" for standard fields,
     # "Custom fields" for custom ones). Custom fields may join a standard section.
     section: str | None = None
+    # Who added the field: "core" for an object's own fields, else the plugin whose
+    # ``register_fields_for`` returned it (set by the registry).
+    owner: str = "core"
 
     @property
     def field_type(self) -> FieldType:
@@ -248,6 +251,8 @@ def build_registry(pm) -> ObjectRegistry:
         if spec.owner != owner:
             spec = dataclasses.replace(spec, owner=owner)
         objects[spec.api_name] = spec
+    for name, spec in objects.items():
+        objects[name] = _with_contributed_fields(pm, spec)
     ordered = sorted(enumerate(objects.values()), key=lambda item: (item[1].order, item[0]))
     targets: dict[str, LookupTarget] = {}
     for _owner, target in contributions(pm, "register_lookup_targets"):
@@ -257,6 +262,35 @@ def build_registry(pm) -> ObjectRegistry:
             raise ValueError(f"lookup target {target.name!r} is registered twice")
         targets[target.name] = target
     return ObjectRegistry({spec.api_name: spec for _i, spec in ordered}, targets)
+
+
+def _with_contributed_fields(pm, spec: ObjectSpec) -> ObjectSpec:
+    """``spec`` with the fields other owners add to it (``register_fields_for``): kept in
+    the records' custom values (no column, no slot), owned, after the object's own."""
+    hook = getattr(pm.hook, "register_fields_for", None)
+    if hook is None:
+        return spec
+    internal = _internal_names()
+    fields = dict(spec.fields)
+    for impl in hook.get_hookimpls():
+        owner = "core" if impl.plugin_name in internal else impl.plugin_name
+        for field_spec in impl.function(object_name=spec.api_name) or ():
+            if not isinstance(field_spec, FieldSpec):
+                raise TypeError(f"register_fields_for must return FieldSpec, got {field_spec!r}")
+            if field_spec.api_name in fields:
+                raise ValueError(
+                    f"{spec.api_name}.{field_spec.api_name} is registered twice ({owner})"
+                )
+            fields[field_spec.api_name] = dataclasses.replace(
+                field_spec, owner=owner, custom=True, column=None, slot=None, filterable=False
+            )
+    return spec if len(fields) == len(spec.fields) else dataclasses.replace(spec, fields=fields)
+
+
+def _internal_names() -> set[str]:
+    from saas.plugins.manager import internal_hook_modules
+
+    return set(internal_hook_modules())
 
 
 _REGISTRIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -271,10 +305,13 @@ def _process_manager():
 
 
 def active_manager():
-    """The running app's plugin manager, else (no app) the process's one of core's areas."""
-    if has_app_context() and "trellis_plugins" in current_app.extensions:
-        return current_app.extensions["trellis_plugins"]
-    return _process_manager()
+    """The hooks that run now: the running app's plugin manager narrowed to the current
+    tenant's enabled plugins (``saas.plugins.tenant.active_hooks``; the whole manager
+    outside a tenant), else (no app) the process's manager of core's areas."""
+    from saas.plugins.tenant import active_hooks
+
+    hooks = active_hooks()
+    return hooks if hooks is not None else _process_manager()
 
 
 def registry_for(pm=None) -> ObjectRegistry:

@@ -107,12 +107,17 @@ def build_api_blueprint(children: Iterable[Blueprint]) -> Blueprint:
     parent = Blueprint(API_BLUEPRINT, __name__, url_prefix=API_PREFIX)
     parent.before_request(_require_token)
     for child in children:
+        # A plugin's comes with the prefix it is mounted at: (blueprint, "/p/<name>").
+        child, prefix = child if isinstance(child, tuple) else (child, None)
         if child.url_prefix:
             raise ValueError(
                 f"API blueprint {child.name!r} sets url_prefix {child.url_prefix!r}: API "
                 f"blueprints nest under {API_PREFIX} and give their rules relative to it"
             )
-        parent.register_blueprint(child)
+        if prefix:
+            parent.register_blueprint(child, url_prefix=prefix)
+        else:
+            parent.register_blueprint(child)
     return parent
 
 

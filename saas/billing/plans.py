@@ -5,6 +5,9 @@ replaces the defaults below. Prices are per seat, in the currency's smallest uni
 without prices is free and has a seat limit. The landing page, the billing page, the API
 and docs/billing.md all say what these definitions say (a test compares the docs' table).
 
+A plan with the ``plugins`` feature may enable plugins: every installed one, or only those
+its ``plugins`` list names (``"plugins": ["school"]``); a plan without the feature none.
+
 A plan's ``features`` list everything it includes, also what every plan has (contacts,
 tickets, ...), so that a page can show a plan's contents from its definition alone.
 """
@@ -84,6 +87,8 @@ class Plan:
     prices: dict[str, int] = field(default_factory=dict)
     features: tuple[str, ...] = ()
     api_requests_per_minute: int = 60
+    # The plugins the plan may enable when it has the "plugins" feature (None: all).
+    plugins: tuple[str, ...] | None = None
 
     @property
     def is_paid(self) -> bool:
@@ -100,6 +105,10 @@ class Plan:
 
     def has(self, feature: str) -> bool:
         return feature in self.features
+
+    def includes_plugin(self, name: str) -> bool:
+        """Whether a workspace on this plan may enable the plugin ``name``."""
+        return self.has("plugins") and (self.plugins is None or name in self.plugins)
 
     @property
     def label(self) -> str:
@@ -181,6 +190,7 @@ def _build(config: dict[str, dict]) -> dict[str, Plan]:
             prices=prices,
             features=features,
             api_requests_per_minute=int(spec.get("api_requests_per_minute", 60)),
+            plugins=None if spec.get("plugins") is None else tuple(spec["plugins"]),
         )
     if "free" not in plans or plans["free"].is_paid or not plans["free"].max_seats:
         raise ValueError("BILLING_PLANS needs a 'free' plan without prices and with max_seats")

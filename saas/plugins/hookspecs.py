@@ -140,6 +140,23 @@ def register_object_types():
 
 
 @hookspec
+def register_fields_for(object_name):
+    """Add fields to a standard object (a plugin's own fields on ``contacts``, say).
+
+    Arguments: ``object_name``, by keyword: the API name of a standard object
+    (``"contacts"``), asked once for each.
+    Returns: an iterable of ``core.objects.registry.FieldSpec`` (or None). Such a field has
+    no column (no DDL ever): its values are kept in the record's custom values by its
+    ``api_name``, like a custom field without a slot, so it is not filterable. The registry
+    stamps it with its ``owner``; a tenant sees it only while the plugin is enabled, and
+    its values stay in the records while it is not. A name the object already has is
+    refused with a ``ValueError``.
+    Called: with ``register_object_types``, once per app, outside any transaction.
+    Every implementation's result is used (not ``firstresult``).
+    """
+
+
+@hookspec
 def register_lookup_targets():
     """Declare tenant metadata tables that lookup fields may point to although they hold
     no records (``core.objects.registry.LookupTarget``: a deal's pipelines and stages).
@@ -257,10 +274,49 @@ def tenant_created(tenant, admin):
     the demo), inside the new tenant's scope and inside the transaction that creates it,
     after its admin, its security-log entry and its trial exist. An implementation flushes
     and never commits; an exception rolls the whole creation back. Implementations run in
-    registration order, core's before any plugin's (``manager.notify``), so a plugin finds
-    the core defaults (the "Sales" pipeline, the standard price book, SLA targets,
-    relationship types) in place.
+    registration order (``manager.notify``). A new workspace has no plugin enabled, so only
+    core's implementations run: a plugin gives a workspace its defaults in
+    ``plugin_enabled`` (where it finds the core defaults, the "Sales" pipeline, the
+    standard price book, SLA targets and relationship types, in place).
     Not ``firstresult``: every implementation runs.
+    """
+
+
+@hookspec
+def plugin_enabled(tenant, plugin, sample_data):
+    """A tenant admin enabled ``plugin`` for ``tenant``: install what it needs there.
+
+    Arguments: by keyword, ``tenant`` (the ``tenants.models.Tenant``), ``plugin`` (the
+    plugin's name) and ``sample_data`` (True when the admin asked for the sample data and
+    it was never loaded for this tenant).
+    Returns: nothing (a result is ignored).
+    Called: by ``saas.plugins.services.enable_plugin`` (the admin console, the API, sign-up
+    with an industry), inside the tenant's scope and inside the request's transaction,
+    after the ``tenant_plugins`` row is written; only the enabled plugin's own
+    implementation runs (with core's, which may react to any plugin). An implementation
+    writes rows, never DDL (its tables come from its migrations): pipelines, picklist
+    values, settings, sample records through the record services. It runs again each time
+    the plugin is enabled again, so it creates only what is missing. Flush, never commit;
+    an exception refuses the enabling (the whole change rolls back).
+    Not ``firstresult``: every implementation runs, core's first.
+    """
+
+
+@hookspec
+def plugin_disabled(tenant, plugin):
+    """A tenant admin disabled ``plugin`` for ``tenant``.
+
+    Arguments: by keyword, ``tenant`` and ``plugin`` (its name).
+    Returns: nothing (a result is ignored).
+    Called: by ``saas.plugins.services.disable_plugin``, inside the tenant's scope and the
+    request's transaction, before the plugin stops running for the tenant (its own
+    implementation is still called). Its objects, fields, pages and menu items are hidden
+    from then on and its hooks no longer run for the tenant; its data stays (enabling it
+    again brings it back), so an implementation deletes nothing the tenant made. Flush,
+    never commit. An exception is logged with the plugin's name and what the hook wrote is
+    rolled back (a savepoint), but the plugin is disabled all the same: a broken plugin
+    never keeps an admin from switching it off.
+    Not ``firstresult``: every implementation runs, core's first.
     """
 
 

@@ -103,7 +103,9 @@ def menu_items(menu: str, user) -> list[MenuItem]:
         return []
     if menu == SETUP and not user.is_admin:
         return []
-    items = collect_menu_items(current_app.extensions["trellis_plugins"])[menu]
+    from saas.plugins.tenant import active_hooks
+
+    items = collect_menu_items(active_hooks())[menu]
     views = current_app.view_functions
     return [
         item

@@ -27,6 +27,9 @@ class PluginMeta:
     - ``version``: the plugin's own version (PEP 440).
     - ``compatibility``: the core versions it runs on, a PEP 440 specifier (``">=0.1,<0.3"``).
     - ``adds``: what it contributes, from ``ADDS``.
+    - ``industry``: the plugin makes Trellis speak one trade (a training school, a tour
+      operator): sign-up offers it as the workspace's industry and enables it with its
+      sample data.
     """
 
     name: str
@@ -35,8 +38,11 @@ class PluginMeta:
     version: str = "0.1.0"
     compatibility: str = ""
     adds: frozenset[str] = field(default_factory=frozenset)
+    industry: bool = False
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not isinstance(self.title, str):
+            raise IncompatiblePlugin("a plugin's name and title must be strings")
         if not self.name.isidentifier() or self.name != self.name.lower():
             raise IncompatiblePlugin(
                 f"plugin name {self.name!r} must be a lower-case Python identifier"
@@ -56,6 +62,8 @@ class PluginMeta:
                 f"plugin {self.name}: compatibility {self.compatibility!r} is not a version "
                 "specifier"
             ) from None
+        if self.name == "core":
+            raise IncompatiblePlugin("plugin name 'core' is the core's own owner name")
         object.__setattr__(self, "adds", frozenset(self.adds))
         unknown = sorted(self.adds - ADDS)
         if unknown:
@@ -74,3 +82,14 @@ class PluginMeta:
                 f"plugin {self.name} {self.version} needs core {self.compatibility}, "
                 f"this is {core_version}"
             )
+
+
+def core_version() -> str:
+    """The version of the installed Trellis core (``trellis-crm``), what ``compatibility``
+    is checked against."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("trellis-crm")
+    except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+        return "0.1.0"

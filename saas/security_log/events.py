@@ -84,6 +84,8 @@ _EVENTS: list[tuple[str, list[tuple[str, str]]]] = [
             ("settings.relationship_type_deleted", "Relationship type deleted"),
             ("settings.two_factor_requirement_changed", "Two-factor requirement changed"),
             ("settings.workspace_language_changed", "Language or time zone changed"),
+            ("settings.plugin_enabled", "Plugin enabled"),
+            ("settings.plugin_disabled", "Plugin disabled"),
         ],
     ),
     (

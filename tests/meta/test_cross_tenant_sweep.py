@@ -160,6 +160,15 @@ def world(app, tenant, other_tenant):
                 "type_id": rel_type.id,
                 "view_id": view.id,
             }
+            # A enables every installed plugin (none in the core's own run; the external
+            # plugin's run, tests/saas/plugins/test_external_plugin.py, sweeps its routes).
+            from saas.plugins import services as plugin_services
+            from saas.plugins.manager import installed_plugins
+
+            plugins = sorted(installed_plugins(app.extensions["trellis_plugins"]))
+            for name in plugins:
+                plugin_services.enable_plugin(name, actor=None)
+            world["plugins"] = plugins
             db.session.commit()
         with tenant_scope(other_tenant["id"]):
             b_admin = db.session.get(User, (other_tenant["id"], other_tenant["admin_id"]))
@@ -220,6 +229,7 @@ def _samples(world, *, standard: bool = False) -> dict[str, str]:
         "type_id": str(world["type_id"]),
         "view_id": str(world["view_id"]),
         "date": "2026-12-25",
+        "name": world["plugins"][0] if world["plugins"] else "school",
     }
 
 
@@ -319,6 +329,10 @@ def _assert_a_unchanged(app, tenant, world):
 
         view = db.session.get(SavedView, (tenant["id"], world["view_id"]))
         assert view.name == "Acme Secret View" and view.shared and view.setup["filters"]
+        from saas.plugins.tenant import enabled_plugins, forget_enabled_plugins
+
+        forget_enabled_plugins()
+        assert sorted(enabled_plugins()) == world["plugins"]
 
 
 def test_b_admin_on_its_own_host_gets_404_or_403_for_a_ids(app, tenant, other_tenant, world):
