@@ -11,6 +11,7 @@ def register_blueprints():
     from admin.billing import bp as billing
     from admin.objects import bp as objects
     from admin.operator import bp as operator
+    from admin.plugins import bp as plugins
     from admin.security import bp as security
     from admin.security_log import bp as security_log
     from admin.service import bp as service
@@ -30,6 +31,7 @@ def register_blueprints():
         billing,
         operator,
         service,
+        plugins,
     ]
 
 
@@ -91,5 +93,6 @@ def register_menu_items():
             120,
             current=("admin_security_log*",),
         ),
+        MenuItem(SETUP, "Plugins", "admin_plugins.index", 115, current=("admin_plugins*",)),
         # Sales (130) is core/orders'.
     ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import create_engine, pool
 from sqlalchemy.engine import make_url
 
@@ -43,7 +46,63 @@ def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", "saas:migrations")
     config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
+    config.set_main_option("path_separator", "os")
+    locations = version_locations(_manager())
+    config.set_main_option("version_locations", os.pathsep.join(str(p) for p in locations))
     return config
+
+
+def _manager():
+    if has_app_context() and "trellis_plugins" in current_app.extensions:
+        return current_app.extensions["trellis_plugins"]
+    from saas.plugins.manager import build_manager
+
+    return build_manager(with_plugins=True)
+
+
+CORE_VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"
+
+
+def plugin_version_locations(pm) -> dict[str, Path]:
+    """Each installed plugin's Alembic branch: ``<its package>/migrations/versions``, when
+    the plugin has one (its branch label is the plugin's name)."""
+    from saas.plugins.manager import plugin_states
+
+    found = {}
+    for name, state in plugin_states(pm).items():
+        if state.reason or state.module is None:
+            continue
+        package = state.module.__package__ or state.module.__name__
+        spec = importlib.util.find_spec(package)
+        roots = list(spec.submodule_search_locations or []) if spec else []
+        if not roots and getattr(state.module, "__file__", None):
+            roots = [str(Path(state.module.__file__).parent)]
+        for root in roots:
+            versions = Path(root) / "migrations" / "versions"
+            if versions.is_dir():
+                found[name] = versions
+                break
+    return found
+
+
+def version_locations(pm) -> list[Path]:
+    """Where the migrations are: the core's, then every installed plugin's branch."""
+    return [CORE_VERSIONS, *plugin_version_locations(pm).values()]
+
+
+def wire_plugin_branches(script, pm) -> None:
+    """Give an Alembic ``ScriptDirectory`` made from alembic.ini (the ``alembic`` command,
+    which knows only the core's versions) the installed plugins' branches too, so that
+    ``alembic check`` and ``alembic upgrade heads`` see what ``trellis db upgrade`` sees."""
+    from alembic.script import revision
+
+    wanted = [str(p) for p in version_locations(pm)]
+    current = {str(Path(p).resolve()) for p in script.version_locations or [CORE_VERSIONS]}
+    if all(str(Path(p).resolve()) in current for p in wanted):
+        return
+    script.version_locations = wanted
+    script.__dict__.pop("_version_locations", None)
+    script.revision_map = revision.RevisionMap(script._load_revisions)
 
 
 def current_revisions(url) -> tuple[str, ...]:

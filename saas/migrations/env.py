@@ -19,11 +19,18 @@ def _owner_url() -> str:
         return app.config["DATABASE_OWNER_URL"]
 
 
-if not has_app_context():
+if has_app_context():
+    _pm = current_app.extensions["trellis_plugins"]
+else:
+    # The core's models and every installed plugin's (their branches are wired below).
     from saas.plugins.manager import build_manager, import_models
 
-    import_models(build_manager())
+    _pm = build_manager(with_plugins=True)
+    import_models(_pm)
 
+from saas.migrate import wire_plugin_branches  # noqa: E402
+
+wire_plugin_branches(context.script, _pm)
 target_metadata = db.metadata
 
 

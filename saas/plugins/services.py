@@ -23,7 +23,7 @@ from saas.billing import features
 from saas.billing.plans import all_plans
 from saas.db import db
 from saas.errors import Forbidden, NotFound
-from saas.i18n import _
+from saas.i18n import _, _l
 from saas.plugins.manager import installed_plugins, notify, plugin_states
 from saas.plugins.meta import PluginMeta
 from saas.plugins.models import TenantPlugin
@@ -57,6 +57,24 @@ class CatalogueEntry:
             "enabled": self.enabled,
             "in_plan": self.in_plan,
         }
+
+
+def add_labels() -> dict[str, str]:
+    """What a plugin may say it adds (``PluginMeta.adds``), as the catalogue names it."""
+    return {key: str(label) for key, label in _ADD_LABELS.items()}
+
+
+_ADD_LABELS = {
+    "objects": _l("objects"),
+    "fields": _l("fields on standard objects"),
+    "pipelines": _l("pipelines"),
+    "pages": _l("pages"),
+    "api": _l("API endpoints"),
+    "jobs": _l("background jobs"),
+    "settings": _l("settings"),
+    "demo_data": _l("sample data"),
+    "menu": _l("menu items"),
+}
 
 
 def _manager():

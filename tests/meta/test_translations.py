@@ -40,6 +40,7 @@ CONVERTED_TEMPLATES = (
     "core/relationships/templates/relationships/panel.html",
     "saas/templates/home/_charts.html",
     "saas/templates/home/index.html",
+    "saas/templates/admin/plugins.html",
     "saas/templates/admin/security.html",
     "saas/templates/admin/users.html",
     "saas/templates/admin/workspace.html",

@@ -715,6 +715,40 @@ def test_account_endpoints_answer_as_documented(app, tenant, api, member_api, vi
     assert contract.check(billing, "get", member_api.get(billing)).status_code == 403
 
 
+@covers(
+    ("/api/v1/plugins", "get"),
+    ("/api/v1/plugins/{name}/enable", "post"),
+    ("/api/v1/plugins/{name}/disable", "post"),
+)
+def test_plugin_endpoints_answer_as_documented(api, member_api, contract, monkeypatch):
+    """The catalogue's answers (tests/saas/plugins install real plugins and test what
+    enabling does); here the services see one installed plugin with no hooks."""
+    from saas.plugins import services
+    from saas.plugins.meta import PluginMeta
+
+    plugins, enable = "/api/v1/plugins", "/api/v1/plugins/{name}/enable"
+    disable = "/api/v1/plugins/{name}/disable"
+    assert contract.check(plugins, "get", api.get(plugins)).get_json() == {"data": []}
+    meta = PluginMeta(name="stock", title="Stock", version="1.0.0", adds={"pages"})
+    monkeypatch.setattr(services, "installed_plugins", lambda pm: {"stock": meta})
+    listed = contract.check(plugins, "get", api.get(plugins)).get_json()["data"]
+    assert [(p["name"], p["enabled"]) for p in listed] == [("stock", False)]
+    done = contract.check(enable, "post", api.post("/api/v1/plugins/stock/enable"))
+    assert done.get_json()["enabled"] is True
+    done = contract.check(disable, "post", api.post("/api/v1/plugins/stock/disable"))
+    assert done.get_json()["enabled"] is False
+    assert contract.check(plugins, "get", member_api.get(plugins)).status_code == 403
+    missing = api.post("/api/v1/plugins/nope/enable", json={"sample_data": True})
+    assert contract.check(enable, "post", missing).status_code == 404
+    bad = api.post("/api/v1/plugins/nope/enable", json={"sample_data": "yes"})
+    assert contract.check(enable, "post", bad).status_code == 422
+    as_member = member_api.post("/api/v1/plugins/nope/enable")
+    assert contract.check(enable, "post", as_member).status_code == 403
+    assert (
+        contract.check(disable, "post", api.post("/api/v1/plugins/nope/disable")).status_code == 404
+    )
+
+
 @covers(("/api/v1/security-log", "get"), ("/api/v1/security-log/verify", "get"))
 def test_security_log_endpoints_answer_as_documented(api, member_api, contract):
     log, verify = "/api/v1/security-log", "/api/v1/security-log/verify"

@@ -388,3 +388,41 @@ def test_the_tenant_caller_is_kept_per_enabled_set(plugin_app):
     impls = {i.plugin_name for i in first.event_emitted.get_hookimpls()}
     assert "school" in impls and "tours" not in impls and "repairs" not in impls
     assert first.event_emitted is first.event_emitted  # made once
+
+
+# The admin console's catalogue ---------------------------------------------------------------
+
+
+def test_the_admin_catalogue_enables_and_disables_with_csrf(plugin_app, school):
+    acme = make_tenant(plugin_app, "acme")
+    web = TenantClient(plugin_app, acme)
+    web.login(acme["admin_email"], acme["password"])
+    page = web.get("/admin/plugins/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    for text in ("Training school", "Courses, sessions and learners.", "Version 1.2.0"):
+        assert text in html
+    assert "fields on standard objects" in html and "Not enabled" in html
+    assert 'name="csrf_token"' in html and 'action="/admin/plugins/school/enable"' in html
+    assert 'href="/admin/plugins/"' in html  # Setup → Plugins
+
+    enabled = web.post("/admin/plugins/school/enable", data={"sample_data": "on"})
+    assert enabled.status_code == 303
+    assert ("enabled", "acme", "school", True) in _calls(school)
+    html = web.get("/admin/plugins/").get_data(as_text=True)
+    assert "Training school is enabled for this workspace." in html
+    assert 'action="/admin/plugins/school/disable"' in html
+    assert web.post("/admin/plugins/school/disable").status_code == 303
+    assert "Its data is kept" in web.get("/admin/plugins/").get_data(as_text=True)
+    missing = web.post("/admin/plugins/nope/enable")
+    assert missing.status_code == 404 and "no plugin called nope" in missing.get_data(as_text=True)
+
+
+def test_the_catalogue_is_for_admins(plugin_app, school):
+    acme = make_tenant(plugin_app, "acme")
+    add_user(plugin_app, acme, email="m@acme.example.com", role="member")
+    member = TenantClient(plugin_app, acme)
+    member.login("m@acme.example.com", "member password 1")
+    assert member.get("/admin/plugins/").status_code == 403
+    assert member.post("/admin/plugins/school/enable").status_code == 403
+    assert not [c for c in _calls(school) if c[0] == "enabled"]
