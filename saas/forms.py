@@ -58,6 +58,15 @@ class SignupForm(FlaskForm):
     name = StringField(_l("Your name"), _name)
     email = EmailField(_l("Work e-mail"), _email)
     password = PasswordField(_l("Password"), _password)
+    # The installed industry plugins (choices set by the view; empty: the field is not shown).
+    industry = SelectField(_l("Industry (optional)"), choices=[], validate_choice=False)
+
+    def validate_industry(self, field) -> None:
+        """An industry is one the server offers, or none."""
+        from saas.plugins.services import industries
+
+        if field.data and field.data not in {meta.name for meta in industries()}:
+            raise ValidationError(_l("Choose one of the industries offered, or none."))
 
     def validate_slug(self, field) -> None:
         """Say at once when the subdomain is malformed, reserved or taken."""

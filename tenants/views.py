@@ -11,6 +11,7 @@ from saas.db import db
 from saas.errors import TooManyAttempts, UserError
 from saas.forms import FindWorkspaceForm, SignupForm
 from saas.i18n import _, ngettext
+from saas.plugins import services as plugins
 from saas.web import platform_only, report_user_error
 from tenants.find_workspace import send_workspace_reminders
 from tenants.provisioning import create_tenant, slug_problem
@@ -24,6 +25,7 @@ bp = Blueprint("signup", __name__)
 @platform_only
 def signup():
     form = SignupForm()
+    _offer_industries(form)
     if request.method == "POST" and (wait := ratelimit.signup_wait_seconds(_client_ip())):
         return _throttled(form, wait)
     if form.validate_on_submit():
@@ -36,6 +38,10 @@ def signup():
                 admin_password=form.password.data,
             )
             with tenant_scope(tenant.id):
+                if form.industry.data:
+                    # The chosen industry's plugin, with its sample data: the workspace
+                    # speaks the trade from its first page.
+                    plugins.enable_plugin(form.industry.data, actor=None, sample_data=True)
                 token = accounts.issue_user_token(
                     admin,
                     purpose=accounts.HANDOFF,
@@ -142,6 +148,13 @@ def choose_workspace():
         "signup/choose_workspace.html", value=raw, error=error, base_domain=_display_domain()
     )
     return page, (404 if error and slug else 422 if error else 200)
+
+
+def _offer_industries(form: SignupForm) -> None:
+    """The industries sign-up offers: the installed plugins whose META marks one."""
+    form.industry.choices = [("", _("None: a general CRM"))] + [
+        (meta.name, meta.title) for meta in plugins.industries()
+    ]
 
 
 def _display_domain() -> str:

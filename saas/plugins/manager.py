@@ -117,6 +117,7 @@ def load_plugins(pm: pluggy.PluginManager, entry_points=None) -> dict[str, Plugi
             log.info("Plugin %s %s installed", state.name, state.meta.version)
         states[state.name] = state
     _CATALOGUES[pm] = states
+    _INSTALLED_NAMES.pop(pm, None)
     return states
 
 
@@ -188,6 +189,17 @@ def plugin_states(pm: pluggy.PluginManager) -> dict[str, PluginState]:
 def installed_plugins(pm: pluggy.PluginManager) -> dict[str, PluginMeta]:
     """The META of every plugin registered with ``pm`` (refused ones left out), by name."""
     return {n: s.meta for n, s in (_CATALOGUES.get(pm) or {}).items() if not s.reason}
+
+
+def installed_names(pm) -> frozenset[str]:
+    """The names of the plugins registered with ``pm`` (kept: asked on every request)."""
+    names = _INSTALLED_NAMES.get(pm)
+    if names is None:
+        names = _INSTALLED_NAMES[pm] = frozenset(installed_plugins(pm))
+    return names
+
+
+_INSTALLED_NAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def import_models(pm: pluggy.PluginManager) -> list[ModuleType]:

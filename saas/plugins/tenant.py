@@ -22,7 +22,7 @@ from flask import current_app, g, has_app_context
 from sqlalchemy import select
 
 from saas.db import db
-from saas.plugins.manager import installed_plugins
+from saas.plugins.manager import installed_names
 from tenants.scoping import current_tenant_id
 
 
@@ -68,19 +68,21 @@ _CALLERS_LOCK = threading.Lock()
 def hooks_for(pm, enabled) -> TenantHooks:
     """The caller of ``pm`` for the plugins ``enabled`` (names; unknown ones ignored), kept
     per manager and enabled set."""
-    installed = installed_plugins(pm)
-    key = frozenset(name for name in enabled if name in installed)
     per_manager = _CALLERS.get(pm)
-    if per_manager is not None:
-        hooks = per_manager.get(key)
+    if per_manager is not None and isinstance(enabled, frozenset):
+        hooks = per_manager.get(enabled)  # the request's path: one dict lookup
         if hooks is not None:
             return hooks
+    installed = installed_names(pm)
+    key = frozenset(name for name in enabled if name in installed)
     with _CALLERS_LOCK:
         per_manager = _CALLERS.setdefault(pm, {})
         hooks = per_manager.get(key)
         if hooks is None:
-            removed = [pm.get_plugin(name) for name in installed if name not in key]
+            removed = [pm.get_plugin(name) for name in sorted(installed - key)]
             hooks = per_manager[key] = TenantHooks(pm, key, [p for p in removed if p])
+        if isinstance(enabled, frozenset):
+            per_manager[enabled] = hooks
     return hooks
 
 
@@ -90,7 +92,7 @@ def enabled_plugins(tenant_id: uuid.UUID | None = None) -> frozenset[str]:
     tenant_id = tenant_id or current_tenant_id()
     if tenant_id is None:
         return frozenset()
-    installed = installed_plugins(current_app.extensions["trellis_plugins"])
+    installed = installed_names(current_app.extensions["trellis_plugins"])
     if not installed:
         return frozenset()  # nothing to read: the common case of a bare install
     cache = g.setdefault("trellis_enabled_plugins", {})
@@ -115,7 +117,7 @@ def active_hooks():
     if not has_app_context() or "trellis_plugins" not in current_app.extensions:
         return None
     pm = current_app.extensions["trellis_plugins"]
-    if current_tenant_id() is None or not installed_plugins(pm):
+    if current_tenant_id() is None or not installed_names(pm):
         return pm
     return hooks_for(pm, enabled_plugins())
 

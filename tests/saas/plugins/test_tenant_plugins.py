@@ -426,3 +426,38 @@ def test_the_catalogue_is_for_admins(plugin_app, school):
     assert member.get("/admin/plugins/").status_code == 403
     assert member.post("/admin/plugins/school/enable").status_code == 403
     assert not [c for c in _calls(school) if c[0] == "enabled"]
+
+
+# Sign-up with an industry ---------------------------------------------------------------------
+
+
+def test_sign_up_offers_the_industries_and_enables_the_chosen_one_with_sample_data(
+    plugin_app, school
+):
+    from tests.tenants.test_signup import GOOD
+
+    client = plugin_app.test_client()
+    form = client.get("/signup", base_url="http://localhost").get_data(as_text=True)
+    assert 'name="industry"' in form and "Training school" in form
+    assert "Tour operator" not in form  # not marked as an industry
+    bad = client.post("/signup", data={**GOOD, "industry": "tours"}, base_url="http://localhost")
+    assert bad.status_code == 422
+    assert "Choose one of the industries offered, or none." in bad.get_data(as_text=True)
+
+    made = client.post("/signup", data={**GOOD, "industry": "school"}, base_url="http://localhost")
+    assert made.status_code == 303
+    assert ("enabled", GOOD["slug"], "school", True) in _calls(school)
+    from saas.plugins.tenant import enabled_plugins
+    from tenants.provisioning import get_tenant_by_slug
+    from tenants.scoping import tenant_scope
+
+    with plugin_app.app_context():
+        tenant = get_tenant_by_slug(GOOD["slug"])
+        with tenant_scope(tenant.id):
+            assert enabled_plugins() == {"school"}
+        db.session.rollback()
+
+
+def test_sign_up_without_industry_plugins_asks_nothing(app):
+    page = app.test_client().get("/signup", base_url="http://localhost").get_data(as_text=True)
+    assert 'name="industry"' not in page
