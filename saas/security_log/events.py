@@ -86,6 +86,8 @@ _EVENTS: list[tuple[str, list[tuple[str, str]]]] = [
             ("settings.workspace_language_changed", "Language or time zone changed"),
             ("settings.plugin_enabled", "Plugin enabled"),
             ("settings.plugin_disabled", "Plugin disabled"),
+            ("settings.currencies_changed", "Currencies changed"),
+            ("settings.exchange_rates_changed", "Exchange rates changed"),
         ],
     ),
     (

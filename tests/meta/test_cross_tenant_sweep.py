@@ -136,6 +136,10 @@ def world(app, tenant, other_tenant):
                 setup={"filters": [{"field": "name", "op": "contains", "value": "Vault"}]},
                 actor=admin,
             )
+            from core.currencies import services as currencies
+
+            currencies.enable_currency("HKD")
+            rate = currencies.set_rate(currency="HKD", valid_from="2026-12-01", rate="0.1234567")
             provider = SsoProvider(
                 name="Acme IdP",
                 issuer="https://idp.acme.example.com",
@@ -163,6 +167,7 @@ def world(app, tenant, other_tenant):
                 "campaign_id": campaign.id,
                 "type_id": rel_type.id,
                 "view_id": view.id,
+                "rate_id": rate.id,
             }
             # A enables every installed plugin (none in the core's own run; the external
             # plugin's run, tests/saas/plugins/test_external_plugin.py, sweeps its routes).
@@ -206,6 +211,7 @@ def world(app, tenant, other_tenant):
         "Acme Secret Alliance",
         "Acme Secret View",
         "Acme Secret Holiday",
+        "0.1234567",  # A's exchange rate
         # (A's time zone is not listed: every zone name is on the SLA page's suggestions.)
         # (A's object and field names are not listed: a 404 may echo what the caller asked.)
     ]
@@ -234,6 +240,8 @@ def _samples(world, *, standard: bool = False) -> dict[str, str]:
         "view_id": str(world["view_id"]),
         "date": "2026-12-25",
         "name": world["plugins"][0] if world["plugins"] else "school",
+        "code": "HKD",
+        "rate_id": str(world["rate_id"]),
     }
 
 
@@ -308,6 +316,10 @@ def _assert_a_unchanged(app, tenant, world):
             assert sale.version == 1 and sale.total == 21
         quote = records.get_record("quotes", world["quote_id"], actor=None)
         assert quote.status == "accepted" and quote.order_id is None
+        from core.currencies import services as currencies
+
+        assert currencies.is_enabled("HKD")
+        assert [r.id for r in currencies.list_rates()] == [world["rate_id"]]
         from core.orders import services as sales
 
         assert sales.credit_check_mode() == "warn"

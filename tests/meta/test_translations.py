@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Templates whose every user-visible text is marked for translation, by path from the root.
 CONVERTED_TEMPLATES = (
+    "core/currencies/templates/currencies/index.html",
     "saas/templates/base.html",
     "core/leads/templates/leads/convert.html",
     "core/objects/templates/records/_macros.html",
