@@ -155,10 +155,11 @@ CAMPAIGN = ObjectSpec(
                     "related_object": "deals",
                     "via": "campaign_id",
                     "function": "sum",
-                    "related_field": "amount",
+                    "related_field": "amount_corporate",
                     "where": {"status": "won"},
                 },
-                help_text="The amounts of the won deals whose campaign is this one.",
+                help_text="The amounts of the won deals whose campaign is this one, in the "
+                "corporate currency.",
             ),
             FieldSpec(
                 "other_revenue",

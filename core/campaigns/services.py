@@ -97,11 +97,11 @@ def campaign_performance(campaign_id, *, actor: User | None) -> dict:
     members = sum(by_status.values())
     responses = sum(by_status[status] for status in RESPONDED)
     won_count, won_revenue = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Deal.amount), 0)).where(
+        select(func.count(), func.coalesce(func.sum(Deal.amount_corporate), 0)).where(
             Deal.campaign_id == campaign.id, Deal.status == "won", Deal.deleted_at.is_(None)
         )
     ).one()
-    won_revenue = Decimal(won_revenue).quantize(CENT)
+    won_revenue = Decimal(str(won_revenue)).quantize(CENT)
     other = campaign.other_revenue or Decimal(0)
     attributed = (won_revenue + other).quantize(CENT)
     cost = campaign.cost

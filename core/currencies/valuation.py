@@ -93,11 +93,14 @@ def _current(obj: ObjectSpec, record, spec: FieldSpec):
     return getattr(record, spec.column, None)
 
 
-def fill(obj: ObjectSpec, record, cleaned: dict) -> None:
-    """For a write of ``cleaned`` to ``record`` (None: a new one): fill in the record's
-    currency (the corporate one when none is given), check it is enabled, round its amounts
-    to the currency's minor units, and set every corporate value. Call it from the object's
-    ``before_write``, after its own rules."""
+def fill(obj: ObjectSpec | str, record, cleaned: dict) -> None:
+    """For a write of ``cleaned`` to ``record`` (None: a new one) of ``obj`` (a spec or an
+    object's name): fill in the record's currency (the corporate one when none is given),
+    check it is enabled (unless the object's rules set it, as a quote's from its price
+    book), round its amounts to the currency's minor units, and set every corporate value.
+    Call it from the object's ``before_write``, after its own rules."""
+    if isinstance(obj, str):
+        obj = standard_objects()[obj]
     for conversion in conversions(obj):
         names = [conversion.amount.api_name, conversion.currency.api_name, *conversion.dates]
         values = {
@@ -109,7 +112,9 @@ def fill(obj: ObjectSpec, record, cleaned: dict) -> None:
             values.setdefault("created_at", record.created_at)
         currency_name = conversion.currency.api_name
         code = values.get(currency_name)
-        if record is None or currency_name in cleaned:
+        if conversion.currency.system:
+            code = code or services.corporate_currency()
+        elif record is None or currency_name in cleaned:
             code = (
                 services.require_enabled(code, field=currency_name)
                 if code

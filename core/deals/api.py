@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
+from core.currencies.services import corporate_currency
 from core.deals import services
 from core.deals.models import Pipeline, PipelineStage
 from saas.auth.roles import ADMIN
@@ -98,4 +99,4 @@ def forecast():
     report = services.forecast_pipeline(
         pipeline_id=request.args.get("pipeline_id") or None, actor=g.api_user
     )
-    return jsonify(report | {"currency": g.tenant.settings.get("currency")})
+    return jsonify(report | {"currency": corporate_currency()})

@@ -101,6 +101,10 @@ class Deal(RecordMixin, db.Model):
 
     name: Mapped[str] = mapped_column(String(255))
     amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    # The amount's currency (the corporate one unless the seller chose another) and its
+    # value in the corporate currency at the rate of the deal's date (decision 0021).
+    currency: Mapped[str | None] = mapped_column(String(3))
+    amount_corporate: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     close_date: Mapped[dt.date | None] = mapped_column(Date)
     pipeline_id: Mapped[uuid.UUID] = mapped_column()
     stage_id: Mapped[uuid.UUID] = mapped_column()
@@ -126,6 +130,9 @@ def _deal_rules(record, cleaned: dict, actor) -> None:
     from core.deals.services import apply_deal_rules
 
     apply_deal_rules(record, cleaned, actor)
+    from core.currencies import valuation
+
+    valuation.fill("deals", record, cleaned)
 
 
 DEAL = ObjectSpec(
@@ -138,7 +145,8 @@ DEAL = ObjectSpec(
     list_columns=("company_id", "amount", "stage_id", "close_date", "owner_id"),
     list_sort="-updated_at",
     board_field="stage_id",
-    amount_field="amount",
+    # Board columns total the amounts in the corporate currency, whatever each deal's own.
+    amount_field="amount_corporate",
     weight_field="probability",
     model=Deal,
     title=lambda record: record.name,
@@ -148,7 +156,32 @@ DEAL = ObjectSpec(
         f.api_name: f
         for f in (
             FieldSpec("name", "Name", "text", required=True, column="name"),
-            FieldSpec("amount", "Amount", "currency", {"min": 0}, column="amount"),
+            FieldSpec(
+                "amount",
+                "Amount",
+                "currency",
+                {"min": 0, "currency_field": "currency"},
+                column="amount",
+            ),
+            FieldSpec(
+                "currency",
+                "Currency",
+                "text",
+                {"max_length": 3},
+                column="currency",
+                help_text="One of the workspace's currencies; the corporate currency when left "
+                "empty.",
+            ),
+            FieldSpec(
+                "amount_corporate",
+                "Amount in the corporate currency",
+                "currency",
+                {"corporate_value_of": "amount", "rate_date": ("close_date", "created_at")},
+                column="amount_corporate",
+                system=True,
+                help_text="The amount at the exchange rate of the expected close date (else of "
+                "the day the deal was created); empty while its currency has no rate then.",
+            ),
             FieldSpec("close_date", "Expected close date", "date", column="close_date"),
             FieldSpec(
                 "pipeline_id",
@@ -179,7 +212,7 @@ DEAL = ObjectSpec(
                 "Weighted amount",
                 "formula",
                 {
-                    "expression": "round(amount * probability / 100, 2)",
+                    "expression": "round(amount_corporate * probability / 100, 2)",
                     "result_type": "currency",
                 },
             ),

@@ -115,7 +115,11 @@ FORECAST = {
             "properties": {"id": _UUID, "name": {"type": "string"}},
             "required": ["id", "name"],
         },
-        "currency": {"type": ["string", "null"]},
+        "currency": {
+            "type": ["string", "null"],
+            "description": "The corporate currency: every amount is in it, each deal's at "
+            "the exchange rate of its date.",
+        },
         "stages": {
             "type": "array",
             "items": {
@@ -149,6 +153,12 @@ FORECAST = {
             "maximum": 1,
             "description": "won / (won + lost) by number of deals; null before the first "
             "closed deal.",
+        },
+        "unconverted": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Deals with an amount in a currency that has no exchange rate "
+            "for their date: counted, but adding nothing to the amounts.",
         },
     },
     "required": ["pipeline", "currency", "stages", "totals", "win_rate"],

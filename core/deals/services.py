@@ -413,13 +413,18 @@ def apply_deal_rules(record: Deal | None, cleaned: dict, actor: User | None) -> 
 
 
 def _money(value) -> str:
-    return str(Decimal(str(value or 0)).quantize(CENT))
+    """A total in the corporate currency, rounded to its minor units (two decimals shown)."""
+    from core.currencies.services import corporate_currency, round_money
+
+    return str(round_money(Decimal(str(value or 0)), corporate_currency()).quantize(CENT))
 
 
 def forecast_pipeline(*, pipeline_id=None, actor: User | None) -> dict:
-    """Per stage: deal count, amount and weighted amount (amount x the deal's probability);
-    totals per status and the win rate, won / (won + lost) by count (None before the first
-    closed deal). Only the deals ``actor`` may see count.
+    """Per stage: deal count, amount and weighted amount (amount x the deal's probability),
+    in the corporate currency (each deal's amount at the rate of its date); totals per
+    status and the win rate, won / (won + lost) by count (None before the first closed
+    deal). Only the deals ``actor`` may see count; ``unconverted`` counts those whose amount
+    has no rate for its day (counted, but adding nothing to the amounts).
     """
     rights = require_right(actor, "deals", "read", "deals")
     if pipeline_id:
@@ -432,8 +437,9 @@ def forecast_pipeline(*, pipeline_id=None, actor: User | None) -> dict:
         select(
             Deal.stage_id,
             func.count(),
-            func.sum(Deal.amount),
-            func.sum(Deal.amount * Deal.probability),
+            func.sum(Deal.amount_corporate),
+            func.sum(Deal.amount_corporate * Deal.probability),
+            func.count(Deal.amount) - func.count(Deal.amount_corporate),
         )
         .where(Deal.pipeline_id == pipeline.id, Deal.deleted_at.is_(None))
         .group_by(Deal.stage_id)
@@ -441,10 +447,10 @@ def forecast_pipeline(*, pipeline_id=None, actor: User | None) -> dict:
     condition = visibility_condition(Deal, actor, rights["visibility"])
     if condition is not None:
         query = query.where(condition)
-    figures = {
-        stage_id: (count, Decimal(str(amount or 0)), Decimal(str(weighted or 0)) / 100)
-        for stage_id, count, amount, weighted in db.session.execute(query)
-    }
+    figures, unconverted = {}, 0
+    for stage_id, count, amount, weighted, missing in db.session.execute(query):
+        figures[stage_id] = (count, Decimal(str(amount or 0)), Decimal(str(weighted or 0)) / 100)
+        unconverted += missing or 0
     stages, totals = [], {kind: [0, Decimal(0), Decimal(0)] for kind in STAGE_KINDS}
     for stage in list_stages(pipeline.id):
         count, amount, weighted = figures.get(stage.id, (0, Decimal(0), Decimal(0)))
@@ -473,4 +479,5 @@ def forecast_pipeline(*, pipeline_id=None, actor: User | None) -> dict:
             for kind, (c, a, w) in totals.items()
         },
         "win_rate": round(won / (won + lost), 4) if won + lost else None,
+        "unconverted": unconverted,
     }

@@ -8,18 +8,17 @@ quote), then the workspace's (its settings, USD when unset).
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency, get_currency_symbol
 from flask import g, has_request_context
 
 from saas.db import db
+from saas.i18n import current_locale
 from tenants.models import Tenant
 from tenants.scoping import current_tenant_id
 
 FALLBACK_CURRENCY = "USD"
-# The interface is in English; amounts follow its conventions (1,234.50).
-LOCALE = "en"
 
 
 def workspace_currency() -> str:
@@ -44,7 +43,9 @@ def currency_of(spec, row: dict | None = None) -> str:
 
 def format_money(amount, currency: str | None = None, *, whole: bool = False) -> str:
     """``amount`` in ``currency`` (the workspace's when None); ``whole`` drops the cents
-    (charts and totals). Empty for no amount; a value that is not a number as it is."""
+    (charts and totals). Empty for no amount; a value that is not a number as it is.
+    Written as the reader's language writes amounts (Babel, CLDR): ``CN¥1,234.50`` in
+    English, ``¥1,234.50`` in Chinese; the currency's own minor units (``¥1,235`` for JPY)."""
     if amount is None or amount == "":
         return ""
     try:
@@ -52,11 +53,14 @@ def format_money(amount, currency: str | None = None, *, whole: bool = False) ->
     except InvalidOperation:
         return str(amount)
     code = (currency or workspace_currency()).upper()
+    locale = current_locale()
+    if whole:  # half up, as amounts are rounded everywhere (Babel would round half even)
+        number = number.quantize(Decimal(1), ROUND_HALF_UP)
     pattern = "¤#,##0" if whole else None
     # CLDR puts a space between a letter symbol and the digits (CHF 1,200.00); Babel does
     # not apply that spacing rule, so the pattern carries it.
-    if get_currency_symbol(code, LOCALE)[-1:].isalpha():
+    if get_currency_symbol(code, locale)[-1:].isalpha():
         pattern = "¤\u00a0#,##0" if whole else "¤\u00a0#,##0.00"
     if pattern is None:
-        return format_currency(number, code, locale=LOCALE)
-    return format_currency(number, code, format=pattern, locale=LOCALE, currency_digits=not whole)
+        return format_currency(number, code, locale=locale)
+    return format_currency(number, code, format=pattern, locale=locale, currency_digits=not whole)

@@ -68,9 +68,10 @@ class Filter:
 
 def hidden_fields(obj: ObjectSpec, role: str | None) -> set[str]:
     """The fields ``role`` may not see on ``obj``: those an admin hid from it, and the
-    calculated fields that would show them: a formula using a hidden field (or a hidden
-    formula), a roll-up over an object the role cannot read or summarising, linking or
-    filtering by a field hidden from it there. Admins and the system (None) see everything.
+    calculated fields that would show them: an amount's corporate value, a formula using a
+    hidden field (or a hidden formula), a roll-up over an object the role cannot read or
+    summarising, linking or filtering by a field hidden from it there. Admins and the system
+    (None) see everything.
     """
     return _hidden_fields(obj, role, frozenset())
 
@@ -80,6 +81,12 @@ def _hidden_fields(obj: ObjectSpec, role: str | None, seen: frozenset) -> set[st
     if role is None or role == ADMIN:
         return hidden
     seen = seen | {obj.api_name}
+    # An amount's value in the corporate currency shows the amount (decision 0021).
+    hidden |= {
+        name
+        for name, spec in obj.fields.items()
+        if spec.options.get("corporate_value_of") in hidden
+    }
     for name, spec in obj.fields.items():
         if spec.type == "rollup" and name not in hidden and _rollup_hidden(spec, role, seen):
             hidden.add(name)

@@ -65,6 +65,8 @@ class SalesDocumentMixin(RecordMixin):
     discount_amount: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0.00"))
     tax_amount: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0.00"))
     total: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0.00"))
+    # The total in the corporate currency at the rate of the document's date (decision 0021).
+    total_corporate: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     notes: Mapped[str | None] = mapped_column(Text)
 
 
@@ -191,11 +193,15 @@ def _lines(line_model):
     }
 
 
-def _rules(name: str):
+def _rules(name: str, object_name: str | None = None):
     def before_write(record, cleaned: dict, actor) -> None:
         from core.orders import services
 
         getattr(services, name)(record, cleaned, actor)
+        if object_name:
+            from core.currencies import valuation
+
+            valuation.fill(object_name, record, cleaned)
 
     return before_write
 
@@ -218,7 +224,7 @@ def _title(record) -> str:
 
 
 def _header_fields(
-    label: str, statuses: tuple[str, ...], *extra: FieldSpec
+    label: str, statuses: tuple[str, ...], *extra: FieldSpec, rate_date: tuple[str, ...]
 ) -> dict[str, FieldSpec]:
     fields = (
         FieldSpec(
@@ -280,6 +286,16 @@ def _header_fields(
         _money("discount_amount", "Discount", "The subtotal times the discount, rounded."),
         _money("tax_amount", "Tax", "(Subtotal - discount) times the tax rate, rounded."),
         _money("total", "Total", "Subtotal - discount + tax."),
+        FieldSpec(
+            "total_corporate",
+            "Total in the corporate currency",
+            "currency",
+            {"corporate_value_of": "total", "rate_date": rate_date},
+            column="total_corporate",
+            system=True,
+            help_text=f"The total at the exchange rate of the {label}'s date; empty while its "
+            "currency has no rate for that day.",
+        ),
         FieldSpec("notes", "Notes", "long_text", column="notes", filterable=False),
         owner_field(),
     )
@@ -298,7 +314,7 @@ QUOTE = ObjectSpec(
     model=Quote,
     title=_title,
     search_fields=("number", "name"),
-    before_write=_rules("apply_quote_rules"),
+    before_write=_rules("apply_quote_rules", "quotes"),
     children=_lines(QuoteLine),
     page_template="orders/lines.html",
     fields=_header_fields(
@@ -321,6 +337,7 @@ QUOTE = ObjectSpec(
             system=True,
             help_text="The order this quote was converted into.",
         ),
+        rate_date=("created_at",),
     ),
 )
 
@@ -336,7 +353,7 @@ ORDER = ObjectSpec(
     model=Order,
     title=_title,
     search_fields=("number", "name"),
-    before_write=_rules("apply_order_rules"),
+    before_write=_rules("apply_order_rules", "orders"),
     before_restore=_rules("check_order_restore"),
     children=_lines(OrderLine),
     page_template="orders/lines.html",
@@ -369,5 +386,6 @@ ORDER = ObjectSpec(
             help_text="The result of the last credit check (on create, confirm and restore).",
         ),
         FieldSpec("credit_note", "Credit check note", "text", column="credit_note", system=True),
+        rate_date=("order_date", "created_at"),
     ),
 )

@@ -35,6 +35,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from core.companies.models import Company
+from core.currencies.services import minor_units
 from core.objects import records
 from core.objects.money import workspace_currency
 from core.orders import settings
@@ -163,6 +164,7 @@ def _complete_lines(
             line["unit_price"],
             discount_percent=line["discount_percent"],
             discount_amount=line["discount_amount"],
+            digits=minor_units(book.currency),
         )
         if amounts.discount > amounts.gross:
             errors[f"{where}.discount_amount"] = [
@@ -222,6 +224,7 @@ def _apply_document_rules(
         line_totals,
         discount_percent=Decimal(str(discount)) if discount is not None else None,
         tax_rate=Decimal(str(tax)) if tax is not None else None,
+        digits=minor_units(book.currency),
     )
     if totals.subtotal > MAX_AMOUNT or totals.total > MAX_AMOUNT:
         _refuse("lines", "The total is too large.")

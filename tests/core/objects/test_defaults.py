@@ -97,14 +97,16 @@ def test_amounts_show_the_workspace_currency_and_a_quote_its_own(app, tenant, cl
     deal = make(app, tenant, "deals", {"name": "Big one", "amount": "15000"})
     assert "$15,000.00" in client.get("/o/deals?view=all").get_data(as_text=True)
     with app.app_context(), tenant_scope(tenant["id"]):
+        from core.currencies import services as currencies
         from saas.db import db
 
-        row = db.session.get(Tenant, tenant["id"])
-        row.settings = {**(row.settings or {}), "currency": "EUR"}
+        currencies.set_corporate_currency("EUR")
         db.session.commit()
-    page = client.get(f"/o/deals/{deal}").get_data(as_text=True)
-    assert "€15,000.00" in page
-    assert "€15,000.00" in client.get("/o/deals/board").get_data(as_text=True)
+    # The deal keeps the currency it was sold in; a new one is in the new corporate currency.
+    assert "$15,000.00" in client.get(f"/o/deals/{deal}").get_data(as_text=True)
+    make(app, tenant, "deals", {"name": "Euro one", "amount": "980.5"})
+    assert "€980.50" in client.get("/o/deals?view=all").get_data(as_text=True)
+    assert "€981" in client.get("/o/deals/board").get_data(as_text=True)
 
 
 def test_money_is_formatted_with_its_symbol_or_code():
@@ -139,16 +141,19 @@ def test_a_new_records_form_names_its_owner_and_the_currency_of_its_amounts(app,
     # Left empty, the owner would be whoever creates the record: the form shows it.
     owner = re.search(r'<select id="owner_id".*?</select>', form, re.S).group(0)
     assert f'<option value="{tenant["admin_id"]}" selected>' in owner
-    # An amount is typed in the workspace's currency, and its label says which.
-    assert '<label for="amount">Amount <span class="unit">(USD)</span></label>' in form
-    assert "(USD)" not in form.split('<label for="probability">')[1].split("</label>")[0]
+    # A deal's amount is in the currency chosen beside it; a campaign's budget is typed in
+    # the workspace's currency, and its label says which.
+    assert '<label for="amount">Amount</label>' in form and 'id="currency"' in form
+    budget = client.get("/o/campaigns/new").get_data(as_text=True)
+    assert '<label for="budget">Budget <span class="unit">(USD)</span></label>' in budget
+    assert "(USD)" not in budget.split('<label for="start_date">')[1].split("</label>")[0]
     with app.app_context(), tenant_scope(tenant["id"]):
         from saas.db import db
 
         row = db.session.get(Tenant, tenant["id"])
         row.settings = {**(row.settings or {}), "currency": "EUR"}
         db.session.commit()
-    assert 'Amount <span class="unit">(EUR)</span>' in client.get("/o/deals/new").get_data(
+    assert 'Budget <span class="unit">(EUR)</span>' in client.get("/o/campaigns/new").get_data(
         as_text=True
     )
     # A link that pre-fills the owner keeps it; an edit form shows the stored owner.
