@@ -38,4 +38,4 @@ def register_openapi_paths(json, ref, errors):
 def register_menu_items():
     from saas.plugins.menus import SETUP, MenuItem
 
-    return [MenuItem(SETUP, "Currencies", "currencies.index", 17, current=("currencies.*",))]
+    return [MenuItem(SETUP, "Currencies", "currencies.index", 16, current=("currencies.*",))]

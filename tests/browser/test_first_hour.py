@@ -259,7 +259,8 @@ def test_the_first_hour_of_a_small_business(app, live_server, new_context, brows
     walk.step(admin, "board-empty")
     admin.get_by_role("link", name="New deal").first.click()
     admin.get_by_label(re.compile(r"^Name")).fill("Corner Café: daily bread")
-    admin.get_by_label("Amount (USD)").fill("4800")  # the amount says its currency
+    # The amount is in the corporate currency unless another is chosen beside it.
+    admin.get_by_label("Amount", exact=True).fill("4800")
     admin.get_by_label("Company").select_option(label="Corner Café")
     walk.step(admin, "deal-form")
     admin.get_by_role("button", name="Create deal").click()

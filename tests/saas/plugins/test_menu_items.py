@@ -62,7 +62,7 @@ def test_core_items_are_owned_by_core_and_ordered():
         "API tokens",
     ]
     setup = [i.label for i in items[SETUP]]
-    assert setup[:5] == ["Users", "Workspace", "Billing", "Objects and fields", "Navigation"]
+    assert setup[:5] == ["Users", "Workspace", "Currencies", "Billing", "Objects and fields"]
     assert setup[-1] == "Sales (credit check, numbering)"
     assert {i.owner for menu in items.values() for i in menu} == {"core"}
 
@@ -79,8 +79,14 @@ def test_a_plugins_items_are_owned_by_it_and_wrong_items_are_refused():
     pm = build_manager()
     pm.register(Plugin([MenuItem(SETUP, "Courses", "school.setup", order=17)]), name="school")
     setup = collect_menu_items(pm)[SETUP]
-    assert [i.label for i in setup][:4] == ["Users", "Workspace", "Courses", "Billing"]
-    assert setup[2].owner == "school"
+    assert [i.label for i in setup][:5] == [
+        "Users",
+        "Workspace",
+        "Currencies",
+        "Courses",
+        "Billing",
+    ]
+    assert setup[3].owner == "school"
 
     pm = build_manager()
     pm.register(Plugin(["school.setup"]), name="school")
