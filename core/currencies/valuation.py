@@ -1,4 +1,4 @@
-"""Amounts in the corporate currency, kept beside the amounts themselves (decision 0021).
+"""Amounts in the corporate currency, kept beside the amounts themselves (decision 0022).
 
 An object declares a corporate value with a read-only currency field (a column of its
 own, in the workspace's currency) whose options name what it converts::

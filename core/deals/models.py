@@ -102,7 +102,7 @@ class Deal(RecordMixin, db.Model):
     name: Mapped[str] = mapped_column(String(255))
     amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     # The amount's currency (the corporate one unless the seller chose another) and its
-    # value in the corporate currency at the rate of the deal's date (decision 0021).
+    # value in the corporate currency at the rate of the deal's date (decision 0022).
     currency: Mapped[str | None] = mapped_column(String(3))
     amount_corporate: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     close_date: Mapped[dt.date | None] = mapped_column(Date)

@@ -81,7 +81,7 @@ def _hidden_fields(obj: ObjectSpec, role: str | None, seen: frozenset) -> set[st
     if role is None or role == ADMIN:
         return hidden
     seen = seen | {obj.api_name}
-    # An amount's value in the corporate currency shows the amount (decision 0021).
+    # An amount's value in the corporate currency shows the amount (decision 0022).
     hidden |= {
         name
         for name, spec in obj.fields.items()

@@ -65,7 +65,7 @@ class SalesDocumentMixin(RecordMixin):
     discount_amount: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0.00"))
     tax_amount: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0.00"))
     total: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0.00"))
-    # The total in the corporate currency at the rate of the document's date (decision 0021).
+    # The total in the corporate currency at the rate of the document's date (decision 0022).
     total_corporate: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     notes: Mapped[str | None] = mapped_column(Text)
 

@@ -1,8 +1,8 @@
 """Currencies and exchange rates: the currencies a workspace has enabled, and its dated
-rates to the corporate currency (see docs/money.md and decision 0021)
+rates to the corporate currency (see docs/money.md and decision 0022)
 
 Revision ID: c7e1a5d3b9f2
-Revises: e4b8c2d6a1f9
+Revises: f1c2a3b4d5e6
 Create Date: 2026-12-04 22:40:00
 """
 
@@ -13,7 +13,7 @@ import saas.db  # noqa: F401  (our column types)
 from tenants.rls import disable_rls, enable_tenant_rls
 
 revision = "c7e1a5d3b9f2"
-down_revision = "e4b8c2d6a1f9"
+down_revision = "f1c2a3b4d5e6"
 branch_labels = None
 depends_on = None
 

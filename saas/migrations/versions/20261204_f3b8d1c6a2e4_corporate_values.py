@@ -1,5 +1,5 @@
 """Corporate values: a deal's currency and its amount in the corporate currency, a quote's
-and an order's total in the corporate currency (decision 0021)
+and an order's total in the corporate currency (decision 0022)
 
 Existing deals are in the workspace's currency (the only one there was), so their currency
 is filled in with it and their corporate amount is their amount; quotes and orders in the
