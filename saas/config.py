@@ -175,4 +175,7 @@ def load_config() -> dict:
         "STRIPE_MAX_NETWORK_RETRIES": int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2")),
         # The platform operator console (/operator/) is off unless this is set.
         "TRELLIS_OPERATOR_TOKEN": os.environ.get("TRELLIS_OPERATOR_TOKEN") or None,
+        # Workflows' outbound webhooks may call http:// and private, loopback or link-local
+        # addresses (development only: in production they must be public https).
+        "WEBHOOKS_ALLOW_PRIVATE": _bool("TRELLIS_WEBHOOKS_ALLOW_PRIVATE", not production),
     }

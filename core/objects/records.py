@@ -752,6 +752,17 @@ def _filter_value(spec: FieldSpec, raw: str):
     return spec.field_type.to_column(value) if spec.column else spec.field_type.slot_value(value)
 
 
+def filter_column(obj: ObjectSpec, spec: FieldSpec):
+    """The column a filter on ``spec`` reads (its own, or its filterable slot), or None."""
+    return _column_for(obj, spec)
+
+
+def filter_condition(obj: ObjectSpec, flt: Filter):
+    """The WHERE clause of one filter on ``obj``, or ValidationFailed naming the field: the
+    list API's filters, saved views and workflow conditions speak this one language."""
+    return _condition(obj, flt)
+
+
 def _condition(obj: ObjectSpec, flt: Filter):
     spec = obj.fields.get(flt.field)
     if spec is None:

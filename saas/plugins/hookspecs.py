@@ -337,3 +337,45 @@ def register_demo_data():
     end; a failure rolls the whole run back). ``seed`` flushes and never commits.
     Every implementation's result is used (not ``firstresult``).
     """
+
+
+# ---------------------------------------------------------------------------------------
+# Workflows: the triggers and actions a tenant admin builds workflows from (core/workflows).
+# Collected when the engine first needs them in a process (inside a request or a job, but the
+# result must not depend on it or its transaction).
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_workflow_triggers():
+    """Declare what can start a workflow (``saas.plugins.workflows.WorkflowTrigger``).
+
+    Arguments: none.
+    Returns: an iterable of ``WorkflowTrigger(name, label, events=(...), matches=...,
+    clean=..., record_of=..., objects=(...))``: ``events`` names the events it listens to
+    (``record.updated``, or a plugin's own event emitted with ``saas.events.emit``);
+    ``matches(event, config)`` says whether an event starts a workflow with the trigger's
+    settings. The engine stamps each with its owner; a name given twice is refused with a
+    ``ValueError``.
+    Called: when the engine first needs the triggers (an event is emitted, a workflow is
+    saved, the builder is drawn); ``matches`` is then called inside the transaction of the
+    change that emitted the event, in the tenant's scope, and must only read.
+    Every implementation's result is used (not ``firstresult``).
+    """
+
+
+@hookspec
+def register_workflow_actions():
+    """Declare the steps a workflow can take (``saas.plugins.workflows.WorkflowAction``).
+
+    Arguments: none.
+    Returns: an iterable of ``WorkflowAction(name, label, run, clean=...)``: ``run(context)``
+    gets a ``saas.plugins.workflows.ActionContext`` (tenant, workflow, run, step, the record
+    and the step's settings) and returns a JSON-able dict for the run log. The engine stamps
+    each with its owner; a name given twice is refused with a ``ValueError``.
+    Called: when the engine first needs the actions; ``run`` is called in the run's job,
+    after the commit of the change that triggered it, in the tenant's scope and inside the
+    job's transaction (flush, never commit; an exception fails the step and rolls back what
+    it did); ``clean(config, object_name)`` when a workflow is saved, inside that request.
+    Every implementation's result is used (not ``firstresult``).
+    """

@@ -1,0 +1,1 @@
+"""Workflows: what a tenant admin automates without code (trigger, conditions, actions)."""
