@@ -77,7 +77,7 @@ def _clean_update(config, object_name: str, field: str = "action") -> dict:
             raise ValidationFailed(_("This field is calculated and cannot be set."), field=where)
         try:
             spec.field_type.clean_write(raw, spec.options, None)
-        except FieldValueError as exc:
+        except (FieldValueError, TypeError, ValueError) as exc:
             raise ValidationFailed(f"{spec.label}: {exc}", field=where) from None
     return {"values": values}
 
@@ -231,7 +231,8 @@ def _clean_email(config, object_name: str, field: str = "action") -> dict:
         )
     cleaned: dict = {"to": to}
     if to == "field":
-        spec = object_for_tenant(object_name).fields.get(config.get("field") or "")
+        name = config.get("field") if isinstance(config.get("field"), str) else ""
+        spec = object_for_tenant(object_name).fields.get(name)
         if spec is None or spec.type != "email":
             raise ValidationFailed(
                 _("Choose an e-mail field of the record."), field=f"{field}.field"

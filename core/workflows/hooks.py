@@ -53,3 +53,17 @@ def register_workflow_actions():
     from core.workflows.actions import CORE_ACTIONS
 
     return CORE_ACTIONS
+
+
+@hookimpl
+def register_api_blueprints():
+    from core.workflows.api import bp
+
+    return [bp]
+
+
+@hookimpl
+def register_openapi_paths(json, ref, errors):
+    from core.workflows.openapi import workflow_paths
+
+    return [workflow_paths(json, ref, errors)]

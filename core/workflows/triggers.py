@@ -49,7 +49,7 @@ def stored_form(object_name: str, field: str, raw):
         return None
     try:
         value = spec.field_type.clean(raw, spec.options)
-    except FieldValueError as exc:
+    except (FieldValueError, TypeError, ValueError) as exc:
         raise ValidationFailed(str(exc), field="trigger") from None
     return json.loads(json.dumps(value, default=str))
 

@@ -31,6 +31,8 @@ A_SPECIFIC_ARGUMENTS = {
     "campaign_id",
     "type_id",
     "view_id",
+    "workflow_id",
+    "run_id",
 }
 
 # URL parameters that name something every workspace has alike (an installed plugin): B
@@ -140,6 +142,18 @@ def world(app, tenant, other_tenant):
 
             currencies.enable_currency("HKD")
             rate = currencies.set_rate(currency="HKD", valid_from="2026-12-01", rate="0.1234567")
+            from core.workflows import services as workflows
+            from core.workflows.engine import run_manually
+
+            workflow = workflows.create_workflow(
+                name="Acme Secret Workflow",
+                object_name="companies",
+                trigger_type="manual",
+                actions=[{"type": "create_task", "subject": "Acme secret follow-up"}],
+                active=True,
+                actor=admin,
+            )
+            workflow_run = run_manually(workflow, record_id=company.id, actor=admin)
             provider = SsoProvider(
                 name="Acme IdP",
                 issuer="https://idp.acme.example.com",
@@ -168,6 +182,8 @@ def world(app, tenant, other_tenant):
                 "type_id": rel_type.id,
                 "view_id": view.id,
                 "rate_id": rate.id,
+                "workflow_id": workflow.id,
+                "run_id": workflow_run.id,
             }
             # A enables every installed plugin (none in the core's own run; the external
             # plugin's run, tests/saas/plugins/test_external_plugin.py, sweeps its routes).
@@ -212,6 +228,8 @@ def world(app, tenant, other_tenant):
         "Acme Secret View",
         "Acme Secret Holiday",
         "0.1234567",  # A's exchange rate
+        "Acme Secret Workflow",
+        "Acme secret follow-up",
         # (A's time zone is not listed: every zone name is on the SLA page's suggestions.)
         # (A's object and field names are not listed: a 404 may echo what the caller asked.)
     ]
@@ -238,6 +256,8 @@ def _samples(world, *, standard: bool = False) -> dict[str, str]:
         "campaign_id": str(world["campaign_id"]),
         "type_id": str(world["type_id"]),
         "view_id": str(world["view_id"]),
+        "workflow_id": str(world["workflow_id"]),
+        "run_id": str(world["run_id"]),
         "date": "2026-12-25",
         "name": world["plugins"][0] if world["plugins"] else "school",
         "code": "HKD",

@@ -77,6 +77,7 @@ def test_core_jobs_and_periodic_tasks_come_from_the_hooks():
         "billing.reconcile_nightly": "cron 17 3 * * * UTC",
         "orders.expire_quotes_nightly": "cron 7 0 * * * UTC",
         "objects.purge_nightly": "cron 43 2 * * * UTC",
+        "workflows.time_triggers": "every 300 s",
     } | {name: when for name, when in tasks.items() if name.startswith("zz")}
 
 
