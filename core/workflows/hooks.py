@@ -67,3 +67,19 @@ def register_openapi_paths(json, ref, errors):
     from core.workflows.openapi import workflow_paths
 
     return [workflow_paths(json, ref, errors)]
+
+
+@hookimpl
+def register_blueprints():
+    from core.workflows.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def register_menu_items():
+    from saas.plugins.menus import SETUP, MenuItem
+
+    return [
+        MenuItem(SETUP, "Workflows", "workflows_admin.index", 75, current=("workflows_admin.*",))
+    ]

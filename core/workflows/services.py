@@ -125,8 +125,9 @@ def clean_definition(object_name, trigger_type, trigger, conditions, actions) ->
     except UserError as exc:
         raise _in_place(exc, "trigger") from None
     cleaned_conditions = conditions_module.clean_conditions(obj, conditions)
-    if not isinstance(actions, list) or not actions:
-        raise ValidationFailed(_("Add at least one action."), field="actions")
+    actions = [] if actions is None else actions
+    if not isinstance(actions, list):
+        raise ValidationFailed(_("Give the actions as a list."), field="actions")
     if len(actions) > MAX_ACTIONS:
         raise ValidationFailed(_("Use at most %(num)d actions.", num=MAX_ACTIONS), field="actions")
     kit = registry.actions()
@@ -151,6 +152,13 @@ def clean_definition(object_name, trigger_type, trigger, conditions, actions) ->
         "conditions": cleaned_conditions,
         "actions": cleaned_actions,
     }
+
+
+def _refuse_running_empty(active: bool, actions: list) -> None:
+    if active and not actions:
+        raise ValidationFailed(
+            _("Add at least one action before you switch the workflow on."), field="actions"
+        )
 
 
 def _definition(workflow: Workflow) -> dict:
@@ -216,6 +224,7 @@ def create_workflow(
     if db.session.scalar(select(func.count()).select_from(Workflow)) >= MAX_WORKFLOWS:
         raise Conflict(_("A workspace has at most %(num)d workflows.", num=MAX_WORKFLOWS))
     definition = clean_definition(object_name, trigger_type, trigger, conditions, actions)
+    _refuse_running_empty(bool(active), definition["actions"])
     workflow = Workflow(
         name=name,
         description=_clean_description(description),
@@ -269,6 +278,7 @@ def update_workflow(workflow_id, *, changes: dict, actor: User | None) -> Workfl
         if not isinstance(changes["active"], bool):
             raise ValidationFailed(_("Give true or false."), field="active")
         workflow.active = changes["active"]
+    _refuse_running_empty(workflow.active, workflow.actions)
     _schedule(workflow)
     workflow.updated_at = clock.now()
     db.session.flush()

@@ -3,9 +3,9 @@ log; members cannot; bad definitions get 422 with the place of the problem."""
 
 from __future__ import annotations
 
+from tests.conftest import add_user
 from tests.core.objects.conftest import Api, token_for
 from tests.core.workflows.test_engine import drain
-from tests.conftest import add_user
 
 FLOW = {
     "name": "Welcome call",

@@ -215,7 +215,8 @@ def test_a_bad_definition_is_refused_with_the_place_of_the_problem(app, tenant):
         conditions={"rules": [{"field": "name", "op": "gt", "value": "a"}, {"field": "nope"}]}
     )
     assert error.field == "conditions.rules[1]"
-    assert attempt(actions=[]).field == "actions"
+    assert attempt(actions=[], active=True).field == "actions"  # nothing to do
+    assert attempt(actions={"type": "create_task"}).field == "actions"
     assert attempt(actions=[task(), {"type": "create_task", "subject": ""}]).field == (
         "actions[1].subject"
     )
