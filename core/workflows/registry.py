@@ -8,6 +8,7 @@ import dataclasses
 from flask import current_app
 
 from saas.plugins.manager import contributions, current_manager
+from saas.plugins.tenant import owner_enabled
 from saas.plugins.workflows import WorkflowAction, WorkflowTrigger
 
 
@@ -33,14 +34,20 @@ def _cached(hook_name: str, kind: type) -> dict:
     return entry[1]
 
 
+def _enabled(found: dict) -> dict:
+    """Core's and the current tenant's enabled plugins' (a disabled plugin's stop)."""
+    return {name: item for name, item in found.items() if owner_enabled(item.owner)}
+
+
 def triggers() -> dict[str, WorkflowTrigger]:
-    """Every trigger by name, core's first (rebuilt when the registered hooks change)."""
-    return _cached("register_workflow_triggers", WorkflowTrigger)
+    """Every trigger the tenant in scope has, by name, core's first (the collection is
+    rebuilt when the registered hooks change)."""
+    return _enabled(_cached("register_workflow_triggers", WorkflowTrigger))
 
 
 def actions() -> dict[str, WorkflowAction]:
-    """Every action by name, core's first."""
-    return _cached("register_workflow_actions", WorkflowAction)
+    """Every action the tenant in scope has, by name, core's first."""
+    return _enabled(_cached("register_workflow_actions", WorkflowAction))
 
 
 def triggers_listening_to(event_name: str) -> dict[str, WorkflowTrigger]:
