@@ -258,6 +258,7 @@ def _samples(world, *, standard: bool = False) -> dict[str, str]:
         "view_id": str(world["view_id"]),
         "workflow_id": str(world["workflow_id"]),
         "run_id": str(world["run_id"]),
+        "index": "0",  # a workflow's first action
         "date": "2026-12-25",
         "name": world["plugins"][0] if world["plugins"] else "school",
         "code": "HKD",
