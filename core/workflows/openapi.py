@@ -141,7 +141,10 @@ def workflow_paths(json, ref, errors) -> tuple[dict, dict]:
                 "operationId": "list_workflows",
                 "summary": "The workspace's workflows (admins)",
                 "parameters": [{"name": "object", "in": "query", "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "The workflows", **json(listing)}},
+                "responses": {
+                    "200": {"description": "The workflows", **json(listing)},
+                    **errors(403),
+                },
             },
             "post": {
                 "operationId": "create_workflow",
@@ -149,7 +152,7 @@ def workflow_paths(json, ref, errors) -> tuple[dict, dict]:
                 "requestBody": {"required": True, **json(ref("WorkflowInput"))},
                 "responses": {
                     "201": {"description": "Created", **json(ref("Workflow"))},
-                    **errors(409, 422),
+                    **errors(403, 409, 422),
                 },
             },
         },
@@ -159,7 +162,7 @@ def workflow_paths(json, ref, errors) -> tuple[dict, dict]:
                 "parameters": [workflow_id],
                 "responses": {
                     "200": {"description": "The workflow", **json(ref("Workflow"))},
-                    **errors(404),
+                    **errors(403, 404),
                 },
             },
             "patch": {
@@ -169,13 +172,13 @@ def workflow_paths(json, ref, errors) -> tuple[dict, dict]:
                 "requestBody": {"required": True, **json(ref("WorkflowInput"))},
                 "responses": {
                     "200": {"description": "Updated", **json(ref("Workflow"))},
-                    **errors(404, 409, 422),
+                    **errors(403, 404, 409, 422),
                 },
             },
             "delete": {
                 "operationId": "delete_workflow",
                 "parameters": [workflow_id],
-                "responses": {"204": {"description": "Deleted"}, **errors(404)},
+                "responses": {"204": {"description": "Deleted"}, **errors(403, 404)},
             },
         },
         "/api/v1/workflows/{workflow_id}/runs": {
@@ -189,7 +192,7 @@ def workflow_paths(json, ref, errors) -> tuple[dict, dict]:
                 ],
                 "responses": {
                     "200": {"description": "The runs", **json(runs)},
-                    **errors(404, 422),
+                    **errors(403, 404, 422),
                 },
             },
             "post": {
@@ -208,7 +211,7 @@ def workflow_paths(json, ref, errors) -> tuple[dict, dict]:
                 },
                 "responses": {
                     "201": {"description": "Started", **json(ref("WorkflowRun"))},
-                    **errors(404, 422),
+                    **errors(403, 404, 422),
                 },
             },
         },
@@ -218,7 +221,7 @@ def workflow_paths(json, ref, errors) -> tuple[dict, dict]:
                 "parameters": [workflow_id, run_id],
                 "responses": {
                     "200": {"description": "The run", **json(ref("WorkflowRun"))},
-                    **errors(404),
+                    **errors(403, 404),
                 },
             },
         },
@@ -229,7 +232,7 @@ def workflow_paths(json, ref, errors) -> tuple[dict, dict]:
                 "parameters": [workflow_id],
                 "responses": {
                     "200": {"description": "The secret", **json(SECRET)},
-                    **errors(404),
+                    **errors(403, 404),
                 },
             },
             "post": {
@@ -238,7 +241,7 @@ def workflow_paths(json, ref, errors) -> tuple[dict, dict]:
                 "parameters": [workflow_id],
                 "responses": {
                     "200": {"description": "The new secret", **json(SECRET)},
-                    **errors(404),
+                    **errors(403, 404),
                 },
             },
         },

@@ -1070,3 +1070,54 @@ def test_currency_endpoints_answer_as_documented(api, member_api, contract):
     item = "/api/v1/exchange-rates/{rate_id}"
     assert contract.check(item, "delete", api.delete(f"{rates}/{rate['id']}")).status_code == 204
     assert contract.check(item, "delete", api.delete(f"{rates}/{rate['id']}")).status_code == 404
+
+
+    ("/api/v1/workflows", "get"),
+    ("/api/v1/workflows", "post"),
+    ("/api/v1/workflows/{workflow_id}", "get"),
+    ("/api/v1/workflows/{workflow_id}", "patch"),
+    ("/api/v1/workflows/{workflow_id}", "delete"),
+    ("/api/v1/workflows/{workflow_id}/runs", "get"),
+    ("/api/v1/workflows/{workflow_id}/runs", "post"),
+    ("/api/v1/workflows/{workflow_id}/runs/{run_id}", "get"),
+    ("/api/v1/workflows/{workflow_id}/secret", "get"),
+    ("/api/v1/workflows/{workflow_id}/secret", "post"),
+)
+def test_workflows_answer_as_documented(app, api, member_api, contract):
+    from saas.jobs import dispatch_outbox
+
+    flows, one = "/api/v1/workflows", "/api/v1/workflows/{workflow_id}"
+    body = {
+        "name": "Button",
+        "object": "companies",
+        "active": True,
+        "trigger": {"type": "manual"},
+        "actions": [{"type": "create_task", "subject": "Call {{ record.name }}"}],
+    }
+    assert contract.accepts(flows, "post", body)
+    flow = _created(contract.check(flows, "post", api.post(flows, json=body)))
+    assert contract.check(flows, "post", api.post(flows, json=body)).status_code == 409
+    bad = api.post(flows, json={**body, "name": "x", "trigger": {"type": "nope"}})
+    assert contract.check(flows, "post", bad).status_code == 422
+    assert contract.check(flows, "get", member_api.get(flows)).status_code == 403
+    assert contract.check(flows, "get", api.get(flows)).get_json()["data"][0]["id"] == flow["id"]
+    url = f"{flows}/{flow['id']}"
+    assert contract.check(one, "get", api.get(url)).get_json()["name"] == "Button"
+    changed = contract.check(one, "patch", api.patch(url, json={"description": "A button"}))
+    assert changed.get_json()["description"] == "A button"
+    runs, run_one = f"{one}/runs", f"{one}/runs/{{run_id}}"
+    company = api.post("/api/v1/objects/companies", json={"name": "Initech"}).get_json()
+    started = contract.check(
+        runs, "post", api.post(f"{url}/runs", json={"record_id": company["id"]})
+    )
+    assert started.status_code == 201
+    with app.app_context():
+        dispatch_outbox()
+    (run,) = contract.check(runs, "get", api.get(f"{url}/runs")).get_json()["data"]
+    shown = contract.check(run_one, "get", api.get(f"{url}/runs/{run['id']}")).get_json()
+    assert shown["status"] == "succeeded"
+    secret = f"{one}/secret"
+    assert contract.check(secret, "get", api.get(f"{url}/secret")).get_json()["signing_secret"]
+    assert contract.check(secret, "post", api.post(f"{url}/secret")).status_code == 200
+    assert contract.check(one, "delete", api.delete(url)).status_code == 204
+    assert contract.check(one, "get", api.get(url)).status_code == 404
