@@ -4,7 +4,7 @@ run log and the webhook deliveries of their runs (core/workflows, docs/workflows
 Four tenant tables, each under forced row-level security like every tenant table.
 
 Revision ID: dd5f982dcb12
-Revises: f1c2a3b4d5e6
+Revises: f3b8d1c6a2e4
 Create Date: 2026-12-04 22:23:06
 """
 
@@ -17,7 +17,7 @@ import saas.db
 from tenants.rls import disable_rls, enable_tenant_rls
 
 revision = "dd5f982dcb12"
-down_revision = "f1c2a3b4d5e6"
+down_revision = "f3b8d1c6a2e4"
 branch_labels = None
 depends_on = None
 

@@ -1072,6 +1072,7 @@ def test_currency_endpoints_answer_as_documented(api, member_api, contract):
     assert contract.check(item, "delete", api.delete(f"{rates}/{rate['id']}")).status_code == 404
 
 
+@covers(
     ("/api/v1/workflows", "get"),
     ("/api/v1/workflows", "post"),
     ("/api/v1/workflows/{workflow_id}", "get"),
