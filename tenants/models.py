@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.db import JSONType, UTCDateTime, db, utcnow
@@ -28,6 +28,10 @@ class Tenant(db.Model):
     settings: Mapped[dict] = mapped_column(JSONType, default=dict)
     # The language of the workspace's pages for people who chose none (None: each browser's).
     default_locale: Mapped[str | None] = mapped_column(String(20))
+    # Bumped in the transaction of every change to the tenant's schema (fields, objects,
+    # field access, rights, pipelines, enabled plugins): the key of the metadata caches
+    # (``tenants.schema_version``), read with the tenant on every request.
+    schema_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def is_active(self) -> bool:

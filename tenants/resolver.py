@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, request, url_for
 
-from saas.auth.api_tokens import tenant_id_of_token
+from saas.auth.api_tokens import tenant_id_of_token, token_for
 from saas.db import db
 from tenants.models import Tenant
 from tenants.provisioning import get_tenant_by_slug
@@ -73,9 +73,8 @@ def _resolve() -> None:
         claimed = tenant_id_of_token(raw) if raw else None
         if claimed is not None:
             if g.tenant is None:
-                g.tenant = db.session.get(Tenant, claimed)
-                if g.tenant is not None and not g.tenant.is_active:
-                    g.tenant = None
+                _resolve_by_token(raw, claimed)
+                return
             elif g.tenant.id != claimed:
                 # A token of another tenant on this tenant's address authenticates nobody.
                 g.token_tenant_mismatch = True
@@ -83,6 +82,23 @@ def _resolve() -> None:
         scope = tenant_scope(g.tenant.id)
         scope.__enter__()
         g.tenant_scope = scope
+
+
+def _resolve_by_token(raw: str, claimed) -> None:
+    """The tenant of an API request by its token alone: the scope of the tenant the token
+    claims is entered first, so that the token, its user, the tenant and its billing
+    account come in one statement (``token_for``) of a transaction that already has the
+    row-level security setting; a claim of no active tenant leaves no scope behind."""
+    scope = tenant_scope(claimed)
+    scope.__enter__()
+    token_for(raw)
+    tenant = db.session.get(Tenant, claimed)  # loaded with the token: no statement
+    if tenant is None or not tenant.is_active:
+        db.session.rollback()
+        scope.__exit__(None, None, None)
+        return
+    g.tenant = tenant
+    g.tenant_scope = scope
 
 
 def _leave_scope(exc: BaseException | None) -> None:

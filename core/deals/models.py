@@ -43,6 +43,8 @@ STAGE_KINDS = ("open", "won", "lost")
 
 
 class Pipeline(TenantScoped, db.Model):
+    # Part of the tenant's schema: a write bumps tenants.schema_version (caches).
+    __trellis_schema__ = True
     __tablename__ = "pipelines"
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
 
@@ -53,6 +55,8 @@ class Pipeline(TenantScoped, db.Model):
 
 
 class PipelineStage(TenantScoped, db.Model):
+    # Part of the tenant's schema: a write bumps tenants.schema_version (caches).
+    __trellis_schema__ = True
     __tablename__ = "pipeline_stages"
     __table_args__ = (
         ForeignKeyConstraint(

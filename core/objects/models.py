@@ -94,6 +94,9 @@ def record_table_args(table: str, *extra, scope: tuple[str, ...] = ("tenant_id",
 class FieldDefinition(TenantScoped, db.Model):
     """A custom field a tenant's admin added to an object."""
 
+    # Part of the tenant's schema: a write bumps tenants.schema_version (caches).
+    __trellis_schema__ = True
+
     __tablename__ = "field_definitions"
     __table_args__ = (UniqueConstraint("tenant_id", "object_name", "api_name"),)
 
@@ -119,6 +122,9 @@ class FieldDefinition(TenantScoped, db.Model):
 
 class CustomObjectDefinition(TenantScoped, db.Model):
     """An object type a tenant's admin created; its records live in ``custom_records``."""
+
+    # Part of the tenant's schema: a write bumps tenants.schema_version (caches).
+    __trellis_schema__ = True
 
     __tablename__ = "custom_object_definitions"
     __table_args__ = (UniqueConstraint("tenant_id", "api_name"),)

@@ -33,6 +33,7 @@ from saas.auth.roles import ADMIN, ROLES, VIEWER
 from saas.auth.teams import TeamMembership, team_of
 from saas.db import JSONType, db, json_array_has_any
 from saas.errors import Forbidden, ValidationFailed
+from tenants.schema_version import schema_cache
 from tenants.scoping import TenantScoped, require_tenant_id
 
 ACTIONS = ("create", "read", "update", "delete")
@@ -41,6 +42,8 @@ VISIBILITIES = ("own", "team", "all")
 
 
 class ObjectPermission(TenantScoped, db.Model):
+    # Part of the tenant's schema: a write bumps tenants.schema_version (caches).
+    __trellis_schema__ = True
     __tablename__ = "object_permissions"
     __table_args__ = (UniqueConstraint("tenant_id", "role", "object_name"),)
 
@@ -58,6 +61,9 @@ class ObjectPermission(TenantScoped, db.Model):
 class FieldAccess(TenantScoped, db.Model):
     """A standard field hidden from, or read-only for, a role (custom fields keep theirs on
     their definition). No row: editable."""
+
+    # Part of the tenant's schema: a write bumps tenants.schema_version (caches).
+    __trellis_schema__ = True
 
     __tablename__ = "field_access"
     __table_args__ = (UniqueConstraint("tenant_id", "object_name", "field_name", "role"),)
@@ -160,27 +166,38 @@ def set_field_access(*, role: str, obj, access: dict) -> None:
         )
 
 
-def rights_of(role: str, object_name: str) -> dict:
-    """{"create": bool, ..., "visibility": "own" | "team" | "all", "party_roles": [...] | None}
-    for a role on an object."""
-    if role == ADMIN:
-        return {**{action: True for action in ACTIONS}, "visibility": "all", "party_roles": None}
-    row = db.session.scalar(
-        select(ObjectPermission).where(
-            ObjectPermission.role == role, ObjectPermission.object_name == object_name
-        )
-    )
-    if row is None:
-        rights = {**{action: True for action in ACTIONS}, "visibility": "all", "party_roles": None}
-    else:
-        rights = {
+def _role_rights() -> dict[tuple[str, str], dict]:
+    """{(role, object): rights} of every row the tenant's admins set: one query, kept in
+    the process's schema cache until the tenant's schema version changes."""
+    shared = schema_cache()
+    if shared is not None and "role_rights" in shared:
+        return shared["role_rights"]
+    rights = {
+        (row.role, row.object_name): {
             "create": row.can_create,
             "read": row.can_read,
             "update": row.can_update,
             "delete": row.can_delete,
             "visibility": row.visibility,
-            "party_roles": row.party_roles or None,
+            "party_roles": tuple(row.party_roles) if row.party_roles else None,
         }
+        for row in db.session.scalars(select(ObjectPermission))
+    }
+    if shared is not None:
+        shared["role_rights"] = rights
+    return rights
+
+
+def rights_of(role: str, object_name: str) -> dict:
+    """{"create": bool, ..., "visibility": "own" | "team" | "all", "party_roles": [...] | None}
+    for a role on an object."""
+    if role == ADMIN:
+        return {**{action: True for action in ACTIONS}, "visibility": "all", "party_roles": None}
+    row = _role_rights().get((role, object_name))
+    if row is None:
+        rights = {**{action: True for action in ACTIONS}, "visibility": "all", "party_roles": None}
+    else:
+        rights = {**row, "party_roles": list(row["party_roles"]) if row["party_roles"] else None}
     if role == VIEWER:  # a free seat: reads, never writes, whatever the setting says
         rights.update(create=False, update=False, delete=False)
     return rights
@@ -232,11 +249,7 @@ def set_rights(*, role: str, object_name: str, rights: dict) -> ObjectPermission
         if action in rights and not isinstance(rights[action], bool):
             raise ValidationFailed("Use true or false.", field=action)
     party_roles = _clean_party_roles(object_name, rights) if "party_roles" in rights else None
-    row = db.session.scalar(
-        select(ObjectPermission).where(
-            ObjectPermission.role == role, ObjectPermission.object_name == object_name
-        )
-    )
+    row = _role_rights().get((role, object_name))
     if row is None:
         row = ObjectPermission(role=role, object_name=object_name)
         db.session.add(row)

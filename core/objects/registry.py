@@ -24,6 +24,7 @@ from core.objects.models import CustomObjectDefinition, CustomRecord, FieldDefin
 from core.objects.types import FIELD_TYPES, FieldType, picklist_values
 from saas.db import db
 from saas.errors import NotFound
+from tenants.schema_version import schema_cache
 from tenants.scoping import require_tenant_id
 
 
@@ -347,9 +348,21 @@ def is_reserved_object_name(name: str) -> bool:
 
 
 def _cache() -> dict:
+    """Where the current tenant's specs are kept: the process's schema cache at the
+    tenant's schema version (``tenants.schema_version``), else, while the transaction holds
+    uncommitted schema changes or outside an app, the request (or nothing)."""
+    registry = registry_for()
+    shared = schema_cache()
+    if shared is not None:
+        objects = shared.get("objects")
+        if objects is None or objects[0] is not registry:
+            # The registry is part of the key: another app, or (per-tenant plugins) another
+            # set of plugins, makes other specs from the same rows.
+            objects = shared["objects"] = (registry, {})
+        return objects[1]
     if not has_request_context():
         return {}
-    key = ("trellis_objects", require_tenant_id())
+    key = ("trellis_objects", require_tenant_id(), registry)
     cache = g.get("trellis_object_cache")
     if cache is None or cache[0] != key:
         cache = (key, {})
@@ -358,49 +371,64 @@ def _cache() -> dict:
 
 
 def forget_tenant_objects() -> None:
-    """Drop the request's cached specs after the metadata changed."""
+    """Drop the request's cached specs after the metadata changed (the process's cache
+    needs nothing: the change bumped the tenant's schema version)."""
     if has_request_context():
         g.pop("trellis_object_cache", None)
 
 
-def _custom_fields(object_name: str) -> list[FieldSpec]:
+def _tenant_definitions() -> tuple[dict, dict]:
+    """({object: [FieldSpec, ...]}, {object: {field: {role: access}}}) of every object of
+    the current tenant: two queries for all objects, once per schema version."""
+    from core.objects.permissions import FieldAccess
+
+    shared = schema_cache()
+    if shared is not None and "definitions" in shared:
+        return shared["definitions"]
+    customs: dict[str, list[FieldSpec]] = {}
     definitions = db.session.scalars(
         select(FieldDefinition)
-        .where(FieldDefinition.object_name == object_name, FieldDefinition.retired_at.is_(None))
+        .where(FieldDefinition.retired_at.is_(None))
         .order_by(FieldDefinition.position, FieldDefinition.created_at)
     )
-    return [
-        FieldSpec(
-            api_name=d.api_name,
-            label=d.label,
-            type=d.type,
-            options=d.options or {},
-            required=d.required,
-            unique=d.unique,
-            default=d.default,
-            help_text=d.help_text,
-            filterable=d.filterable,
-            slot=d.slot,
-            custom=True,
-            position=1000 + d.position,
-            access=d.access or {},
-            definition_id=d.id,
-            section=d.section,
+    for d in definitions:
+        customs.setdefault(d.object_name, []).append(
+            FieldSpec(
+                api_name=d.api_name,
+                label=d.label,
+                type=d.type,
+                options=d.options or {},
+                required=d.required,
+                unique=d.unique,
+                default=d.default,
+                help_text=d.help_text,
+                filterable=d.filterable,
+                slot=d.slot,
+                custom=True,
+                position=1000 + d.position,
+                access=d.access or {},
+                definition_id=d.id,
+                section=d.section,
+            )
         )
-        for d in definitions
-    ]
+    access: dict[str, dict[str, dict[str, str]]] = {}
+    for row in db.session.scalars(select(FieldAccess)):
+        access.setdefault(row.object_name, {}).setdefault(row.field_name, {})[row.role] = row.access
+    result = (customs, access)
+    if shared is not None:
+        shared["definitions"] = result
+    return result
 
 
 def _with_custom_fields(spec: ObjectSpec) -> ObjectSpec:
     """The object with the tenant's custom fields, and the field access an admin set on its
     standard fields (custom fields carry theirs)."""
-    from core.objects.permissions import standard_field_access
-
+    customs, access_of = _tenant_definitions()
     fields = dict(spec.fields)
-    for name, access in standard_field_access(spec.api_name).items():
+    for name, access in access_of.get(spec.api_name, {}).items():
         if name in fields:
             fields[name] = dataclasses.replace(fields[name], access={**access})
-    for custom in _custom_fields(spec.api_name):
+    for custom in customs.get(spec.api_name, ()):
         fields[custom.api_name] = custom
     return dataclasses.replace(spec, fields=fields)
 
@@ -443,11 +471,20 @@ def object_for_tenant(api_name: str) -> ObjectSpec:
     return spec
 
 
-def objects_for_tenant() -> list[ObjectSpec]:
-    names = list(standard_objects())
-    names += db.session.scalars(
+def _custom_object_names() -> list[str]:
+    shared = schema_cache()
+    if shared is not None and "custom_object_names" in shared:
+        return list(shared["custom_object_names"])
+    names = db.session.scalars(
         select(CustomObjectDefinition.api_name)
         .where(CustomObjectDefinition.retired_at.is_(None))
         .order_by(CustomObjectDefinition.label)
     ).all()
+    if shared is not None:
+        shared["custom_object_names"] = names
+    return list(names)
+
+
+def objects_for_tenant() -> list[ObjectSpec]:
+    names = list(standard_objects()) + _custom_object_names()
     return [object_for_tenant(name) for name in names]

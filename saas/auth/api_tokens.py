@@ -18,6 +18,7 @@ import secrets
 import uuid
 from zoneinfo import ZoneInfo
 
+from flask import g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -209,11 +210,42 @@ def token_for(raw: str) -> ApiToken | None:
     match = _TOKEN.match(raw or "")
     if match is None or uuid.UUID(match.group(1)) != require_tenant_id():
         return None
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _digest(match.group(2)))
-    )
+    looked_up = g.get("trellis_token_lookup") if has_request_context() else None
+    if looked_up is not None and looked_up[0] == raw and looked_up[1] == require_tenant_id():
+        token = looked_up[2]
+    else:
+        token = _look_up(match.group(2))
+        if has_request_context():
+            g.trellis_token_lookup = (raw, require_tenant_id(), token)
     if token is None or not token.is_active or not token.user.is_active:
         return None
+    return token
+
+
+def _look_up(secret: str) -> ApiToken | None:
+    """The token with ``secret`` in one indexed read (the unique (tenant, hash) key), with
+    its user, its tenant (and so the schema version the metadata caches are keyed by) and
+    the tenant's billing account (the plan and the read-only wall) loaded in the same
+    statement, so an API request spends no other statement on who is asking."""
+    from saas.billing.models import BillingAccount
+    from saas.billing.services import remember_account
+    from tenants.models import Tenant
+
+    row = db.session.execute(
+        select(ApiToken, Tenant, BillingAccount)
+        .options(joinedload(ApiToken.user, innerjoin=True))
+        .join(Tenant, Tenant.id == ApiToken.tenant_id)
+        .outerjoin(BillingAccount, BillingAccount.for_tenant == ApiToken.tenant_id)
+        .where(ApiToken.token_hash == _digest(secret))
+    ).first()
+    if row is None:
+        return None
+    token, tenant, account = row
+    if account is not None:
+        remember_account(account)
+    if has_request_context():
+        # The session's identity map holds objects weakly: keep the tenant for the request.
+        g.trellis_token_tenant = tenant
     return token
 
 

@@ -20,7 +20,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -152,6 +152,10 @@ def get_account(tenant_id: uuid.UUID | None = None, *, for_update: bool = False)
     A tenant created before billing existed gets a trial from today.
     """
     tenant_id = tenant_id or require_tenant_id()
+    if not for_update:
+        account = _remembered_account(tenant_id)
+        if account is not None:
+            return account
     query = select(BillingAccount).where(BillingAccount.for_tenant == tenant_id)
     if for_update:
         query = query.with_for_update()
@@ -164,7 +168,23 @@ def get_account(tenant_id: uuid.UUID | None = None, *, for_update: bool = False)
                 account = start_trial(tenant, plan=plan)
         except IntegrityError:  # another request opened it at the same moment
             account = db.session.scalar(query)
+    if account is not None:
+        remember_account(account)
     return account
+
+
+def remember_account(account: BillingAccount) -> None:
+    """Keep the request's billing account at hand: the read-only wall, the plan's features
+    and the views all ask for it, and the API's token lookup already loaded it."""
+    if has_request_context():
+        g.trellis_billing_account = (account.for_tenant, account)
+
+
+def _remembered_account(tenant_id: uuid.UUID) -> BillingAccount | None:
+    remembered = g.get("trellis_billing_account") if has_request_context() else None
+    if remembered is None or remembered[0] != tenant_id or remembered[1] not in db.session:
+        return None
+    return remembered[1]
 
 
 def count_billable_seats() -> int:
