@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from core.objects import records as record_service
 from core.objects import schema as schema_service
 from core.objects.forms import section_of
-from core.objects.openapi import openapi_json
+from core.objects.openapi import tenant_openapi_json
 from core.objects.records import Filter
 from core.objects.registry import (
     ObjectSpec,
@@ -323,8 +323,8 @@ def schema_reorder_fields(object_name: str):
 @bp.route("/openapi.json")
 def openapi():
     """The tenant's document for the token's role, from the app's cache while the tenant's
-    object metadata is unchanged (ETag: a matching If-None-Match gets a 304)."""
-    etag, body = openapi_json(objects_for_tenant(), role=_role(), tenant_id=require_tenant_id())
+    schema version is unchanged (ETag: a matching If-None-Match gets a 304)."""
+    etag, body = tenant_openapi_json(role=_role(), tenant_id=require_tenant_id())
     response = current_app.response_class(body, mimetype="application/json")
     response.set_etag(etag)
     return response.make_conditional(request)

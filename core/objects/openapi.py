@@ -10,7 +10,8 @@ from collections import OrderedDict
 from flask import current_app
 
 from core.objects.records import OPERATORS, hidden_fields, read_only_fields
-from core.objects.registry import ObjectSpec, active_manager
+from core.objects.registry import ObjectSpec, active_manager, objects_for_tenant, registry_for
+from tenants.schema_version import schema_cache, schema_version
 
 _ERROR = {
     "type": "object",
@@ -369,6 +370,29 @@ def openapi_json(objects: list[ObjectSpec], *, role: str | None, tenant_id) -> t
     entry = (fingerprint, body)
     with _CACHE_LOCK:
         cache[key] = entry
+        while len(cache) > DOCUMENT_CACHE_SIZE:
+            cache.popitem(last=False)
+    return entry
+
+
+def tenant_openapi_json(*, role: str | None, tenant_id) -> tuple[str, bytes]:
+    """(etag, body) of the current tenant's document for ``role``, found by the tenant's
+    schema version: a request that finds it reads no metadata and digests nothing (the
+    ETag is the digest taken when the document was built). While the transaction holds
+    uncommitted schema changes (no version to trust), it is found by the digest."""
+    if schema_cache(tenant_id) is None:
+        return openapi_json(objects_for_tenant(), role=role, tenant_id=tenant_id)
+    registry = registry_for()
+    key = ("version", str(tenant_id), schema_version(tenant_id), role)
+    cache = current_app.extensions.setdefault("trellis_openapi_documents", OrderedDict())
+    with _CACHE_LOCK:
+        hit = cache.get(key)
+        if hit is not None and hit[0] is registry:
+            cache.move_to_end(key)
+            return hit[1]
+    entry = openapi_json(objects_for_tenant(), role=role, tenant_id=tenant_id)
+    with _CACHE_LOCK:
+        cache[key] = (registry, entry)
         while len(cache) > DOCUMENT_CACHE_SIZE:
             cache.popitem(last=False)
     return entry

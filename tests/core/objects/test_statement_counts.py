@@ -187,3 +187,29 @@ def test_writing_a_schema_row_bumps_the_version(app, tenant):
         admin.name = "Renamed"  # not part of the schema
         db.session.commit()
         assert schema_version() == middle
+
+
+def test_the_openapi_document_is_found_by_the_schema_version(app, tenant, api, monkeypatch):
+    from core.objects import openapi
+
+    first = api.get("/api/v1/openapi.json")
+    assert first.status_code == 200 and first.headers["ETag"]
+    etag = first.headers["ETag"]
+
+    def no_digest(*args, **kwargs):
+        raise AssertionError("the document was digested again although nothing changed")
+
+    monkeypatch.setattr(openapi, "metadata_fingerprint", no_digest)
+    with counted(app) as statements:
+        again = api.get("/api/v1/openapi.json", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and len(statements) <= 2, statements
+    monkeypatch.undo()
+
+    response = api.post(
+        "/api/v1/schema/objects/contacts/fields",
+        json={"name": "rating", "label": "Rating", "type": "number"},
+    )
+    assert response.status_code == 201
+    changed = api.get("/api/v1/openapi.json", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert "rating" in changed.get_json()["components"]["schemas"]["contacts"]["properties"]
