@@ -249,7 +249,11 @@ def set_rights(*, role: str, object_name: str, rights: dict) -> ObjectPermission
         if action in rights and not isinstance(rights[action], bool):
             raise ValidationFailed("Use true or false.", field=action)
     party_roles = _clean_party_roles(object_name, rights) if "party_roles" in rights else None
-    row = _role_rights().get((role, object_name))
+    row = db.session.scalar(
+        select(ObjectPermission).where(
+            ObjectPermission.role == role, ObjectPermission.object_name == object_name
+        )
+    )
     if row is None:
         row = ObjectPermission(role=role, object_name=object_name)
         db.session.add(row)
