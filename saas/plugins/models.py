@@ -18,6 +18,9 @@ from tenants.scoping import TenantScoped
 
 
 class TenantPlugin(TenantScoped, db.Model):
+    # Part of the tenant's schema: enabling or disabling a plugin bumps
+    # tenants.schema_version in the same transaction, so every worker's caches follow.
+    __trellis_schema__ = True
     __tablename__ = "tenant_plugins"
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
 

@@ -99,9 +99,18 @@ def enabled_plugins(tenant_id: uuid.UUID | None = None) -> frozenset[str]:
     names = cache.get(tenant_id)
     if names is None:
         from saas.plugins.models import TenantPlugin
+        from tenants.schema_version import schema_cache
 
-        rows = db.session.scalars(select(TenantPlugin.name).where(TenantPlugin.enabled))
-        names = cache[tenant_id] = frozenset(n for n in rows if n in installed)
+        # Kept per process at the tenant's schema version too: enabling or disabling a
+        # plugin writes a tenant_plugins row, which bumps it (``__trellis_schema__``).
+        shared = schema_cache(tenant_id)
+        names = shared.get("enabled_plugins") if shared is not None else None
+        if names is None:
+            rows = db.session.scalars(select(TenantPlugin.name).where(TenantPlugin.enabled))
+            names = frozenset(rows)
+            if shared is not None:
+                shared["enabled_plugins"] = names
+        names = cache[tenant_id] = frozenset(n for n in names if n in installed)
     return names
 
 
