@@ -5,7 +5,7 @@ field definitions, custom objects, field access, role rights and pipelines (see
 ``tenants/schema_version.py``), so every worker sees the change on its next request.
 
 Revision ID: f1c3a5e7b9d2
-Revises: f3b8d1c6a2e4
+Revises: dd5f982dcb12
 Create Date: 2026-12-04 22:20:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "f1c3a5e7b9d2"
-down_revision = "f3b8d1c6a2e4"
+down_revision = "dd5f982dcb12"
 branch_labels = None
 depends_on = None
 
