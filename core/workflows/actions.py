@@ -51,6 +51,12 @@ def _user(user_id, field: str) -> User:
     return user
 
 
+def _payload(context: ActionContext) -> dict:
+    """An inbound webhook's JSON body, for the texts' ``{{ payload.<key> }}``."""
+    payload = (context.trigger or {}).get("payload")
+    return payload if isinstance(payload, dict) else {}
+
+
 def _owner_of(context: ActionContext) -> User | None:
     owner = (context.record or {}).get("owner_id")
     if not owner:
@@ -134,8 +140,9 @@ def _run_task(context: ActionContext) -> dict:
         assignee = _owner_of(context)
     values = {
         "type": "task",
-        "subject": render(config["subject"], record=context.record)[:255] or _("Follow up"),
-        "body": render(config["body"], record=context.record) or None,
+        "subject": render(config["subject"], record=context.record, payload=_payload(context))[:255]
+        or _("Follow up"),
+        "body": render(config["body"], record=context.record, payload=_payload(context)) or None,
         "assignee_id": str(assignee.id) if assignee else None,
         "owner_id": str(assignee.id) if assignee else None,
     }
@@ -265,8 +272,8 @@ def _run_email(context: ActionContext) -> dict:
         address = config["address"]
     if not address:
         raise ValidationFailed(_("The record has no e-mail address to send to."))
-    subject = render(config["subject"], record=context.record)[:300]
-    body = render(config["body"], record=context.record)
+    subject = render(config["subject"], record=context.record, payload=_payload(context))[:300]
+    body = render(config["body"], record=context.record, payload=_payload(context))
     message = queue_email(to=str(address), subject=subject, body=body)
     result = {"to": str(address), "email_id": str(message.id)}
     if config["to"] == "field" and context.record_id is not None:

@@ -71,9 +71,10 @@ def register_openapi_paths(json, ref, errors):
 
 @hookimpl
 def register_blueprints():
+    from core.workflows.inbound import bp as inbound
     from core.workflows.views import bp
 
-    return [bp]
+    return [bp, inbound]
 
 
 @hookimpl
@@ -81,5 +82,5 @@ def register_menu_items():
     from saas.plugins.menus import SETUP, MenuItem
 
     return [
-        MenuItem(SETUP, "Workflows", "workflows_admin.index", 75, current=("workflows_admin.*",))
+        MenuItem(SETUP, "Workflows", "workflows_admin.index", 85, current=("workflows_admin.*",))
     ]

@@ -27,7 +27,8 @@ TRIGGER = {
     "description": (
         "type: record_created, record_updated, record_deleted, record_restored, "
         "field_changed {field, from, to}, stage_entered {stage_id} (deals), date_reached "
-        "{field, offset_days, yearly}, schedule {cron}, manual, or a plugin's trigger."
+        "{field, offset_days, yearly}, schedule {cron}, manual, inbound_webhook, or a plugin's "
+        "trigger."
     ),
     "properties": {"type": {"type": "string"}},
     "required": ["type"],
@@ -58,6 +59,11 @@ WORKFLOW = {
         "conditions": GROUP,
         "actions": {"type": "array", "items": ACTION},
         "next_run_at": {"type": ["string", "null"], "format": "date-time"},
+        "inbound_path": {
+            "type": ["string", "null"],
+            "description": "For the inbound_webhook trigger: the path (on the workspace's "
+            "host) another system POSTs JSON to.",
+        },
         "created_at": {"type": "string", "format": "date-time"},
         "updated_at": {"type": "string", "format": "date-time"},
     },

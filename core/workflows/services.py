@@ -343,6 +343,16 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _inbound_path(workflow: Workflow) -> str | None:
+    """Where another system POSTs to start a workflow with the inbound webhook trigger."""
+    from core.workflows.inbound import inbound_token
+    from core.workflows.triggers import INBOUND_TRIGGER
+
+    if workflow.trigger_type != INBOUND_TRIGGER:
+        return None
+    return f"/hooks/workflows/{workflow.id}/{inbound_token(workflow)}"
+
+
 def workflow_to_api(workflow: Workflow) -> dict:
     return {
         "id": str(workflow.id),
@@ -355,6 +365,7 @@ def workflow_to_api(workflow: Workflow) -> dict:
         "conditions": workflow.conditions or conditions_module.empty(),
         "actions": list(workflow.actions or []),
         "next_run_at": _iso(workflow.next_run_at),
+        "inbound_path": _inbound_path(workflow),
         "created_at": _iso(workflow.created_at),
         "updated_at": _iso(workflow.updated_at),
     }

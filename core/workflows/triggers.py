@@ -15,6 +15,7 @@ from saas.i18n import N_, _
 from saas.plugins.workflows import WorkflowTrigger
 
 DATE_TRIGGER, SCHEDULE_TRIGGER, MANUAL_TRIGGER = "date_reached", "schedule", "manual"
+INBOUND_TRIGGER = "inbound_webhook"
 MAX_OFFSET_DAYS = 3650
 
 
@@ -197,4 +198,5 @@ CORE_TRIGGERS = (
     WorkflowTrigger(DATE_TRIGGER, N_("A date is reached"), clean=_clean_date_reached),
     WorkflowTrigger(SCHEDULE_TRIGGER, N_("On a schedule"), clean=_clean_schedule),
     WorkflowTrigger(MANUAL_TRIGGER, N_("A button on the record page"), clean=_no_settings),
+    WorkflowTrigger(INBOUND_TRIGGER, N_("A call to its webhook address"), clean=_no_settings),
 )

@@ -212,6 +212,7 @@ def _builder(workflow, values: dict, errors: dict, status: int = 200):
         blank_rows=CONDITION_ROWS,
         actions=registry.actions(),
         describe=_describe_action,
+        inbound_path=services.workflow_to_api(workflow)["inbound_path"] if workflow else None,
     ), status
 
 

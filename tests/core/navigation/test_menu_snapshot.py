@@ -108,7 +108,7 @@ def test_every_roles_navigation_is_unchanged(people):
 
 
 # The navigation as it was when menu items moved to the hooks (2026-12-04), with the
-# Security log offered by the command palette since.
+# Security log offered by the command palette since, and Workflows after Relationship types.
 EXPECTED = {
     ("admin", "home"): [
         "bar: Home -> / *",
@@ -136,6 +136,7 @@ EXPECTED = {
         "Setup: Teams -> /admin/teams",
         "Setup: SLA targets -> /admin/sla",
         "Setup: Relationship types -> /admin/relationship-types",
+        "Setup: Workflows -> /admin/workflows/",
         "Setup: Single sign-on -> /admin/sso/",
         "Setup: Security (two-factor sign-in) -> /admin/security/",
         "Setup: API tokens -> /admin/tokens/",
@@ -173,6 +174,7 @@ EXPECTED = {
         "Setup: Teams -> /admin/teams",
         "Setup: SLA targets -> /admin/sla",
         "Setup: Relationship types -> /admin/relationship-types",
+        "Setup: Workflows -> /admin/workflows/",
         "Setup: Single sign-on -> /admin/sso/",
         "Setup: Security (two-factor sign-in) -> /admin/security/",
         "Setup: API tokens -> /admin/tokens/",
@@ -210,6 +212,7 @@ EXPECTED = {
         "Setup: Teams -> /admin/teams",
         "Setup: SLA targets -> /admin/sla",
         "Setup: Relationship types -> /admin/relationship-types",
+        "Setup: Workflows -> /admin/workflows/",
         "Setup: Single sign-on -> /admin/sso/",
         "Setup: Security (two-factor sign-in) -> /admin/security/",
         "Setup: API tokens -> /admin/tokens/",
@@ -247,6 +250,7 @@ EXPECTED = {
         "Setup: Teams -> /admin/teams",
         "Setup: SLA targets -> /admin/sla",
         "Setup: Relationship types -> /admin/relationship-types",
+        "Setup: Workflows -> /admin/workflows/",
         "Setup: Single sign-on -> /admin/sso/",
         "Setup: Security (two-factor sign-in) -> /admin/security/",
         "Setup: API tokens -> /admin/tokens/",
@@ -293,6 +297,7 @@ EXPECTED = {
         "Setting: Teams -> /admin/teams",
         "Setting: SLA targets -> /admin/sla",
         "Setting: Relationship types -> /admin/relationship-types",
+        "Setting: Workflows -> /admin/workflows/",
         "Setting: Single sign-on -> /admin/sso/",
         "Setting: Security (two-factor sign-in) -> /admin/security/",
         "Setting: API tokens -> /admin/tokens/",

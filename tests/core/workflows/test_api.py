@@ -103,3 +103,65 @@ def test_the_openapi_document_describes_the_workflow_endpoints(app, tenant):
     document = api.get("/api/v1/openapi.json").get_json()
     assert {"/api/v1/workflows", "/api/v1/workflows/{workflow_id}/runs"} <= set(document["paths"])
     assert "WorkflowRun" in document["components"]["schemas"]
+
+
+def test_an_inbound_webhook_starts_its_workflow_once_per_delivery(app, tenant, mail):
+    import json
+
+    from core.workflows.webhooks import sign
+    from tests.conftest import TenantClient
+
+    api = Api(app, token_for(app, tenant, tenant["admin_id"]))
+    flow = api.post(
+        "/api/v1/workflows",
+        json={
+            "name": "ERP says",
+            "object": "companies",
+            "active": True,
+            "trigger": {"type": "inbound_webhook"},
+            "actions": [
+                {
+                    "type": "send_email",
+                    "to": "address",
+                    "address": "ops@example.org",
+                    "subject": "Order {{ payload.order }} shipped",
+                    "body": "Done.",
+                }
+            ],
+        },
+    ).get_json()
+    path = flow["inbound_path"]
+    assert path.startswith(f"/hooks/workflows/{flow['id']}/")
+    caller = TenantClient(app, tenant)  # not signed in: the address is the credential
+    body = json.dumps({"order": "PO-7"}).encode()
+    headers = {"Content-Type": "application/json", "Trellis-Delivery": "d-1"}
+    first = caller.post(path, data=body, headers=headers)
+    assert first.status_code == 202, first.get_data(as_text=True)
+    assert caller.post(path, data=body, headers=headers).get_json() == {"status": "duplicate"}
+    assert caller.post(path[:-3] + "xyz", data=body, headers=headers).status_code == 404
+    forged = {**headers, "Trellis-Delivery": "d-2", "Trellis-Signature": "t=1,v1=00"}
+    assert caller.post(path, data=body, headers=forged).status_code == 401
+    with app.app_context():
+        from core.workflows.models import Workflow
+        from saas.db import db
+        from tenants.scoping import tenant_scope
+
+        with tenant_scope(tenant["id"]):
+            secret = db.session.get(
+                Workflow, (tenant["id"], __import__("uuid").UUID(flow["id"]))
+            ).signing_secret
+    signed = {
+        **headers,
+        "Trellis-Delivery": "d-3",
+        "Trellis-Signature": sign(secret, 1700000000, body),
+    }
+    assert caller.post(path, data=body, headers=signed).status_code == 202
+    assert (
+        caller.post(
+            path, data=b"x" * (70 * 1024), headers={**headers, "Trellis-Delivery": "big"}
+        ).status_code
+        == 413
+    )
+    with app.app_context():
+        drain()
+    assert [m["subject"] for m in mail] == ["Order PO-7 shipped", "Order PO-7 shipped"]
