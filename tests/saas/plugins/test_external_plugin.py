@@ -35,7 +35,9 @@ def _own(name: str) -> str:
 
 
 def _environment(target: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
+    # PYTEST_XDIST_WORKER stays: the run takes this worker's Redis databases (tests/conftest.py)
+    # while this worker waits for it; its databases get names of their own below.
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_TESTRUNUID"}
     env.pop("PYTEST_ADDOPTS", None)
     env["PYTHONPATH"] = os.pathsep.join([str(target), str(ROOT)])
     env["TRELLIS_EXTERNAL_PLUGIN"] = "academy"
