@@ -14,7 +14,7 @@ from wtforms.fields import SelectChoice
 from saas.billing import services as billing
 from saas.billing.backends import BillingUnavailable
 from saas.billing.plans import (
-    INTERVAL_LABELS,
+    INTERVAL_CHOICES,
     format_money,
     free_plan,
     paid_plans,
@@ -23,6 +23,7 @@ from saas.billing.plans import (
 from saas.db import db
 from saas.errors import UserError
 from saas.forms import ConfirmForm
+from saas.i18n import _, _l
 from saas.web import admin_required
 from tenants.resolver import tenant_link
 
@@ -33,10 +34,10 @@ class PlanForm(FlaskForm):
     """Choose a paid plan and how often to pay; ``request_key`` makes a double submit of the
     same page one request to the provider."""
 
-    plan = SelectField("Plan")
+    plan = SelectField(_l("Plan"))
     interval = SelectField(
-        "Billing period",
-        choices=[SelectChoice(key, label.capitalize()) for key, label in INTERVAL_LABELS.items()],
+        _l("Billing period"),
+        choices=[SelectChoice(key, label) for key, label in INTERVAL_CHOICES.items()],
     )
     request_key = HiddenField()
 
@@ -71,7 +72,7 @@ def _page(plan_form: PlanForm | None = None, status: int = 200):
     try:
         upcoming = billing.upcoming_invoice()
     except BillingUnavailable:
-        flash("The payment provider did not answer: the next invoice is not shown.", "warning")
+        flash(_("The payment provider did not answer: the next invoice is not shown."), "warning")
     return render_template(
         "admin/billing.html",
         summary=summary,
@@ -131,11 +132,11 @@ def checkout_done():
             return _refused(error)
         if summary is None:
             flash(
-                "The payment is still being confirmed; this page updates when it is done.",
+                _("The payment is still being confirmed; this page updates when it is done."),
                 "info",
             )
             return redirect(url_for("admin_billing.index"), 303)
-    flash("Thank you: your subscription is active.", "success")
+    flash(_("Thank you: your subscription is active."), "success")
     return redirect(url_for("admin_billing.index"), 303)
 
 
@@ -152,7 +153,12 @@ def change_plan():
     except UserError as error:
         return _refused(error)
     flash(
-        f"You are now on the {summary.plan.name} plan, billed {summary.interval_label}.", "success"
+        _(
+            "You are now on the %(plan)s plan, billed %(interval)s.",
+            plan=summary.plan.name,
+            interval=summary.interval_label,
+        ),
+        "success",
     )
     return redirect(url_for("admin_billing.index"), 303)
 
@@ -174,14 +180,14 @@ def _set_cancel(cancel: bool, done: str):
 def cancel():
     return _set_cancel(
         True,
-        "The subscription ends at the end of this billing period. You can resume it until then.",
+        _("The subscription ends at the end of this billing period. You can resume it until then."),
     )
 
 
 @bp.route("/resume", methods=["POST"])
 @admin_required
 def resume():
-    return _set_cancel(False, "The subscription continues.")
+    return _set_cancel(False, _("The subscription continues."))
 
 
 @bp.route("/portal", methods=["POST"])
@@ -195,7 +201,7 @@ def portal():
     except UserError as error:
         return _refused(error)
     if url is None:
-        flash("There is no payment method to manage yet: choose a plan first.", "info")
+        flash(_("There is no payment method to manage yet: choose a plan first."), "info")
         return redirect(url_for("admin_billing.index"), 303)
     return redirect(url, 303)
 
@@ -211,5 +217,5 @@ def pay():
         return _refused(error)
     if url is not None:
         return redirect(url, 303)
-    flash("Thank you: the open invoices are paid and everyone can edit again.", "success")
+    flash(_("Thank you: the open invoices are paid and everyone can edit again."), "success")
     return redirect(url_for("admin_billing.index"), 303)

@@ -22,6 +22,7 @@ from core.objects.patterns import pattern_problem
 from core.objects.permissions import rights_of
 from saas.auth.roles import ADMIN, ROLES
 from saas.errors import ValidationFailed
+from saas.i18n import _, _l
 
 # The option inputs each type shows, in form order.
 TYPE_OPTIONS = {
@@ -40,49 +41,51 @@ TYPE_OPTIONS = {
 }
 # How the option inputs are grouped and labelled: key -> (label, input type, hint).
 OPTION_GROUPS = (
-    ("Text", ("min_length", "max_length", "regex", "regex_message")),
-    ("Numbers", ("min", "max", "scale", "currency")),
-    ("Dates", ("min_date", "max_date")),
-    ("Picklist values", ("values",)),
-    ("Lookup", ("target",)),
-    ("Formula", ("expression",)),
-    ("Roll-up summary", ("function", "related_object", "via", "related_field")),
+    (_l("Text"), ("min_length", "max_length", "regex", "regex_message")),
+    (_l("Numbers"), ("min", "max", "scale", "currency")),
+    (_l("Dates"), ("min_date", "max_date")),
+    (_l("Picklist values"), ("values",)),
+    (_l("Lookup"), ("target",)),
+    (_l("Formula"), ("expression",)),
+    (_l("Roll-up summary"), ("function", "related_object", "via", "related_field")),
 )
 OPTION_INPUTS = {
-    "min_length": ("Minimum length", "number", None),
-    "max_length": ("Maximum length", "number", "Characters; 255 for text when empty."),
+    "min_length": (_l("Minimum length"), "number", None),
+    "max_length": (_l("Maximum length"), "number", _l("Characters; 255 for text when empty.")),
     "regex": (
-        "Pattern",
+        _l("Pattern"),
         "text",
-        "A regular expression the whole value must match, e.g. [A-Z]{2}[0-9]{6}.",
+        _l("A regular expression the whole value must match, e.g. [A-Z]{2}[0-9]{6}."),
     ),
-    "regex_message": ("Message when the pattern does not match", "text", None),
-    "min": ("Minimum", "number", None),
-    "max": ("Maximum", "number", None),
-    "scale": ("Decimal places", "number", "Values are rounded to this many places."),
-    "currency": ("Currency code", "text", "Three letters, e.g. EUR."),
-    "min_date": ("Earliest date", "date", None),
-    "max_date": ("Latest date", "date", None),
+    "regex_message": (_l("Message when the pattern does not match"), "text", None),
+    "min": (_l("Minimum"), "number", None),
+    "max": (_l("Maximum"), "number", None),
+    "scale": (_l("Decimal places"), "number", _l("Values are rounded to this many places.")),
+    "currency": (_l("Currency code"), "text", _l("Three letters, e.g. EUR.")),
+    "min_date": (_l("Earliest date"), "date", None),
+    "max_date": (_l("Latest date"), "date", None),
     "values": (
-        "Values",
+        _l("Values"),
         "textarea",
-        "One per line. Add a colour after a bar: Hot | red. Colours: "
-        + ", ".join(PALETTE)
-        + ". A value no longer offered: Old | grey | inactive.",
+        _l(
+            "One per line. Add a colour after a bar: Hot | red. Colours: %(colours)s. A value "
+            "no longer offered: Old | grey | inactive.",
+            colours=", ".join(PALETTE),
+        ),
     ),
-    "target": ("Points to", "select", None),
+    "target": (_l("Points to"), "select", None),
     "expression": (
-        "Formula",
+        _l("Formula"),
         "text",
-        "Field API names, numbers, + - * / and round(x, 2), abs(x), min(a, b), max(a, b).",
+        _l("Field API names, numbers, + - * / and round(x, 2), abs(x), min(a, b), max(a, b)."),
     ),
-    "function": ("Summary", "select", None),
-    "related_object": ("Related object", "select", None),
-    "via": ("Its lookup field that points here", "text", "The API name, e.g. company_id."),
+    "function": (_l("Summary"), "select", None),
+    "related_object": (_l("Related object"), "select", None),
+    "via": (_l("Its lookup field that points here"), "text", _l("The API name, e.g. company_id.")),
     "related_field": (
-        "Field to summarise",
+        _l("Field to summarise"),
         "text",
-        "A number, currency or date field; not for a count.",
+        _l("A number, currency or date field; not for a count."),
     ),
 }
 
@@ -95,10 +98,10 @@ def option_types(key: str) -> list[str]:
 # Form inputs that stand for another option name (the date bounds have date inputs).
 OPTION_NAMES = {"min_date": "min", "max_date": "max"}
 ROLLUP_FUNCTION_LABELS = {
-    "count": "Count of records",
-    "sum": "Sum",
-    "min": "Smallest value",
-    "max": "Largest value",
+    "count": _l("Count of records"),
+    "sum": _l("Sum"),
+    "min": _l("Smallest value"),
+    "max": _l("Largest value"),
 }
 ACCESS_ROLES = [role for role in ROLES if role != ADMIN]
 
@@ -109,14 +112,17 @@ def access_choices(role: str, object_name: str) -> list[tuple[str, str]]:
     (viewers never can) is offered "Can see" or "Cannot see", not "Can see and edit"."""
     rights = rights_of(role, object_name)
     if not rights["read"]:
-        return [("", "No access (this role cannot open these records)"), ("hidden", "Cannot see")]
+        return [
+            ("", _("No access (this role cannot open these records)")),
+            ("hidden", _("Cannot see")),
+        ]
     if rights["create"] or rights["update"]:
         return [
-            ("", "Can see and edit"),
-            ("read_only", "Can see, not edit"),
-            ("hidden", "Cannot see"),
+            ("", _("Can see and edit")),
+            ("read_only", _("Can see, not edit")),
+            ("hidden", _("Cannot see")),
         ]
-    return [("", "Can see"), ("hidden", "Cannot see")]
+    return [("", _("Can see")), ("hidden", _("Cannot see"))]
 
 
 def role_writes(role: str, object_name: str) -> bool:
@@ -132,15 +138,15 @@ def _number(text: str) -> int | float:
     try:
         number = Decimal(text.replace(",", ""))
     except InvalidOperation:
-        raise ValueError("Enter a number.") from None
+        raise ValueError(_("Enter a number.")) from None
     if not number.is_finite():
-        raise ValueError("Enter a number.")
+        raise ValueError(_("Enter a number."))
     return int(number) if number == number.to_integral_value() else float(number)
 
 
 def _whole(text: str) -> int:
     if not text.isdigit() or int(text) > 100_000:
-        raise ValueError("Enter a whole number from 0 to 100000.")
+        raise ValueError(_("Enter a whole number from 0 to 100000."))
     return int(text)
 
 
@@ -148,7 +154,7 @@ def _date(text: str) -> str:
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise ValueError("Enter a date as YYYY-MM-DD.") from None
+        raise ValueError(_("Enter a date as YYYY-MM-DD.")) from None
 
 
 def _pattern(text: str) -> str:
@@ -175,8 +181,13 @@ def parse_picklist_values(text: str) -> list[dict]:
                 entry["color"] = color.lower()
             else:
                 raise ValueError(
-                    f"Unknown colour {color!r} for {parts[0]!r}: use one of "
-                    f"{', '.join(PALETTE)} or a code such as #1570ef."
+                    _(
+                        "Unknown colour %(colour)s for %(value)s: use one of %(colours)s or a "
+                        "code such as #1570ef.",
+                        colour=repr(color),
+                        value=repr(parts[0]),
+                        colours=", ".join(PALETTE),
+                    )
                 )
         if len(parts) > 2 and parts[2].lower() == "inactive":
             entry["inactive"] = True
@@ -221,7 +232,7 @@ def options_from_form(type_name: str, form: MultiDict) -> dict:
         except ValueError as exc:
             errors[f"opt_{key}"] = [str(exc)]
     if errors:
-        raise ValidationFailed("Some options are not valid.", errors=errors)
+        raise ValidationFailed(_("Some options are not valid."), errors=errors)
     return options
 
 

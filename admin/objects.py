@@ -35,6 +35,7 @@ from saas.auth import services as accounts
 from saas.auth import teams as team_service
 from saas.auth.roles import ROLE_LABELS
 from saas.errors import Conflict, UserError
+from saas.i18n import _
 from saas.web import admin_required
 
 bp = Blueprint("admin_objects", __name__, url_prefix="/admin")
@@ -76,7 +77,7 @@ def create_object():
         )
     except UserError as error:
         return _objects_page(form, error, error.status)
-    flash(f"{definition.label_plural} created. Now add its fields.", "success")
+    flash(_("%(objects)s created. Now add its fields.", objects=definition.label_plural), "success")
     return redirect(url_for("admin_objects.fields", object_name=definition.api_name), 303)
 
 
@@ -99,13 +100,14 @@ def _fields_page(obj: ObjectSpec, form: MultiDict, error=None, status: int = 200
 
 def _field_form_context() -> dict:
     objects = objects_for_tenant()
-    type_label = {name: field_type.label.lower() for name, field_type in FIELD_TYPES.items()}
+    type_label = {name: str(field_type.label).lower() for name, field_type in FIELD_TYPES.items()}
     groups = []
     for title, keys in field_forms.OPTION_GROUPS:
         types = dict.fromkeys(t for key in keys for t in field_forms.option_types(key))
         groups.append((title, keys, ", ".join(type_label[t] for t in types)))
     return {
         "type_choices": [(name, field_type.label) for name, field_type in FIELD_TYPES.items()],
+        "type_labels": {name: field_type.label for name, field_type in FIELD_TYPES.items()},
         "option_groups": groups,
         "option_inputs": field_forms.OPTION_INPUTS,
         "option_types": field_forms.option_types,
@@ -130,7 +132,7 @@ def add_field(object_name: str):
         definition = schema.add_field(obj.api_name, **field_forms.add_field_arguments(request.form))
     except UserError as error:
         return _fields_page(obj, request.form, error, error.status)
-    flash(f"The field {definition.label} is added.", "success")
+    flash(_("The field %(field)s is added.", field=definition.label), "success")
     return redirect(url_for("admin_objects.fields", object_name=obj.api_name), 303)
 
 
@@ -166,15 +168,17 @@ def edit_field(object_name: str, field_name: str):
     try:
         changes = field_forms.field_changes(definition, form)
         if not changes:
-            flash("Nothing changed.", "info")
+            flash(_("Nothing changed."), "info")
             return redirect(url_for("admin_objects.fields", object_name=obj.api_name), 303)
         if "type" in changes and form.get("confirmed") != changes["type"]:
-            _, report = schema.update_field(obj.api_name, field_name, changes=changes, preview=True)
+            _definition, report = schema.update_field(
+                obj.api_name, field_name, changes=changes, preview=True
+            )
             return _edit_page(obj, definition, form, preview=report)
         schema.update_field(obj.api_name, field_name, changes=changes, actor=current_user)
     except UserError as error:
         return _edit_page(obj, definition, form, error=error, status=error.status)
-    flash(f"The field {definition.label} is saved.", "success")
+    flash(_("The field %(field)s is saved.", field=definition.label), "success")
     return redirect(url_for("admin_objects.fields", object_name=obj.api_name), 303)
 
 
@@ -185,8 +189,11 @@ def retire_field(object_name: str, field_name: str):
     definition = schema.get_field_definition(obj.api_name, field_name)
     schema.retire_field(obj.api_name, field_name)
     flash(
-        f"The field {definition.label} is retired: it no longer shows anywhere. "
-        "Its values stay in the records' history.",
+        _(
+            "The field %(field)s is retired: it no longer shows anywhere. Its values stay in "
+            "the records' history.",
+            field=definition.label,
+        ),
         "success",
     )
     return redirect(url_for("admin_objects.fields", object_name=obj.api_name), 303)
@@ -220,7 +227,7 @@ def reorder_fields(object_name: str):
         raise
     if request.accept_mimetypes.best == "application/json":
         return jsonify(order=request.form.getlist("order"))
-    flash("The new order is saved.", "success")
+    flash(_("The new order is saved."), "success")
     return redirect(url_for("admin_objects.fields", object_name=obj.api_name), 303)
 
 
@@ -248,7 +255,7 @@ def permissions_page():
         except UserError as error:
             flash(error.message, "error")
             return _permissions_page(), error.status
-        flash("Permissions saved." if changed else "Nothing changed.", "success")
+        flash(_("Permissions saved.") if changed else _("Nothing changed."), "success")
         return redirect(url_for("admin_objects.permissions_page"), 303)
     return _permissions_page()
 
@@ -268,7 +275,7 @@ def _permissions_page() -> str:
 def _save_rights(form: MultiDict) -> int:
     """Save the rows of the matrix that differ from the current rights; how many did."""
     changed = 0
-    for role, _, rows in _rights_matrix():
+    for role, _label, rows in _rights_matrix():
         for obj, current in rows:
             prefix = f"{role}.{obj.api_name}"
             wanted = {action: f"{prefix}.{action}" in form for action in permissions.ACTIONS}
@@ -288,11 +295,11 @@ def _field_access_page(obj: ObjectSpec, status: int = 200):
         (
             spec,
             permissions.protected_field(obj, spec),
-            {role: spec.access.get(role, "editable") for role, _ in roles},
+            {role: spec.access.get(role, "editable") for role, _label in roles},
         )
         for spec in sorted(obj.fields.values(), key=lambda spec: (spec.custom, spec.position))
     ]
-    writes = {role: field_forms.role_writes(role, obj.api_name) for role, _ in roles}
+    writes = {role: field_forms.role_writes(role, obj.api_name) for role, _label in roles}
     return render_template(
         "admin/field_access.html", obj=obj, roles=roles, rows=rows, writes=writes
     ), status
@@ -323,12 +330,14 @@ def field_access(object_name: str):
                 if key.removeprefix("fields.") in obj.fields
                 else key
             )
-            flash(f"{label}: {' '.join(messages)}", "error")
+            flash(_("%(field)s: %(problems)s", field=label, problems=" ".join(messages)), "error")
         if not error.errors:
             flash(error.message, "error")
         return _field_access_page(obj, error.status)
     flash(
-        f"Field access of {obj.label_plural.lower()} saved." if changed else "Nothing changed.",
+        _("Field access of %(objects)s saved.", objects=str(obj.label_plural).lower())
+        if changed
+        else _("Nothing changed."),
         "success",
     )
     return redirect(url_for("admin_objects.field_access", object_name=obj.api_name), 303)
@@ -365,7 +374,9 @@ def create_team():
         team = team_service.create_team(name=request.form.get("name", ""))
     except UserError as error:
         return _teams_page(request.form, error, error.status)
-    flash(f"The team {team.name} is created. Now choose its members below.", "success")
+    flash(
+        _("The team %(team)s is created. Now choose its members below.", team=team.name), "success"
+    )
     return redirect(url_for("admin_objects.teams"), 303)
 
 
@@ -377,7 +388,9 @@ def set_team(user_id: str):
     team_service.set_team(user=user, team_id=team_id)
     team = next((t for t in team_service.list_teams() if str(t.id) == team_id), None)
     flash(
-        f"{user.name} is now in {team.name}." if team else f"{user.name} is in no team now.",
+        _("%(user)s is now in %(team)s.", user=user.name, team=team.name)
+        if team
+        else _("%(user)s is in no team now.", user=user.name),
         "success",
     )
     return redirect(url_for("admin_objects.teams"), 303)

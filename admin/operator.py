@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired
 from saas.billing import operator as console
 from saas.billing.plans import format_money
 from saas.db import db
+from saas.i18n import _, _l
 from saas.web import platform_only
 from tenants.resolver import bearer_token
 
@@ -35,7 +36,7 @@ bp = Blueprint("operator", __name__, url_prefix="/operator")
 
 
 class OperatorSignInForm(FlaskForm):
-    token = PasswordField("Operator token", [DataRequired("Enter the operator token.")])
+    token = PasswordField(_l("Operator token"), [DataRequired(_l("Enter the operator token."))])
 
 
 def _configured_token() -> str:
@@ -72,7 +73,7 @@ def sign_in():
             return redirect(url_for("operator.index"), 303)
         console.record_operator_action("sign_in_failed", ip=request.remote_addr or "")
         db.session.commit()
-        form.token.errors = [*form.token.errors, "That is not the operator token."]
+        form.token.errors = [*form.token.errors, _("That is not the operator token.")]
     return render_template("operator/sign_in.html", form=form), (422 if form.errors else 200)
 
 

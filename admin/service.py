@@ -22,6 +22,7 @@ from core.tickets import services as tickets
 from core.tickets.calendar import WEEKDAYS
 from core.tickets.models import PRIORITIES
 from saas.errors import NotFound, UserError, ValidationFailed
+from saas.i18n import _, format_day, weekday_names
 from saas.web import admin_required
 
 bp = Blueprint("admin_service", __name__, url_prefix="/admin")
@@ -58,7 +59,7 @@ def _sla_page(posted: MultiDict | None = None, errors: dict | None = None, statu
         workspace_time_zone=hours.workspace_time_zone(),
         time_zones=sorted(hours.time_zones()),
         weekdays=WEEKDAYS,
-        weekday_names=hours.WEEKDAY_NAMES,
+        weekday_names=weekday_names(WEEKDAYS),
         form=form,
         errors=errors or {},
     ), status
@@ -70,11 +71,11 @@ def duration(minutes: int) -> str:
     days, rest = divmod(int(minutes), 24 * 60)
     hours, mins = divmod(rest, 60)
     parts = [
-        f"{days} d" if days else "",
-        f"{hours} h" if hours else "",
-        f"{mins} min" if mins else "",
+        _("%(num)d d", num=days) if days else "",
+        _("%(num)d h", num=hours) if hours else "",
+        _("%(num)d min", num=mins) if mins else "",
     ]
-    return " ".join(part for part in parts if part) or "0 min"
+    return " ".join(part for part in parts if part) or _("%(num)d min", num=0)
 
 
 @bp.get("/sla")
@@ -96,7 +97,7 @@ def save_sla():
             try:
                 values[name] = int(raw)
             except ValueError:
-                errors[f"{priority}.{name}"] = ["Give a whole number of minutes."]
+                errors[f"{priority}.{name}"] = [_("Give a whole number of minutes.")]
         # A form without the choice (an older page) keeps the stored one.
         values["hours"] = request.form.get(f"{priority}.hours", current[priority]["hours"])
         if len(values) < 3 or values == current[priority]:
@@ -109,9 +110,9 @@ def save_sla():
                 errors[f"{priority}.{field}"] = messages
     if errors:
         # A 4xx response rolls back what the valid rows flushed: nothing is saved.
-        flash("Some targets are not valid; nothing was saved.", "error")
+        flash(_("Some targets are not valid; nothing was saved."), "error")
         return _sla_page(request.form, errors, 422)
-    flash("SLA targets saved." if changed else "Nothing changed.", "success")
+    flash(_("SLA targets saved.") if changed else _("Nothing changed."), "success")
     return redirect(url_for("admin_service.sla"), 303)
 
 
@@ -130,12 +131,12 @@ def save_business_hours():
         except ValueError as error:
             errors[f"week.{day}"] = [str(error)]
     if errors:
-        return _refused(ValidationFailed("", errors=errors), "Some hours are not valid.")
+        return _refused(ValidationFailed("", errors=errors), _("Some hours are not valid."))
     try:
         hours.set_business_hours({"timezone": request.form.get("timezone", ""), "week": week})
     except ValidationFailed as error:
         return _refused(error, "The business hours are not valid; nothing was saved.")
-    flash("Business hours saved.", "success")
+    flash(_("Business hours saved."), "success")
     return redirect(url_for("admin_service.sla", _anchor="hours"), 303)
 
 
@@ -151,9 +152,9 @@ def add_holiday():
         others = [
             m for name, ms in error.errors.items() if name not in ("date", "name") for m in ms
         ]
-        summary = " ".join(["The holiday was not added.", *others])
+        summary = " ".join([_("The holiday was not added."), *others])
         return _refused(ValidationFailed("", errors=errors), summary)
-    flash("Holiday added.", "success")
+    flash(_("Holiday added."), "success")
     return redirect(url_for("admin_service.sla", _anchor="holidays"), 303)
 
 
@@ -161,8 +162,8 @@ def add_holiday():
 @admin_required
 def delete_holiday(date: str):
     if not hours.remove_holiday(date):
-        raise NotFound("There is no holiday on that date.")
-    flash(f"The holiday on {date} is removed.", "success")
+        raise NotFound(_("There is no holiday on that date."))
+    flash(_("The holiday on %(date)s is removed.", date=format_day(date)), "success")
     return redirect(url_for("admin_service.sla", _anchor="holidays"), 303)
 
 
@@ -205,7 +206,7 @@ def create_relationship_type():
         row = relationships.create_relationship_type(values=_type_values(request.form))
     except UserError as error:
         return _types_page(request.form, error, error.status)
-    flash(f"The type {row.name} is added.", "success")
+    flash(_("The type %(name)s is added.", name=row.name), "success")
     return redirect(url_for("admin_service.relationship_types"), 303)
 
 
@@ -217,9 +218,9 @@ def update_relationship_type(type_id: str):
     except UserError as error:
         if error.status == 404:
             raise
-        flash(f"{error.message} Nothing was changed.", "error")
+        flash(_("%(reason)s Nothing was changed.", reason=error.message), "error")
         return _types_page(MultiDict({"category": "other"}), None, error.status)
-    flash(f"The type {row.name} is saved.", "success")
+    flash(_("The type %(name)s is saved.", name=row.name), "success")
     return redirect(url_for("admin_service.relationship_types"), 303)
 
 
@@ -233,5 +234,5 @@ def delete_relationship_type(type_id: str):
             raise
         flash(error.message, "error")
         return _types_page(MultiDict({"category": "other"}), None, error.status)
-    flash("The type is deleted.", "success")
+    flash(_("The type is deleted."), "success")
     return redirect(url_for("admin_service.relationship_types"), 303)

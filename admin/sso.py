@@ -10,6 +10,7 @@ from saas.auth.sso import redirect_uri
 from saas.db import db
 from saas.errors import NotFound, UserError
 from saas.forms import ConfirmForm, SsoProviderForm
+from saas.i18n import _
 from saas.ids import new_id, parse_id
 from saas.web import admin_required, report_user_error
 
@@ -73,7 +74,7 @@ def create():
             db.session.rollback()
             report_user_error(form, error)
         else:
-            flash(f"“{provider.name}” is saved.", "success")
+            flash(_("“%(name)s” is saved.", name=provider.name), "success")
             return redirect(url_for("admin_sso.index"), 303)
     return _page(form, status=422)
 
@@ -90,7 +91,7 @@ def edit(provider_id: str):
             db.session.rollback()
             report_user_error(form, error)
         else:
-            flash(f"“{provider.name}” is saved.", "success")
+            flash(_("“%(name)s” is saved.", name=provider.name), "success")
             return redirect(url_for("admin_sso.index"), 303)
         return _page(form, editing=provider, status=422)
     if form.is_submitted():
@@ -106,5 +107,8 @@ def delete(provider_id: str):
     provider = _provider_or_404(provider_id)
     name = provider.name
     sso.delete_provider(provider=provider)
-    flash(f"“{name}” is removed. People who used it sign in with a password now.", "success")
+    flash(
+        _("“%(name)s” is removed. People who used it sign in with a password now.", name=name),
+        "success",
+    )
     return redirect(url_for("admin_sso.index"), 303)

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from saas.auth import api_tokens
 from saas.forms import ConfirmForm
+from saas.i18n import _
 from saas.web import admin_required
 
 bp = Blueprint("admin_tokens", __name__, url_prefix="/admin/tokens")
@@ -27,5 +28,8 @@ def revoke(token_id: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     token = api_tokens.revoke_any_api_token(actor=current_user, token_id=token_id)
-    flash(f"Token “{token.name}” of {token.user.name} is revoked.", "success")
+    flash(
+        _("Token “%(token)s” of %(user)s is revoked.", token=token.name, user=token.user.name),
+        "success",
+    )
     return redirect(url_for("admin_tokens.index"), 303)

@@ -18,6 +18,7 @@ older than their ``.po`` when it starts, so an editable install never shows a st
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -27,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 from babel import Locale, UnknownLocaleError
 from flask import Blueprint, Flask, g, has_request_context, redirect, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as _gettext
 from flask_babel import lazy_gettext as _lazy_gettext
 from flask_babel import ngettext as _ngettext
@@ -124,6 +125,35 @@ def select_locale() -> str:
         if found:
             return found
     return DEFAULT_LOCALE
+
+
+def recipient_locale(user=None, tenant=None) -> str:
+    """The language to write to ``user`` in when no browser asks (e-mails, jobs): their own,
+    else their workspace's default (``tenant``, else the current one), else English."""
+    if tenant is None:
+        tenant = g.get("tenant") if has_request_context() else None
+    if tenant is None:
+        from tenants.scoping import current_tenant_id
+
+        tenant_id = current_tenant_id()
+        if tenant_id is not None:
+            from saas.db import db
+            from tenants.models import Tenant
+
+            tenant = db.session.get(Tenant, tenant_id)
+    for candidate in (getattr(user, "locale", None), getattr(tenant, "default_locale", None)):
+        found = normalize_locale(candidate)
+        if found:
+            return found
+    return DEFAULT_LOCALE
+
+
+@contextlib.contextmanager
+def in_language_of(user=None, tenant=None):
+    """Write what is composed inside in ``user``'s language (see :func:`recipient_locale`):
+    an e-mail's subject and body are the recipient's, not the language of whoever caused it."""
+    with force_locale(recipient_locale(user, tenant)):
+        yield
 
 
 def valid_time_zone(name: str | None) -> str | None:
@@ -329,6 +359,22 @@ def format_day(value) -> str:
         zone = get_timezone()
         return format_skeleton("yMMMd", value, tzinfo=zone, locale=locale)
     return format_skeleton("yMMMd", value, locale=locale)
+
+
+def weekday_names(days) -> dict:
+    """Each weekday key (``"mon"``…``"sun"``, in ``days``' order, Monday first) named in the
+    reader's language: "Monday", "星期一" (CLDR's names)."""
+    locale = get_locale() or Locale.parse(DEFAULT_LOCALE)
+    wide = locale.days["format"]["wide"]
+    return {day: wide[index] for index, day in enumerate(days)}
+
+
+def first_weekday() -> int:
+    """The day a week starts on for the reader (0 Monday … 6 Sunday): CLDR's for the locale's
+    territory, and the world's default, Monday, for a locale that names none (``en``,
+    ``zh_Hans``); ``en_US`` would start on Sunday."""
+    locale = get_locale() or Locale.parse(DEFAULT_LOCALE)
+    return locale.first_week_day
 
 
 # --- catalogues ---------------------------------------------------------------------------

@@ -16,12 +16,13 @@ from __future__ import annotations
 from saas.auth import directory
 from saas.auth import services as accounts
 from saas.db import db
+from saas.i18n import _, _l, in_language_of
 from saas.mail import queue_email
 from tenants.models import Tenant
 from tenants.resolver import tenant_url
 from tenants.scoping import tenant_scope
 
-SUBJECT = "Your Trellis workspace"
+SUBJECT = _l("Your Trellis workspace")
 
 
 def send_workspace_reminders(email: str) -> int:
@@ -37,7 +38,8 @@ def send_workspace_reminders(email: str) -> int:
             user = accounts.find_user_by_email(email)
             if user is None or not user.is_active:
                 continue
-            queue_email(to=email, subject=SUBJECT, body=_body(tenant, user))
+            with in_language_of(user, tenant):
+                queue_email(to=email, subject=str(SUBJECT), body=_body(tenant, user))
             queued += 1
     return queued
 
@@ -45,17 +47,23 @@ def send_workspace_reminders(email: str) -> int:
 def _body(tenant: Tenant, user) -> str:
     address = tenant_url(tenant, "/login")
     if user.is_pending:
-        where = (
-            f"You were invited to {tenant.name} on Trellis and have not accepted yet. Open the "
+        where = _(
+            "You were invited to %(workspace)s on Trellis and have not accepted yet. Open the "
             "link in your invitation e-mail to choose your password, or ask the person who "
-            f"invited you to send it again. The workspace's address is {tenant_url(tenant)}"
+            "invited you to send it again. The workspace's address is %(url)s",
+            workspace=tenant.name,
+            url=tenant_url(tenant),
         )
     else:
-        where = f"You can sign in to {tenant.name} on Trellis at:\n\n{address}"
-    return (
-        f"Hello {user.name},\n\n"
-        "Someone (we hope you) asked which Trellis workspaces this address belongs to.\n\n"
-        f"{where}\n\n"
-        "Bookmark it for next time. If you did not ask, you can ignore this e-mail: "
-        "nothing has changed."
+        where = _(
+            "You can sign in to %(workspace)s on Trellis at:\n\n%(url)s",
+            workspace=tenant.name,
+            url=address,
+        )
+    return _(
+        "Hello %(name)s,\n\nSomeone (we hope you) asked which Trellis workspaces this address "
+        "belongs to.\n\n%(where)s\n\nBookmark it for next time. If you did not ask, you can "
+        "ignore this e-mail: nothing has changed.",
+        name=user.name,
+        where=where,
     )

@@ -23,6 +23,7 @@ from saas import clock
 from saas.auth.models import User
 from saas.db import db
 from saas.errors import Forbidden, NotFound, ValidationFailed
+from saas.i18n import _, in_language_of
 from saas.mail import queue_email
 from tenants.scoping import require_tenant_id
 
@@ -83,14 +84,19 @@ def _notify_mentioned(user_ids: list[str], cleaned: dict, record, actor: User | 
         user = db.session.get(User, (require_tenant_id(), uuid.UUID(user_id)))
         if user is None or (actor is not None and user.id == actor.id):
             continue
-        queue_email(
-            to=user.email,
-            subject=f"{author} mentioned you: {subject}"[:300],
-            body=(
-                f"{author} mentioned you in the activity \u201c{subject}\u201d:\n\n"
-                f"{cleaned.get('body') or ''}\n"
-            ),
-        )
+        with in_language_of(user):
+            queue_email(
+                to=user.email,
+                subject=_("%(author)s mentioned you: %(subject)s", author=author, subject=subject)[
+                    :300
+                ],
+                body=_(
+                    "%(author)s mentioned you in the activity “%(subject)s”:\n\n%(body)s\n",
+                    author=author,
+                    subject=subject,
+                    body=cleaned.get("body") or "",
+                ),
+            )
 
 
 def apply_activity_rules(record: Activity | None, cleaned: dict, actor: User | None) -> None:
@@ -286,7 +292,7 @@ def record_timeline(
     shown = [item for _, _, item in page if isinstance(item, Activity)]
     rows = {row["id"]: row for row in records.to_api_many(activity_obj, shown, role=role)}
     items = []
-    for at, _, item in page:
+    for at, _kind, item in page:
         moment = at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
         if isinstance(item, Activity):
             entry = {"type": "activity", "at": moment, "activity": rows[str(item.id)]}

@@ -17,6 +17,7 @@ from core.savedviews.views import view_url
 from saas.auth.roles import ROLE_LABELS, ROLES
 from saas.db import db
 from saas.errors import UserError, ValidationFailed
+from saas.i18n import _
 from saas.plugins.menus import SETUP, menu_items
 from saas.plugins.menus import template_helpers as menu_template_helpers
 from saas.web import admin_required, member_required
@@ -104,9 +105,12 @@ def rows_for(role: str, form=None) -> list[dict]:
             "shown": item is not None,
             "position": str(position),
             "opens": _opening_value(item) if item else obj.opens_on,
-            "choices": [("list", "List")]
-            + ([("board", "Board")] if services.has_board(name) else [])
-            + [(f"view:{view.id}", f"View: {view.name}") for view in views.get(name, [])],
+            "choices": [("list", _("List"))]
+            + ([("board", _("Board"))] if services.has_board(name) else [])
+            + [
+                (f"view:{view.id}", _("View: %(name)s", name=view.name))
+                for view in views.get(name, [])
+            ],
         }
         if form is not None:
             row |= {
@@ -139,7 +143,7 @@ def items_from_form(form) -> list[dict]:
             continue
         position = _position(form.get(f"position.{name}", ""))
         if position is None:
-            errors[f"position.{name}"] = [f"Give a position from 1 to {MAX_POSITION}."]
+            errors[f"position.{name}"] = [_("Give a position from 1 to %(max)d.", max=MAX_POSITION)]
             continue
         opens = form.get(f"opens.{name}", "list")
         item = {"object": name, "opens": opens}
@@ -147,7 +151,7 @@ def items_from_form(form) -> list[dict]:
             item = {"object": name, "opens": "view", "view_id": opens.removeprefix("view:")}
         chosen.append((position, index, item))
     if errors:
-        raise ValidationFailed("Some positions are not numbers.", errors=errors)
+        raise ValidationFailed(_("Some positions are not numbers."), errors=errors)
     return [item for _, _, item in sorted(chosen, key=lambda entry: entry[:2])]
 
 
@@ -174,13 +178,16 @@ def index():
         try:
             if request.form.get("action") == "reset":
                 services.reset_role(role)
-                message = (
-                    f"The top bar of the {ROLE_LABELS[role].lower()} role is back to the defaults."
+                message = _(
+                    "The top bar of the %(role)s role is back to the defaults.",
+                    role=str(ROLE_LABELS[role]).lower(),
                 )
             else:
                 items = items_from_form(request.form)
                 services.set_items(role, items)
-                message = f"Top bar of the {ROLE_LABELS[role].lower()} role saved."
+                message = _(
+                    "Top bar of the %(role)s role saved.", role=str(ROLE_LABELS[role]).lower()
+                )
         except UserError as exc:
             db.session.rollback()
             error, status = exc, exc.status

@@ -25,6 +25,7 @@ from core.products.models import Product
 from saas import clock
 from saas.db import db
 from saas.errors import Forbidden, NotFound, UserError
+from saas.i18n import _
 from saas.web import admin_required, member_required
 
 bp = Blueprint("orders", __name__, template_folder="templates")
@@ -126,7 +127,7 @@ def _save_lines(obj, record_id: str):
         g.trellis_lines_failed = {"rows": typed, "errors": _line_errors(error)}
         failed = {"field": "lines", "raw": {}, "message": error.message, "messages": []}
         return record_page(obj, record_id, failed=failed, status=error.status)
-    flash("Lines saved.", "success")
+    flash(_("Lines saved."), "success")
     flash_warnings()
     return redirect(url_for("records.show", object_name=obj.api_name, record_id=record.id), 303)
 
@@ -157,7 +158,7 @@ def convert_quote(quote_id: str):
         db.session.rollback()
         failed = {"field": "_convert", "raw": {}, "message": error.message, "messages": []}
         return record_page(quote_obj, quote_id, failed=failed, status=error.status)
-    flash(f"Order {order.number} created from the quote.", "success")
+    flash(_("Order %(number)s created from the quote.", number=order.number), "success")
     flash_warnings()
     return redirect(url_for("records.show", object_name="orders", record_id=order.id), 303)
 
@@ -178,7 +179,7 @@ def sales_settings():
             db.session.rollback()
             error, status = exc, exc.status
         else:
-            flash("Sales settings saved.", "success")
+            flash(_("Sales settings saved."), "success")
             return redirect(url_for("orders.sales_settings"), 303)
     values = sales_settings_service.sales_settings()
     if error:

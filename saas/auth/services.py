@@ -25,6 +25,7 @@ from saas.auth.roles import ADMIN, EDITING_ROLES, ROLES
 from saas.billing import services as billing
 from saas.db import db
 from saas.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from saas.i18n import _, in_language_of
 from saas.mail import queue_email
 from tenants.models import Tenant
 from tenants.scoping import require_tenant_id
@@ -315,15 +316,19 @@ def request_password_reset(*, email: str, tenant: Tenant, reset_url_for) -> None
         user, purpose=RESET, ttl_seconds=current_app.config["PASSWORD_RESET_TTL_SECONDS"]
     )
     security_log.record("auth.password_reset_requested", actor=user, target=user.email)
-    queue_email(
-        to=user.email,
-        subject=f"Reset your {tenant.name} password",
-        body=(
-            f"Hello {user.name},\n\nSomeone asked to reset the password of your account at "
-            f"{tenant.name}. If it was you, choose a new password here (valid for one hour):\n\n"
-            f"{reset_url_for(token)}\n\nIf it was not you, ignore this message.\n"
-        ),
-    )
+    with in_language_of(user, tenant):
+        queue_email(
+            to=user.email,
+            subject=_("Reset your %(workspace)s password", workspace=tenant.name),
+            body=_(
+                "Hello %(name)s,\n\nSomeone asked to reset the password of your account at "
+                "%(workspace)s. If it was you, choose a new password here (valid for one "
+                "hour):\n\n%(url)s\n\nIf it was not you, ignore this message.\n",
+                name=user.name,
+                workspace=tenant.name,
+                url=reset_url_for(token),
+            ),
+        )
 
 
 def reset_password(*, token: str, password: str) -> User:
@@ -362,15 +367,25 @@ def invite_user(
     token = issue_user_token(
         user, purpose=INVITE, ttl_seconds=current_app.config["INVITATION_TTL_SECONDS"]
     )
-    queue_email(
-        to=user.email,
-        subject=f"{invited_by.name} invited you to {tenant.name} on Trellis",
-        body=(
-            f"Hello {user.name},\n\n{invited_by.name} invited you to join {tenant.name} on "
-            f"Trellis. Choose your password to get started (the link is valid for 7 days):\n\n"
-            f"{accept_url_for(token)}\n"
-        ),
-    )
+    # A new user has no language of their own yet: the workspace's default, else English.
+    with in_language_of(user, tenant):
+        queue_email(
+            to=user.email,
+            subject=_(
+                "%(inviter)s invited you to %(workspace)s on Trellis",
+                inviter=invited_by.name,
+                workspace=tenant.name,
+            ),
+            body=_(
+                "Hello %(name)s,\n\n%(inviter)s invited you to join %(workspace)s on Trellis. "
+                "Choose your password to get started (the link is valid for 7 days):\n\n"
+                "%(url)s\n",
+                name=user.name,
+                inviter=invited_by.name,
+                workspace=tenant.name,
+                url=accept_url_for(token),
+            ),
+        )
     return user
 
 
@@ -382,11 +397,20 @@ def resend_invitation(*, user: User, invited_by: User, tenant: Tenant, accept_ur
     )
     user.invited_at = clock.now()
     security_log.record("user.invitation_resent", target=user.email)
-    queue_email(
-        to=user.email,
-        subject=f"Reminder: {invited_by.name} invited you to {tenant.name} on Trellis",
-        body=f"Hello {user.name},\n\nChoose your password here:\n\n{accept_url_for(token)}\n",
-    )
+    with in_language_of(user, tenant):
+        queue_email(
+            to=user.email,
+            subject=_(
+                "Reminder: %(inviter)s invited you to %(workspace)s on Trellis",
+                inviter=invited_by.name,
+                workspace=tenant.name,
+            ),
+            body=_(
+                "Hello %(name)s,\n\nChoose your password here:\n\n%(url)s\n",
+                name=user.name,
+                url=accept_url_for(token),
+            ),
+        )
 
 
 def accept_invitation(*, token: str, password: str, name: str | None = None) -> User:

@@ -22,7 +22,9 @@ from saas.errors import ValidationFailed
 from saas.i18n import N_, _, _l, ngettext
 
 INTERVALS = ("month", "year")
-INTERVAL_LABELS = {"month": "monthly", "year": "yearly"}
+INTERVAL_LABELS = {"month": _l("monthly"), "year": _l("yearly")}
+# The same, to choose from in a form.
+INTERVAL_CHOICES = {"month": _l("Monthly"), "year": _l("Yearly")}
 
 # What every plan includes: the CRM a small business works in every day.
 _EVERY_PLAN = ["contacts", "companies", "deals", "leads", "activities", "tickets", "sales"]

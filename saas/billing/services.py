@@ -54,6 +54,7 @@ from saas.billing.plans import (
 )
 from saas.db import db
 from saas.errors import Conflict, UserError, ValidationFailed
+from saas.i18n import _, _l, in_language_of
 from saas.jobs import enqueue, record_effect
 from saas.mail import queue_email
 from tenants.models import Tenant
@@ -65,9 +66,9 @@ ENDED = ("canceled", "incomplete_expired")
 PAST_DUE_LIKE = ("past_due", "incomplete")
 BLOCKED = ("unpaid", "paused")
 READ_ONLY_REASONS = {
-    "payment_failed": "a payment failed and the grace period is over",
-    "trial_ended": "the free trial ended with more users than the Free plan includes",
-    "canceled": "the subscription ended with more users than the Free plan includes",
+    "payment_failed": _l("a payment failed and the grace period is over"),
+    "trial_ended": _l("the free trial ended with more users than the Free plan includes"),
+    "canceled": _l("the subscription ended with more users than the Free plan includes"),
 }
 
 
@@ -225,7 +226,7 @@ class BillingSummary:
 
     @property
     def interval_label(self) -> str:
-        return INTERVAL_LABELS.get(self.interval, self.interval)
+        return str(INTERVAL_LABELS.get(self.interval, self.interval))
 
     @property
     def monthly_revenue(self) -> float:
@@ -400,10 +401,11 @@ def require_writable(tenant_id: uuid.UUID | None = None) -> None:
 
 
 def read_only_message(summary: BillingSummary) -> str:
-    why = READ_ONLY_REASONS.get(summary.read_only_reason or "", "of its billing")
-    return (
-        f"This workspace is read-only because {why}. Nothing was deleted and you can still "
-        "view and export everything; an admin can restore editing on the Billing page."
+    why = READ_ONLY_REASONS.get(summary.read_only_reason or "", _l("of its billing"))
+    return _(
+        "This workspace is read-only because %(why)s. Nothing was deleted and you can still "
+        "view and export everything; an admin can restore editing on the Billing page.",
+        why=str(why),
     )
 
 
@@ -886,13 +888,23 @@ def _billing_url(tenant: Tenant) -> str:
     return tenant_url(tenant, "/admin/billing/")
 
 
-def _email_admins(subject: str, body: str) -> None:
+def _email_admins(compose) -> None:
+    """E-mail every admin, each in their own language: ``compose()`` returns the subject and
+    the body, written in the language in force when it is called."""
     for admin in _admins():
-        queue_email(to=admin.email, subject=subject, body=f"Hello {admin.name},\n\n{body}")
+        with in_language_of(admin):
+            subject, body = compose()
+            queue_email(
+                to=admin.email,
+                subject=subject,
+                body=_("Hello %(name)s,\n\n%(body)s", name=admin.name, body=body),
+            )
 
 
 def _date(value: dt.datetime | None) -> str:
-    return value.strftime("%d %B %Y") if value else "soon"
+    from saas.i18n import format_day
+
+    return format_day(value) if value else _("soon")
 
 
 def notify_payment_failed(account: BillingAccount, invoice: InvoiceState) -> bool:
@@ -903,11 +915,19 @@ def notify_payment_failed(account: BillingAccount, invoice: InvoiceState) -> boo
     summary = summarize(account)
     amount = format_money(invoice.amount_due, invoice.currency)
     _email_admins(
-        f"Payment failed for {tenant.name} on Trellis",
-        f"We could not collect {amount} for the {summary.plan.name} plan of {tenant.name}.\n"
-        f"Update the payment method by {_date(summary.grace_ends_at)}: after that date the "
-        "workspace becomes read-only until the invoice is paid (nothing is deleted).\n\n"
-        f"{_billing_url(tenant)}\n",
+        lambda: (
+            _("Payment failed for %(workspace)s on Trellis", workspace=tenant.name),
+            _(
+                "We could not collect %(amount)s for the %(plan)s plan of %(workspace)s.\n"
+                "Update the payment method by %(date)s: after that date the workspace becomes "
+                "read-only until the invoice is paid (nothing is deleted).\n\n%(url)s\n",
+                amount=amount,
+                plan=summary.plan.name,
+                workspace=tenant.name,
+                date=_date(summary.grace_ends_at),
+                url=_billing_url(tenant),
+            ),
+        )
     )
     return True
 
@@ -918,11 +938,19 @@ def _notify_read_only(account: BillingAccount, tenant: Tenant, summary: BillingS
     if not record_effect(key):
         return
     _email_admins(
-        f"{tenant.name} is now read-only on Trellis",
-        f"{tenant.name} became read-only because "
-        f"{READ_ONLY_REASONS.get(summary.read_only_reason or '', 'of its billing')}.\n"
-        "Nothing was deleted: everyone can still sign in, read and export. Editing comes "
-        f"back as soon as the billing is in order:\n\n{_billing_url(tenant)}\n",
+        lambda: (
+            _("%(workspace)s is now read-only on Trellis", workspace=tenant.name),
+            _(
+                "%(workspace)s became read-only because %(why)s.\nNothing was deleted: "
+                "everyone can still sign in, read and export. Editing comes back as soon as "
+                "the billing is in order:\n\n%(url)s\n",
+                workspace=tenant.name,
+                why=str(
+                    READ_ONLY_REASONS.get(summary.read_only_reason or "", _l("of its billing"))
+                ),
+                url=_billing_url(tenant),
+            ),
+        )
     )
 
 
@@ -931,8 +959,14 @@ def _notify_restored(account: BillingAccount, tenant: Tenant, episode: dt.dateti
     if not record_effect(key):
         return
     _email_admins(
-        f"{tenant.name} is fully active again on Trellis",
-        f"Thank you: the payment went through and everyone at {tenant.name} can edit again.\n",
+        lambda: (
+            _("%(workspace)s is fully active again on Trellis", workspace=tenant.name),
+            _(
+                "Thank you: the payment went through and everyone at %(workspace)s can edit "
+                "again.\n",
+                workspace=tenant.name,
+            ),
+        )
     )
 
 
@@ -942,16 +976,25 @@ def notify_trial_ending(account: BillingAccount, ends_at: dt.datetime | None) ->
     tenant = db.session.get(Tenant, account.for_tenant)
     has_card = bool(account.payment_method)
     _email_admins(
-        f"Your Trellis trial ends on {_date(ends_at)}",
-        f"The free trial of {tenant.name} ends on {_date(ends_at)}. "
-        + (
-            "Your subscription starts then with the payment method on file.\n"
-            if has_card
-            else "Choose a plan to keep every feature; without one, the workspace moves to "
-            "the Free plan (up to "
-            f"{free_plan().max_seats} users with an editing role).\n"
+        lambda: (
+            _("Your Trellis trial ends on %(date)s", date=_date(ends_at)),
+            _(
+                "The free trial of %(workspace)s ends on %(date)s.",
+                workspace=tenant.name,
+                date=_date(ends_at),
+            )
+            + " "
+            + (
+                _("Your subscription starts then with the payment method on file.")
+                if has_card
+                else _(
+                    "Choose a plan to keep every feature; without one, the workspace moves to "
+                    "the Free plan (up to %(num)d users with an editing role).",
+                    num=free_plan().max_seats,
+                )
+            )
+            + f"\n\n{_billing_url(tenant)}\n",
         )
-        + f"\n{_billing_url(tenant)}\n",
     )
     return True
 
