@@ -442,6 +442,78 @@ def switch_language():
     return redirect(back, 303)
 
 
+# --- the scripts' catalogue ------------------------------------------------------------------
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+@functools.cache
+def script_messages() -> tuple[str, ...]:
+    """The strings the page scripts (``saas/static/*.js``) mark with ``_("…")``, read once
+    with Babel's JavaScript extractor (the same one ``trellis i18n extract`` runs)."""
+    from babel.messages.extract import extract_from_file
+
+    found = set()
+    for path in sorted(STATIC_DIR.glob("*.js")):
+        for _line, message, _comments, _context in extract_from_file(
+            "javascript", str(path), keywords={"_": None}
+        ):
+            if isinstance(message, str):
+                found.add(message)
+    return tuple(sorted(found))
+
+
+@functools.cache
+def _script_catalogue_cached(locale: str, mtime: float) -> tuple[str, str]:
+    import hashlib
+    import json
+
+    with force_locale(locale):
+        messages = {text: _gettext(text) for text in script_messages()}
+    # A message the catalogue leaves untranslated stays out: the script shows its own text.
+    body = json.dumps(
+        {text: shown for text, shown in messages.items() if shown != text},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    source = f"window.trellisMessages = {body};\n"
+    return source, hashlib.sha256(source.encode()).hexdigest()[:12]
+
+
+def script_catalogue(locale: str) -> tuple[str, str]:
+    """The JavaScript that gives the page scripts ``locale``'s translations
+    (``window.trellisMessages``), and a short hash of it for the cache-busting URL."""
+    mo = TRANSLATIONS_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    return _script_catalogue_cached(locale, mo.stat().st_mtime if mo.exists() else 0.0)
+
+
+def script_catalogue_url() -> str | None:
+    """Where the page loads its scripts' catalogue from; None in English (nothing to load)."""
+    from flask import url_for
+
+    locale = current_locale()
+    if locale == DEFAULT_LOCALE:
+        return None
+    return url_for("i18n.script_catalogue_js", locale=locale, v=script_catalogue(locale)[1])
+
+
+@bp.get("/i18n/<locale>.js")
+def script_catalogue_js(locale: str):
+    """The scripts' catalogue: a script file (the page's CSP allows only its own scripts, no
+    inline one), cached for a year under its hash (a new catalogue has a new address)."""
+    from flask import Response, abort
+
+    if locale not in SUPPORTED_LOCALES or locale == DEFAULT_LOCALE:
+        abort(404)
+    source, version = script_catalogue(locale)
+    response = Response(source, mimetype="text/javascript")
+    if request.args.get("v") == version:
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 # --- translators' commands ----------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -549,4 +621,5 @@ def init_app(app: Flask) -> None:
             "current_locale": current_locale,
             "language_choices": language_choices,
             "role_label": role_label,
+            "script_catalogue_url": script_catalogue_url,
         }

@@ -46,13 +46,13 @@ def commands():
     their saved views and, for admins, the settings pages. Records come from /search/suggest."""
     result = []
     for entry in objects_in_menu(current_user):
-        result.append({"kind": "Go to", "label": entry.label, "url": entry.url})
+        result.append({"kind": _("Go to"), "label": str(entry.label), "url": entry.url})
         if rights_of(current_user.role, entry.api_name).get("create"):
             obj = object_for_tenant(entry.api_name)
             result.append(
                 {
-                    "kind": "Create",
-                    "label": f"New {obj.label.lower()}",
+                    "kind": _("Create"),
+                    "label": _("New %(object)s", object=str(obj.label).lower()),
                     "url": url_for("records.create", object_name=obj.api_name),
                 }
             )
@@ -61,13 +61,15 @@ def commands():
         if view.object_name in labels:
             result.append(
                 {
-                    "kind": "View",
-                    "label": f"{labels[view.object_name]}: {view.name}",
+                    "kind": _("View"),
+                    "label": _(
+                        "%(objects)s: %(view)s", objects=labels[view.object_name], view=view.name
+                    ),
                     "url": view_url(view),
                 }
             )
     result.extend(
-        {"kind": "Setting", "label": item.label, "url": url_for(item.endpoint)}
+        {"kind": _("Setting"), "label": _(item.label), "url": url_for(item.endpoint)}
         for item in menu_items(SETUP, current_user)  # admins only
         if item.palette
     )

@@ -4,6 +4,8 @@
 (function () {
   "use strict";
 
+  var _ = function (text, values) { return window.trellisT(text, values); };
+
   function setup(form) {
     var body = form.querySelector("tbody");
     var status = form.querySelector("[data-move-status]");
@@ -23,7 +25,7 @@
     }
 
     function announce(row) {
-      if (status) status.textContent = label(row) + ": position " + (rows().indexOf(row) + 1) + " of " + rows().length + ".";
+      if (status) status.textContent = _("%(object)s: position %(position)s of %(count)s.", { object: label(row), position: rows().indexOf(row) + 1, count: rows().length });
     }
 
     function move(row, delta, button) {
@@ -43,13 +45,13 @@
     rows().forEach(function (row) {
       var cell = row.querySelector("[data-move]");
       if (!cell) return;
-      [["Up", -1, "data-up"], ["Down", 1, "data-down"]].forEach(function (spec) {
+      [[_("Up"), -1, "data-up", _("Move %(object)s up")], [_("Down"), 1, "data-down", _("Move %(object)s down")]].forEach(function (spec) {
         var button = document.createElement("button");
         button.type = "button";
         button.className = "secondary small";
         button.setAttribute(spec[2], "");
         button.textContent = spec[0];
-        button.setAttribute("aria-label", "Move " + label(row) + " " + spec[0].toLowerCase());
+        button.setAttribute("aria-label", spec[3].replace("%(object)s", label(row)));
         button.addEventListener("click", function () { move(row, spec[1], button); });
         cell.appendChild(button);
       });

@@ -6,6 +6,7 @@
 (function () {
   "use strict";
 
+  var _ = function (text, values) { return window.trellisT(text, values); };
   var button = document.querySelector("[data-palette]");
   if (!button) return;
   var commandsUrl = button.getAttribute("data-commands-url");
@@ -19,14 +20,29 @@
     dialog.className = "palette";
     dialog.setAttribute("aria-labelledby", "palette-title");
     dialog.innerHTML =
-      '<h2 id="palette-title" class="sr-only">Jump to or create</h2>' +
-      '<label class="sr-only" for="palette-q">Jump to a record, object, view or setting</label>' +
+      '<h2 id="palette-title" class="sr-only"></h2>' +
+      '<label class="sr-only" for="palette-q"></label>' +
       '<input id="palette-q" type="text" role="combobox" autocomplete="off" spellcheck="false"' +
-      ' aria-autocomplete="list" aria-expanded="true" aria-controls="palette-list"' +
-      ' placeholder="Jump to a record, object, view or setting…">' +
-      '<ul id="palette-list" role="listbox" aria-label="Commands"></ul>' +
+      ' aria-autocomplete="list" aria-expanded="true" aria-controls="palette-list">' +
+      '<ul id="palette-list" role="listbox"></ul>' +
       '<p class="palette-status sr-only" role="status" aria-live="polite"></p>' +
-      '<p class="palette-help muted"><kbd>↑</kbd> <kbd>↓</kbd> to move, <kbd>Enter</kbd> to open, <kbd>Esc</kbd> to close</p>';
+      '<p class="palette-help muted"></p>';
+    // The texts are set apart from the markup: a translation is text, never HTML.
+    dialog.querySelector("h2").textContent = _("Jump to or create");
+    dialog.querySelector("label").textContent = _("Jump to a record, object, view or setting");
+    dialog.querySelector("input").placeholder = _("Jump to a record, object, view or setting…");
+    dialog.querySelector("ul").setAttribute("aria-label", _("Commands"));
+    var help = dialog.querySelector(".palette-help");
+    [["↑ ↓", _("to move")], ["Enter", _("to open")], ["Esc", _("to close")]].forEach(function (pair, index) {
+      if (index) help.appendChild(document.createTextNode(", "));
+      pair[0].split(" ").forEach(function (key, at) {
+        if (at) help.appendChild(document.createTextNode(" "));
+        var kbd = document.createElement("kbd");
+        kbd.textContent = key;
+        help.appendChild(kbd);
+      });
+      help.appendChild(document.createTextNode(" " + pair[1]));
+    });
     document.body.appendChild(dialog);
     input = dialog.querySelector("input");
     list = dialog.querySelector("ul");
@@ -65,7 +81,7 @@
         .then(function (data) {
           if (mine !== serial) return;
           var records = data.results.map(function (r) { return { kind: r.object, label: r.title, url: r.url }; });
-          records.push({ kind: "Search", label: "All results for “" + query + "”", url: searchUrl + "?q=" + encodeURIComponent(query) });
+          records.push({ kind: _("Search"), label: _("All results for “%(query)s”", { query: query }), url: searchUrl + "?q=" + encodeURIComponent(query) });
           render(found.concat(records));
         })
         .catch(function () { if (mine === serial) render(found); });
@@ -93,7 +109,7 @@
       list.appendChild(li);
     });
     select(items.length ? 0 : -1);
-    if (!pending) status.textContent = items.length ? items.length + " results" : "Nothing found";
+    if (!pending) status.textContent = items.length ? _("%(count)s results", { count: items.length }) : _("Nothing found");
   }
 
   function select(index) {

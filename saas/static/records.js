@@ -3,6 +3,7 @@
 "use strict";
 
 (() => {
+  const _ = (text, values) => window.trellisT(text, values);
   const debounce = (fn, ms) => {
     let timer;
     return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
@@ -18,7 +19,7 @@
       method: "POST", body: data || new FormData(form), headers: { Accept: "application/json" },
     });
     let body = {};
-    try { body = await response.json(); } catch { body = { message: "Something went wrong. Reload the page and try again." }; }
+    try { body = await response.json(); } catch { body = { message: _("Something went wrong. Reload the page and try again.") }; }
     return { ok: response.ok, status: response.status, body };
   };
   const el = (tag, props = {}, text) => {
@@ -56,8 +57,8 @@
         link.append(el("span", {}, result.title || "(no name)"), el("span", { className: "object" }, result.object));
         box.append(link);
       });
-      if (!data.results.length) box.append(el("p", { className: "none" }, "No matches yet."));
-      const all = el("a", { href: `${input.form.action}?q=${encodeURIComponent(data.query)}`, className: "all", id: "suggestion-all" }, `All results for “${data.query}”`);
+      if (!data.results.length) box.append(el("p", { className: "none" }, _("No matches yet.")));
+      const all = el("a", { href: `${input.form.action}?q=${encodeURIComponent(data.query)}`, className: "all", id: "suggestion-all" }, _("All results for “%(query)s”", { query: data.query }));
       all.setAttribute("role", "option");
       box.append(all);
       box.hidden = false;
@@ -158,7 +159,7 @@
         if (details) { details.open = false; details.querySelector("summary").focus(); }
         if (row) { row.classList.remove("saved"); void row.offsetWidth; row.classList.add("saved"); }
       } catch {
-        showErrors(form, ["The change could not be sent. Check your connection and try again."]);
+        showErrors(form, [_("The change could not be sent. Check your connection and try again.")]);
       } finally {
         button.removeAttribute("aria-busy");
       }
@@ -219,13 +220,13 @@
           if (!ok) throw new Error((body.messages || [body.message]).join(" "));
           form.querySelector("input[name=version]").value = body.version;
           select.value = column.dataset.value;
-          say(`${title} moved to ${column.querySelector("h2").textContent.trim()}.`);
+          say(_("%(record)s moved to %(column)s.", { record: title, column: column.querySelector("h2").textContent.trim() }));
           refreshTotals();
         } catch (error) {
           from.querySelector("[data-cards]").insertBefore(card, placeholder && placeholder.parentElement ? placeholder : null);
           count(from, 1); count(column, -1);
           select.value = from.dataset.value;
-          say(`${title} was not moved: ${error.message}`, true);
+          say(_("%(record)s was not moved: %(reason)s", { record: title, reason: error.message }), true);
         } finally {
           card.classList.remove("moving");
         }
@@ -293,8 +294,8 @@
   // Lookups with many records: a search box above the select fetches matching records.
   const lookups = () => {
     document.querySelectorAll("select[data-search-url]").forEach((select) => {
-      const search = el("input", { type: "search", className: "lookup-search", placeholder: "Type to search…", autocomplete: "off" });
-      search.setAttribute("aria-label", `Search for ${select.labels[0] ? select.labels[0].textContent.trim() : "a record"}`);
+      const search = el("input", { type: "search", className: "lookup-search", placeholder: _("Type to search…"), autocomplete: "off" });
+      search.setAttribute("aria-label", _("Search for %(field)s", { field: select.labels[0] ? select.labels[0].textContent.trim() : _("a record") }));
       select.before(search);
       let controller;
       search.addEventListener("input", debounce(async () => {
@@ -360,7 +361,7 @@
         if (token) data.set("csrf_token", token.value);
         [...body.rows].forEach((row) => data.append("order", row.dataset.name));
         const response = await fetch(body.dataset.orderUrl, { method: "POST", body: data, headers: { Accept: "application/json" } });
-        status.textContent = response.ok ? "The new order is saved." : "The order could not be saved; reload the page.";
+        status.textContent = response.ok ? _("The new order is saved.") : _("The order could not be saved; reload the page.");
         arrows();
       };
       [...body.rows].forEach((row) => {

@@ -1,7 +1,16 @@
 // Progressive enhancement only: every page works without this file.
 document.documentElement.classList.add("js");
 
+// The scripts' strings in the page's language: _("Text %(name)s", { name }) looks the text up
+// in window.trellisMessages (the /i18n/<locale>.js catalogue the page loads before this file;
+// none in English) and fills in the placeholders, written as in Python.
+window.trellisT = (text, values) => {
+  const shown = (window.trellisMessages || {})[text] || text;
+  return values ? shown.replace(/%\((\w+)\)[sd]/g, (match, name) => (name in values ? String(values[name]) : match)) : shown;
+};
+
 document.addEventListener("DOMContentLoaded", () => {
+  const _ = window.trellisT;
   // Mobile navigation toggle.
   const toggle = document.querySelector(".nav-toggle");
   const nav = document.getElementById("main-nav");
@@ -67,7 +76,7 @@ document.addEventListener("DOMContentLoaded", () => {
       let copied = false;
       try { await navigator.clipboard.writeText(input.value); copied = true; }
       catch { copied = document.execCommand && document.execCommand("copy"); }
-      button.textContent = copied ? "Copied ✓" : "Press Ctrl+C to copy";
+      button.textContent = copied ? _("Copied ✓") : _("Press Ctrl+C to copy");
       clearTimeout(timer);
       timer = setTimeout(() => { button.textContent = label; }, 2500);
     });
@@ -112,7 +121,7 @@ document.addEventListener("DOMContentLoaded", () => {
       slug.setAttribute("aria-describedby", "slug-status");
       const value = slug.value.trim().toLowerCase();
       if (!value) { show(defaultHint, ""); return; }
-      show("Checking…", "");
+      show(_("Checking…"), "");
       timer = setTimeout(async () => {
         request = new AbortController();
         try {
@@ -120,7 +129,7 @@ document.addEventListener("DOMContentLoaded", () => {
             headers: { Accept: "application/json" }, signal: request.signal });
           const result = await response.json();
           if (slug.value.trim().toLowerCase() !== result.slug) return;
-          if (result.available) show(`✓ ${result.slug} is available`, "ok");
+          if (result.available) show(_("✓ %(slug)s is available", { slug: result.slug }), "ok");
           else show(result.message, "bad");
         } catch (error) {
           // Offline or aborted: the server checks again on submit.
