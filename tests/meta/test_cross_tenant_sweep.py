@@ -35,9 +35,10 @@ A_SPECIFIC_ARGUMENTS = {
     "run_id",
 }
 
-# URL parameters that name something every workspace has alike (an installed plugin): B
-# may act on it for itself (enabling a plugin for B), never for A (checked at the end).
-SHARED_ARGUMENTS = {"name"}
+# URL parameters that name something every workspace has alike (an installed plugin, a
+# language of the scripts' catalogue): B may act on it for itself (enabling a plugin for B),
+# never for A (checked at the end).
+SHARED_ARGUMENTS = {"name", "locale"}
 
 
 @pytest.fixture
@@ -263,6 +264,7 @@ def _samples(world, *, standard: bool = False) -> dict[str, str]:
         "name": world["plugins"][0] if world["plugins"] else "school",
         "code": "HKD",
         "rate_id": str(world["rate_id"]),
+        "locale": "zh_Hans",  # the scripts' catalogue: the same for every workspace
     }
 
 
