@@ -32,7 +32,7 @@ TEMPLATES = sorted(
     for path in (ROOT / root).glob("**/templates/**/*.html")
 )
 # Words that are the same in every language (the product's name, keys on a keyboard).
-UNTRANSLATED_WORDS = {"Trellis", "Ctrl", "PDF", "IP"}
+UNTRANSLATED_WORDS = {"Trellis", "Ctrl", "PDF", "IP", "HTTP"}
 # Attributes a person reads or hears.
 VISIBLE_ATTRIBUTES = {
     "title",
