@@ -27,6 +27,14 @@ def register_api_blueprints():
 
 
 @hookimpl
+def register_record_panels():
+    from core.activities.views import TIMELINE_PANEL, timeline_panel
+    from saas.plugins.panels import MAIN, RecordPanel
+
+    return [RecordPanel(TIMELINE_PANEL, "records/_timeline.html", timeline_panel, MAIN, order=10)]
+
+
+@hookimpl
 def register_object_types():
     from core.activities.models import ACTIVITY
 

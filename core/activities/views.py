@@ -28,6 +28,7 @@ from saas.web import member_required
 bp = Blueprint("activities", __name__)
 
 TIMELINE_PAGE = 25
+TIMELINE_PANEL = "activities.timeline"
 QUICK_TYPES = {"call": _l("Log a call"), "note": _l("Add a note"), "task": _l("Add a task")}
 QUICK_FIELDS = ("type", "subject", "body", "due_at")
 DONE_MESSAGES = {"call": _l("Call logged"), "note": _l("Note added"), "task": _l("Task added")}
@@ -88,6 +89,20 @@ def load_timeline(obj: ObjectSpec, record_id, *, cursor: str | None = None) -> T
 def activity_type_label(kind: str | None) -> str:
     """The name of a kind of activity ("call") in the reader's language."""
     return str(TYPE_LABELS[kind]) if kind in TYPE_LABELS else (kind or "").capitalize()
+
+
+def timeline_panel(obj: ObjectSpec, record, args, state) -> dict | None:
+    """The timeline as a panel of the record page (register_record_panels); ``state`` is
+    the quick form refused by ``log_activity``, shown again with its messages."""
+    timeline = load_timeline(obj, record.id, cursor=args.get("timeline") or None)
+    if timeline is None:
+        return None
+    return {
+        "timeline": timeline,
+        "activity_form": state or {"raw": {"type": "call"}, "error": None},
+        "quick_types": QUICK_TYPES,
+        "activity_fields": object_for_tenant("activities").fields,
+    }
 
 
 @bp.app_template_filter("isotime")
@@ -158,7 +173,10 @@ def log_activity(object_name: str, record_id: str):
         from core.objects.views import record_page
 
         return record_page(
-            obj, record.id, activity_form={"raw": raw, "error": error}, status=error.status
+            obj,
+            record.id,
+            panel_state={TIMELINE_PANEL: {"raw": raw, "error": error}},
+            status=error.status,
         )
     flash(
         _("%(done)s: %(subject)s", done=DONE_MESSAGES[raw["type"]], subject=activity.subject),

@@ -27,6 +27,31 @@ def register_api_blueprints():
 
 
 @hookimpl
+def register_record_panels():
+    from core.leads.views import converted_panel
+    from saas.plugins.panels import TOP, RecordPanel
+
+    return [
+        RecordPanel(
+            "leads.converted", "leads/_converted.html", converted_panel, TOP, objects=("leads",)
+        )
+    ]
+
+
+@hookimpl
+def register_record_actions():
+    from core.leads.views import convert_url
+    from saas.i18n import N_
+    from saas.plugins.panels import RecordAction
+
+    return [
+        RecordAction(
+            "leads.convert", N_("Convert"), convert_url, primary=True, objects=("leads",), order=10
+        )
+    ]
+
+
+@hookimpl
 def register_object_types():
     from core.leads.models import LEAD
 

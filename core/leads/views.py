@@ -10,7 +10,6 @@ from flask_login import current_user
 from core.leads.models import CONVERTED
 from core.leads.services import DuplicatesFound, convert_lead, find_duplicates
 from core.objects.records import get_record
-from core.objects.registry import ObjectSpec
 from saas.errors import Conflict, Forbidden, NotFound, UserError
 from saas.i18n import _
 from saas.web import member_required
@@ -20,27 +19,31 @@ bp = Blueprint("leads", __name__, template_folder="templates")
 NEW = "new"
 
 
-def lead_conversion_links(obj: ObjectSpec, record, rights: dict) -> dict | None:
-    """What a lead's record page offers: the Convert button, or links to what it became."""
-    if obj.api_name != "leads":
+def converted_panel(record) -> dict | None:
+    """The notice of a converted lead's record page (register_record_panels): links to the
+    contact, company and deal it became."""
+    if record.status != CONVERTED:
         return None
-    if record.status == CONVERTED:
-        became = [
-            ("contacts", "Contact", record.converted_contact_id),
-            ("companies", "Company", record.converted_company_id),
-            ("deals", "Deal", record.converted_deal_id),
+    became = [
+        ("contacts", "Contact", record.converted_contact_id),
+        ("companies", "Company", record.converted_company_id),
+        ("deals", "Deal", record.converted_deal_id),
+    ]
+    return {
+        "links": [
+            (label, url_for("records.show", object_name=name, record_id=record_id))
+            for name, label, record_id in became
+            if record_id
         ]
-        return {
-            "converted": True,
-            "links": [
-                (label, url_for("records.show", object_name=name, record_id=record_id))
-                for name, label, record_id in became
-                if record_id
-            ],
-        }
-    if not rights["update"]:
+    }
+
+
+def convert_url(record, rights: dict) -> str | None:
+    """The Convert button of a lead's record page (register_record_actions), for a lead
+    not yet converted and a user who may change it."""
+    if record.status == CONVERTED or not rights["update"]:
         return None
-    return {"converted": False, "url": url_for("leads.convert", record_id=record.id)}
+    return url_for("leads.convert", record_id=record.id)
 
 
 def _default_deal_name(lead) -> str:

@@ -1,10 +1,14 @@
 """The web UI of the object engine, written once for every object: list views (columns,
 sort, filters, pages), kanban boards, record pages with inline edit, record forms, the
-recycle bin, search before create and global search.
+recycle bin.
 
 Everything comes from the registry, so standard, plugin and custom objects get the same
-pages. Views parse the request, call the record services with the signed-in user (which
-enforce object rights, field access and record visibility), and render. A user's mistake
+pages; what the areas add around them (the activity timeline, a lead's Convert button, saved
+views, search before create) are panels and actions of ``saas.plugins.panels`` that their
+hooks declare, so this module imports no area.
+
+Views parse the request, call the record services with the signed-in user (which enforce
+object rights, field access and record visibility), and render. A user's mistake
 is shown on the form with a 4xx status; the request boundary then rolls back, so nothing
 is half written. Pages work without JavaScript; ``records.js`` only enhances them.
 """
@@ -27,9 +31,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 
-from core.activities.views import QUICK_TYPES, load_timeline
-from core.leads.views import lead_conversion_links
 from core.objects import choices, forms
 from core.objects.boards import board_fields, default_board_field, load_board
 from core.objects.money import currency_of, format_money
@@ -56,13 +59,11 @@ from core.objects.related import (
     lookup_options,
     lookup_titles,
 )
-from core.savedviews import services as saved_views
-from core.savedviews.views import view_url
-from core.search.duplicates import checks_duplicates, duplicate_fields, find_duplicates
-from core.search.services import search_object, search_records
 from saas.db import db
 from saas.errors import Forbidden, NotFound, UserError, ValidationFailed
 from saas.i18n import _, _l, ngettext
+from saas.plugins import panels as ui
+from saas.plugins.tenant import active_hooks
 from saas.redirects import safe_redirect_target
 from saas.web import member_required
 
@@ -73,7 +74,6 @@ COLUMNS_KEY = "list_columns"  # the session's {object: [column, ...]}
 PSEUDO_COLUMNS = {"created_at": _l("Created"), "updated_at": _l("Last updated")}
 # The cursors of the pages before this one ("0" is the first page), for "Previous".
 TRAIL_SEPARATOR, FIRST_PAGE, MAX_TRAIL = "~", "0", 50
-SUGGESTIONS_PER_OBJECT = 5
 
 
 # Shared by the pages -------------------------------------------------------------------
@@ -205,12 +205,51 @@ def _record_url(obj: ObjectSpec, record_id) -> str:
     return url_for("records.show", object_name=obj.api_name, record_id=record_id)
 
 
-def _columns(obj: ObjectSpec, fields: list, view=None) -> list[str]:
-    """The columns of the saved view shown, else those the user chose for ``obj`` (kept in
-    the session), else the default."""
+# Panels and actions of the areas and plugins (saas.plugins.panels) --------------------
+
+
+def _contributed(hook_name: str, obj: ObjectSpec) -> list:
+    """The items of a panel hook that apply to ``obj``, in their order: core's and those
+    of the plugins the tenant enabled."""
+    return ui.for_object(ui.collect(active_hooks(), hook_name), obj.api_name)
+
+
+def _draw(panel, content: dict, **page) -> Markup:
+    """A panel's template drawn with what its ``load`` returned and the page's own values."""
+    # The template's output, already escaped by Jinja's autoescape.
+    return Markup(render_template(panel.template, **(content | page)))  # noqa: S704
+
+
+def _list_panels(obj: ObjectSpec, layout: str, state: dict | None) -> list[tuple]:
+    """(panel, content) for every list panel that applies to this page."""
+    loaded = []
+    for panel in _contributed("register_list_panels", obj):
+        if layout not in panel.layouts:
+            continue
+        content = ui.call_with(
+            panel.load,
+            obj=obj,
+            layout=layout,
+            actor=current_user,
+            args=request.args,
+            state=(state or {}).get(panel.name),
+        )
+        if content is not None:
+            loaded.append((panel, content))
+    return loaded
+
+
+def _chosen_columns(loaded: list[tuple]) -> list[str] | None:
+    """The columns a list panel chose (a saved view's), the first that did."""
+    return next((content["columns"] for _p, content in loaded if content.get("columns")), None)
+
+
+def _columns(obj: ObjectSpec, fields: list, chosen: list[str] | None = None) -> list[str]:
+    """The columns a list panel chose (the saved view shown), else those the user chose
+    for ``obj`` (kept in the session), else the default."""
     allowed = {spec.api_name for spec in fields} | set(PSEUDO_COLUMNS)
-    if view is not None:
-        kept = [name for name in (view.setup or {}).get("columns", []) if name in allowed]
+    if chosen:
+        kept = [name for name in chosen if name in allowed]
         if kept:
             return kept
     chosen = [
@@ -268,41 +307,21 @@ def _filters(obj: ObjectSpec, fields: list) -> dict:
 def index(object_name: str):
     obj = object_for_tenant(object_name)
     if not request.args:
-        default = saved_views.default_view(obj.api_name, actor=current_user)
-        if default is not None:
-            return redirect(view_url(default), 303)
+        for panel in _contributed("register_list_panels", obj):
+            target = panel.opening and ui.call_with(panel.opening, obj=obj, actor=current_user)
+            if target:
+                return redirect(target, 303)
     return list_page(obj.api_name)
 
 
-def _saved_views(obj: ObjectSpec, view_error: UserError | None) -> dict:
-    """The saved views menu: the user's and the shared views, the one shown, and what the
-    user may do with them."""
-    wanted = request.args.get("view")
-    current = None
-    if wanted and wanted != "all":
-        current = saved_views.get_view(wanted, actor=current_user)
-        if current.object_name != obj.api_name:
-            raise NotFound(_("There is no such view."))
-    current_is_default = current is not None and current.is_default
-    return {
-        "views": saved_views.list_views(obj.api_name, actor=current_user),
-        "current": current,
-        "can_share": saved_views.can_share(current_user),
-        "may_change": current is not None
-        and (saved_views.can_share(current_user) if current.shared else True),
-        "current_is_default": current_is_default,
-        "error": view_error,
-        "form": request.form if view_error else {},
-    }
-
-
-def list_page(object_name: str, *, view_error: UserError | None = None) -> tuple[str, int]:
-    """The list page of the object (``view_error``: a refused saved-view form)."""
+def list_page(object_name: str, *, panel_state: dict | None = None) -> tuple[str, int]:
+    """The list page of the object (``panel_state``: panel name -> what a refused form of
+    that list panel left, such as a saved view's)."""
     obj = object_for_tenant(object_name)
     g.trellis_page_path = url_for("records.index", object_name=obj.api_name)
     fields = forms.visible_fields(obj, current_user.role)
-    saved = _saved_views(obj, view_error)
-    columns = _columns(obj, fields, saved["current"])
+    loaded = _list_panels(obj, ui.LIST, panel_state)
+    columns = _columns(obj, fields, _chosen_columns(loaded))
     filters = _filters(obj, fields)
     cursor = request.args.get("cursor") or None
     sort = request.args.get("sort") or _default_sort(obj, fields)
@@ -336,7 +355,7 @@ def list_page(object_name: str, *, view_error: UserError | None = None) -> tuple
         pages=_pages(cursor, next_cursor),
         rights=rights_of(current_user.role, obj.api_name),
         has_board=default_board_field(obj, current_user.role) is not None,
-        saved=saved,
+        list_panels=[_draw(p, c, obj=obj, layout=ui.LIST, columns=columns) for p, c in loaded],
     ), (422 if error else 200)
 
 
@@ -369,13 +388,13 @@ def board(object_name: str):
     return board_page(object_name)
 
 
-def board_page(object_name: str, *, view_error: UserError | None = None) -> tuple[str, int]:
-    """The board of the object (``view_error``: a refused saved-view form)."""
+def board_page(object_name: str, *, panel_state: dict | None = None) -> tuple[str, int]:
+    """The board of the object (``panel_state`` as for ``list_page``)."""
     obj = object_for_tenant(object_name)
     role = current_user.role
     g.trellis_page_path = url_for("records.board", object_name=obj.api_name)
     fields = forms.visible_fields(obj, role)
-    saved = _saved_views(obj, view_error)
+    loaded = _list_panels(obj, ui.BOARD, panel_state)
     filters = _filters(obj, fields)
     field_name = request.args.get("field")
     if not field_name:
@@ -388,12 +407,15 @@ def board_page(object_name: str, *, view_error: UserError | None = None) -> tupl
         "rights": rights_of(role, obj.api_name),
         "board": None,
         "error": None,
-        "saved": saved,
     }
+
+    def panels(columns: list[str]) -> list[Markup]:
+        return [_draw(p, c, obj=obj, layout=ui.BOARD, columns=columns) for p, c in loaded]
+
     if field_name is None:
-        return render_template("records/board.html", **context), 200
+        return render_template("records/board.html", **context, list_panels=panels([])), 200
     try:
-        loaded = load_board(
+        board = load_board(
             obj.api_name,
             field_name,
             group_id=request.args.get("group"),
@@ -401,9 +423,11 @@ def board_page(object_name: str, *, view_error: UserError | None = None) -> tupl
             actor=current_user,
         )
     except ValidationFailed as exc:
-        return render_template("records/board.html", **(context | {"error": exc})), 422
-    records = [record for column in loaded.columns for record in column.records]
-    columns = _columns(obj, fields, saved["current"])
+        return render_template(
+            "records/board.html", **(context | {"error": exc, "list_panels": panels([])})
+        ), 422
+    records = [record for column in board.columns for record in column.records]
+    columns = _columns(obj, fields, _chosen_columns(loaded))
     card_fields = [c for c in columns if c != field_name and c in obj.fields][:3]
     rows = to_api_many(
         obj, records, role=role, fields=forms.with_currency_sources(obj, card_fields)
@@ -412,12 +436,13 @@ def board_page(object_name: str, *, view_error: UserError | None = None) -> tupl
         "records/board.html",
         **context
         | {
-            "board": loaded,
-            "movable": loaded.movable and context["rights"]["update"],
+            "board": board,
+            "movable": board.movable and context["rights"]["update"],
             "rows": {row["id"]: row for row in rows},
             "card_fields": [obj.fields[name] for name in card_fields],
             "titles": lookup_titles(obj, rows, actor=current_user, fields=card_fields),
             "columns": columns,
+            "list_panels": panels(columns),
         },
     ), 200
 
@@ -479,15 +504,34 @@ def record_page(
     record_id,
     *,
     failed: dict | None = None,
-    activity_form: dict | None = None,
+    panel_state: dict | None = None,
     status: int = 200,
 ):
     """The record page; ``failed`` is an inline edit that was refused, shown open with its
-    messages and what was typed; ``activity_form`` the same for the timeline's quick form."""
+    messages and what was typed; ``panel_state`` maps a record panel's name to what a
+    refused form of that panel left for it (the timeline's quick form)."""
     role = current_user.role
     page = load_record_page(obj.api_name, record_id, actor=current_user)
-    timeline = load_timeline(obj, page.record.id, cursor=request.args.get("timeline") or None)
     rights = rights_of(role, obj.api_name)
+    shown = {"obj": obj, "record": page.record, "page": page, "rights": rights}
+    panels: dict[str, list[Markup]] = {place: [] for place in ui.RECORD_PLACES}
+    for panel in _contributed("register_record_panels", obj):
+        content = ui.call_with(
+            panel.load,
+            **shown,
+            actor=current_user,
+            args=request.args,
+            state=(panel_state or {}).get(panel.name),
+        )
+        if content is not None:
+            panels[panel.place].append(_draw(panel, content, **shown))
+    actions = []
+    for action in _contributed("register_record_actions", obj):
+        url = ui.call_with(
+            action.url, obj=obj, record=page.record, rights=rights, actor=current_user
+        )
+        if url:
+            actions.append(action_link(action, url))
     editable = forms.form_fields(obj, role) if rights["update"] else []
     values = forms.raw_from_row(editable, page.row, _zone())
     if failed:
@@ -502,12 +546,14 @@ def record_page(
         options=lookup_options(editable, values, actor=current_user),
         rights=rights,
         failed=failed,
-        timeline=timeline,
-        activity_form=activity_form or {"raw": {"type": "call"}, "error": None},
-        quick_types=QUICK_TYPES,
-        activity_fields=object_for_tenant("activities").fields if timeline else {},
-        conversion=lead_conversion_links(obj, page.record, rights),
+        panels=panels,
+        actions=actions,
     ), status
+
+
+def action_link(action: ui.RecordAction, url: str) -> dict:
+    """What the record page's head draws for an action."""
+    return {"name": action.name, "label": action.label, "url": url, "primary": action.primary}
 
 
 @bp.post("/o/<object_name>/<record_id>/fields/<field_name>")
@@ -604,9 +650,17 @@ def _form_page(
     record=None,
     version=None,
     error: UserError | None = None,
-    duplicates=(),
+    panel_state: dict | None = None,
     status: int = 200,
 ):
+    shown = {"obj": obj, "record": record}
+    form_panels = []
+    for panel in _contributed("register_form_panels", obj):
+        content = ui.call_with(
+            panel.load, **shown, actor=current_user, state=(panel_state or {}).get(panel.name)
+        )
+        if content is not None:
+            form_panels.append(_draw(panel, content, **shown))
     return render_template(
         "records/form.html",
         obj=obj,
@@ -617,8 +671,7 @@ def _form_page(
         errors=(error.errors if error else {}) or {},
         error=error,
         options=lookup_options(fields, raw, actor=current_user),
-        duplicates=duplicates,
-        duplicate_fields=duplicate_fields(obj, current_user.role) if record is None else [],
+        form_panels=form_panels,
         zone=_zone(),
     ), status
 
@@ -640,10 +693,14 @@ def create(object_name: str):
         return _form_page(obj, fields, raw)
     raw = forms.raw_from_form(fields, request.form)
     values = forms.service_values(fields, raw, _zone())
-    if checks_duplicates(obj) and not request.form.get("create_anyway"):
-        duplicates = find_duplicates(obj.api_name, values, actor=current_user)
-        if duplicates:
-            return _form_page(obj, fields, raw, duplicates=duplicates, status=409)
+    for panel in _contributed("register_form_panels", obj):
+        if panel.before_create is None:
+            continue
+        stopped = ui.call_with(
+            panel.before_create, obj=obj, values=values, actor=current_user, form=request.form
+        )
+        if stopped is not None:
+            return _form_page(obj, fields, raw, panel_state={panel.name: stopped}, status=409)
     try:
         record = create_record(obj.api_name, values, actor=current_user)
     except UserError as error:
@@ -686,56 +743,3 @@ def edit(object_name: str, record_id: str):
     flash(_("%(record)s saved.", record=obj.title(record)), "success")
     flash_warnings()
     return redirect(_record_url(obj, record.id), 303)
-
-
-# JSON for the scripts: duplicates, lookup search, global search --------------------------
-
-
-@bp.get("/o/<object_name>/duplicates")
-@member_required
-def duplicates(object_name: str):
-    """Likely duplicates of the record being typed (search before create)."""
-    obj = object_for_tenant(object_name)
-    values = {name: request.args.get(name, "") for name in duplicate_fields(obj, current_user.role)}
-    records = find_duplicates(obj.api_name, values, actor=current_user)
-    return jsonify(
-        matches=[
-            {"id": str(r.id), "title": obj.title(r), "url": _record_url(obj, r.id)} for r in records
-        ]
-    )
-
-
-@bp.get("/o/<object_name>/lookup")
-@member_required
-def lookup(object_name: str):
-    """Records of ``object_name`` matching ``q``, for a lookup field's search box."""
-    obj = object_for_tenant(object_name)
-    records = search_object(obj.api_name, request.args.get("q", ""), actor=current_user)
-    return jsonify(results=[{"id": str(r.id), "title": obj.title(r)} for r in records])
-
-
-@bp.get("/search")
-@member_required
-def search():
-    query = request.args.get("q", "").strip()[:200]
-    groups = search_records(query, actor=current_user) if query else []
-    return render_template("records/search.html", query=query, groups=groups)
-
-
-@bp.get("/search/suggest")
-@member_required
-def suggest():
-    query = request.args.get("q", "").strip()[:200]
-    groups = search_records(query, actor=current_user, per_object=SUGGESTIONS_PER_OBJECT)
-    return jsonify(
-        query=query,
-        results=[
-            {
-                "object": group.obj.label_plural,
-                "title": group.obj.title(record),
-                "url": _record_url(group.obj, record.id),
-            }
-            for group in groups
-            for record in group.records
-        ],
-    )

@@ -20,6 +20,22 @@ def register_blueprints():
 
 
 @hookimpl
+def register_list_panels():
+    from core.savedviews.views import VIEWS_PANEL, default_view_url, views_panel
+    from saas.plugins.panels import ListPanel
+
+    return [
+        ListPanel(
+            VIEWS_PANEL,
+            "records/_saved_views.html",
+            views_panel,
+            opening=default_view_url,
+            order=10,
+        )
+    ]
+
+
+@hookimpl
 def register_api_blueprints():
     from core.savedviews.api import bp
 

@@ -13,7 +13,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
 from core.objects import forms
-from core.objects.registry import object_for_tenant
+from core.objects.registry import ObjectSpec, object_for_tenant
 from core.savedviews import services
 from core.savedviews.models import SavedView
 from saas.errors import NotFound, UserError
@@ -21,6 +21,8 @@ from saas.i18n import _
 from saas.web import member_required
 
 bp = Blueprint("saved_views", __name__)
+
+VIEWS_PANEL = "saved_views.menu"
 
 
 def view_url(view: SavedView) -> str:
@@ -63,6 +65,36 @@ def current_setup(columns: list[str]) -> dict:
     return setup
 
 
+def views_panel(obj: ObjectSpec, actor, args, state) -> dict:
+    """The saved views menu of the list and board pages (register_list_panels): the user's
+    and the shared views, the one shown (its columns are the list's), and what the user may
+    do with them; ``state`` is a refused saved-view form, shown next to the menu."""
+    wanted = args.get("view")
+    current = None
+    if wanted and wanted != "all":
+        current = services.get_view(wanted, actor=actor)
+        if current.object_name != obj.api_name:
+            raise NotFound(_("There is no such view."))
+    saved = {
+        "views": services.list_views(obj.api_name, actor=actor),
+        "current": current,
+        "can_share": services.can_share(actor),
+        "may_change": current is not None
+        and (services.can_share(actor) if current.shared else True),
+        "current_is_default": current is not None and current.is_default,
+        "error": state,
+        "form": request.form if state else {},
+    }
+    columns = (current.setup or {}).get("columns") if current is not None else None
+    return {"saved": saved, "columns": columns or None}
+
+
+def default_view_url(obj: ObjectSpec, actor) -> str | None:
+    """Where a list opened without parameters goes: the user's default view, if any."""
+    default = services.default_view(obj.api_name, actor=actor)
+    return view_url(default) if default is not None else None
+
+
 def _view_of(object_name: str, view_id: str) -> SavedView:
     obj = object_for_tenant(object_name)
     view = services.get_view(view_id, actor=current_user)
@@ -78,9 +110,9 @@ def _refused(object_name: str, error: UserError):
     if isinstance(error, NotFound) and not error.field:
         raise error
     if request.form.get("layout") == "board":
-        html, _ = record_views.board_page(object_name, view_error=error)
+        html, _ = record_views.board_page(object_name, panel_state={VIEWS_PANEL: error})
     else:
-        html, _ = record_views.list_page(object_name, view_error=error)
+        html, _ = record_views.list_page(object_name, panel_state={VIEWS_PANEL: error})
     return html, error.status
 
 

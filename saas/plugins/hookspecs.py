@@ -258,6 +258,96 @@ def register_menu_items():
     """
 
 
+@hookspec
+def register_record_panels():
+    """Declare panels of the record page (``saas.plugins.panels.RecordPanel``).
+
+    Arguments: none (each panel's ``load`` is later called per request with the keyword
+    arguments it names: ``obj``, ``record``, ``page``, ``rights``, ``actor``, ``args``,
+    ``state``).
+    Returns: an iterable of ``RecordPanel(name, template, load, place=..., objects=...,
+    order=...)``; ``place`` is "top" (a notice under the page head), "main" (after the
+    fields) or "aside" (the side column, before the history). The collector stamps each
+    with its owner and sorts them by ``order`` (ties keep registration order, core first);
+    a name given twice is refused. ``load`` returns the template's context, or None to
+    leave the panel out.
+    Called: once per app, the first time a record page is drawn (the result is kept for
+    the app's life); each ``load`` runs inside that page's request and read-only
+    transaction, under the tenant's scope, with the signed-in user as ``actor``.
+    Every implementation's result is used (not ``firstresult``).
+    """
+
+
+@hookspec
+def register_record_actions():
+    """Declare buttons of the record page's head (``saas.plugins.panels.RecordAction``).
+
+    Arguments: none (each action's ``url`` is later called per request with the keyword
+    arguments it names: ``obj``, ``record``, ``rights``, ``actor``).
+    Returns: an iterable of ``RecordAction(name, label, url, primary=..., objects=...,
+    order=...)``, drawn before Edit and Delete in ``order``; ``url`` returns the link, or
+    None to leave the button out for this record or user. A ``primary`` action is the
+    page's main button (Edit then becomes a secondary one). Owner stamped, ordered and
+    refused when a name is given twice, as for record panels.
+    Called: once per app, the first time a record page is drawn; each ``url`` runs inside
+    that page's request and read-only transaction.
+    Every implementation's result is used (not ``firstresult``).
+    """
+
+
+@hookspec
+def register_list_panels():
+    """Declare panels of the list and board pages (``saas.plugins.panels.ListPanel``).
+
+    Arguments: none (each panel's ``load`` is later called per request with ``obj``,
+    ``layout``, ``actor``, ``args`` and ``state``; its ``opening`` with ``obj`` and
+    ``actor``).
+    Returns: an iterable of ``ListPanel(name, template, load, opening=..., layouts=...,
+    objects=..., order=...)``, drawn beside the List / Board / Recycle bin tabs. A
+    ``columns`` key in what ``load`` returns chooses the list's columns (a saved view's);
+    ``opening`` answers where a list opened without parameters goes instead (a default
+    saved view; the first non-None answer wins). Owner stamped and ordered as above.
+    Called: once per app, the first time a list or board is drawn; ``load`` and
+    ``opening`` run inside that page's request and read-only transaction.
+    Every implementation's result is used (not ``firstresult``).
+    """
+
+
+@hookspec
+def register_form_panels():
+    """Declare panels of the record form's side column (``saas.plugins.panels.FormPanel``).
+
+    Arguments: none (``load`` is later called with ``obj``, ``record`` (None on a new
+    record), ``actor`` and ``state``; ``before_create`` with ``obj``, ``values``,
+    ``actor`` and ``form``).
+    Returns: an iterable of ``FormPanel(name, template, load, before_create=...,
+    objects=..., order=...)``. When a new record's form is posted, each ``before_create``
+    runs before anything is written: an answer other than None stops the creation, the
+    form is shown again with 409 and the answer reaches that panel's ``load`` as
+    ``state`` (search before create). Owner stamped and ordered as above.
+    Called: once per app, the first time a form is drawn; ``load`` and ``before_create``
+    run inside the form's request and its transaction, before any write.
+    Every implementation's result is used (not ``firstresult``).
+    """
+
+
+@hookspec
+def register_dashboard_panels():
+    """Declare panels of the home page's dashboards (``saas.plugins.panels.DashboardPanel``).
+
+    Arguments: none (each panel's ``load`` is later called with ``actor``, the signed-in
+    user, and ``args``, the page's query parameters).
+    Returns: an iterable of ``DashboardPanel(name, template, load, section, order=...)``:
+    ``load`` reads what the panel shows through the record services with ``actor`` (so
+    it counts only what that person may see) and returns the template's context, or None
+    when the panel is not for them. Panels are grouped under their ``section`` heading,
+    sections in the order of their first panel. Owner stamped and ordered as above.
+    Called: once per app, the first time the home page is drawn; each ``load`` runs inside
+    that request and its read-only transaction, under the tenant's scope.
+    Every implementation's result is used (not ``firstresult``).
+    """
+
+
 # ---------------------------------------------------------------------------------------
 # Tenant life cycle.
 # ---------------------------------------------------------------------------------------

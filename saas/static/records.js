@@ -263,12 +263,12 @@
 
   // Search before create: likely duplicates appear as the name or e-mail is typed.
   const duplicates = () => {
-    const form = document.querySelector("form[data-duplicates-url]");
-    if (!form) return;
-    const panel = form.querySelector("[data-duplicates-panel]");
+    const panel = document.querySelector("form [data-duplicates-panel]");
+    if (!panel) return;
+    const form = panel.closest("form");
     const list = panel.querySelector("[data-duplicates-list]");
     const intro = panel.querySelector("[data-duplicates-intro]");
-    const names = form.dataset.duplicateFields.split(" ");
+    const names = panel.dataset.duplicateFields.split(" ");
     let controller;
     const show = (matches) => {
       list.replaceChildren(...matches.map((match) => {
@@ -285,7 +285,7 @@
       if (controller) controller.abort();
       if (![...params.values()].some((value) => value.length >= 3)) { show([]); return; }
       controller = new AbortController();
-      try { show((await getJSON(`${form.dataset.duplicatesUrl}?${params}`, controller.signal)).matches); }
+      try { show((await getJSON(`${panel.dataset.duplicatesUrl}?${params}`, controller.signal)).matches); }
       catch (error) { if (error.name !== "AbortError") show([]); }
     }, 300);
     names.forEach((name) => { const input = form.elements[name]; if (input) input.addEventListener("input", check); });
