@@ -378,12 +378,36 @@ def my_tickets_by_sla(actor: User, *, now: dt.datetime | None = None) -> Panel |
     )
 
 
-def dashboards_for(actor: User, *, pipeline_id=None) -> dict:
-    """Every panel the user gets, None where it does not apply to them."""
-    return {
-        "manager": manager_panels(actor, pipeline_id=pipeline_id),
-        "deals": my_open_deals(actor),
-        "tasks": tasks_due(actor),
-        "recent": recent_activity(actor),
-        "service": my_tickets_by_sla(actor),
-    }
+# The panels as the home page draws them (register_dashboard_panels in core/home/hooks.py) --
+
+
+def pipeline_dashboard(actor: User, args) -> dict | None:
+    """The managers' pipeline and win rate, with the pipelines to choose from."""
+    from core.deals.services import list_pipelines
+
+    panels = manager_panels(actor, pipeline_id=args.get("pipeline"))
+    if panels is None:
+        return None
+    pipeline, win = panels
+    return {"pipeline": pipeline, "win": win, "pipelines": list_pipelines()}
+
+
+def _as_context(panel: Panel | None, **more) -> dict | None:
+    return None if panel is None else {"panel": panel, **more}
+
+
+def deals_dashboard(actor: User) -> dict | None:
+    return _as_context(my_open_deals(actor))
+
+
+def tasks_dashboard(actor: User) -> dict | None:
+    return _as_context(tasks_due(actor))
+
+
+def recent_dashboard(actor: User) -> dict | None:
+    return _as_context(recent_activity(actor))
+
+
+def tickets_dashboard(actor: User) -> dict | None:
+    panel = my_tickets_by_sla(actor)
+    return None if panel is None else {"panel": panel, "service_object": service_object().api_name}

@@ -35,6 +35,13 @@ def test_the_core_areas_contribute_their_panels_and_actions_as_core():
     assert _names(pm, "register_record_actions") == [("leads.convert", "core")]
     assert _names(pm, "register_list_panels") == [("saved_views.menu", "core")]
     assert _names(pm, "register_form_panels") == [("search.duplicates", "core")]
+    assert [name for name, _owner in _names(pm, "register_dashboard_panels")] == [
+        "home.pipeline",
+        "home.my_deals",
+        "home.tasks",
+        "home.recent",
+        "home.tickets",
+    ]
 
 
 def _plugin(**hooks):
@@ -108,7 +115,9 @@ def test_a_callable_gets_only_the_keyword_arguments_it_names():
 
 FAKE_HOOKS = """
     from saas.plugins import hookimpl
-    from saas.plugins.panels import ASIDE, MAIN, FormPanel, ListPanel, RecordAction, RecordPanel
+    from saas.plugins.panels import (
+        ASIDE, MAIN, DashboardPanel, FormPanel, ListPanel, RecordAction, RecordPanel
+    )
 
 
     def note(obj, record, actor):
@@ -149,6 +158,18 @@ FAKE_HOOKS = """
         ]
 
 
+    MINE = "My work"
+
+
+    @hookimpl
+    def register_dashboard_panels():
+        return [
+            DashboardPanel("zz.mine", "zz/dash.html", lambda actor: {"who": actor.name}, MINE, 25),
+            DashboardPanel("zz.later", "zz/dash.html", lambda: {"who": "later"}, "Zz stock", 5),
+            DashboardPanel("zz.none", "zz/dash.html", lambda: None, "Zz never", 1),
+        ]
+
+
     @hookimpl
     def register_form_panels():
         def stop(values, form):
@@ -165,6 +186,7 @@ TEMPLATES = {
     "note.html": '<section class="card" data-zz-note>{{ note }} on {{ obj.label }}</section>',
     "aside.html": "<section data-zz-aside>Zz aside for {{ record.name }}</section>",
     "list.html": "<div data-zz-list>{{ layout }}: {{ columns | join(',') }}</div>",
+    "dash.html": '<section class="card" data-zz-dash>Zz for {{ who }}</section>',
     "form.html": '<aside class="card" data-zz-form>Zz form {{ why or "" }}</aside>',
 }
 
@@ -236,3 +258,19 @@ def test_the_engine_draws_no_panel_an_area_did_not_declare(client):
     page = client.get(company).get_data(as_text=True)
     assert 'id="timeline"' in page  # the activities area's panel
     assert "data-action=" not in page  # Convert is for leads only
+
+
+def test_a_new_areas_dashboard_panels_join_the_home_page(fake, tenant):
+    admin = TenantClient(fake, tenant)
+    admin.login(tenant["admin_email"], tenant["password"])
+    page = admin.get("/").get_data(as_text=True)
+    assert page.index("Zz for later") < page.index(">Team pipeline<")  # order 5 comes first
+    assert page.index('<h2 class="section-title">Zz stock</h2>') < page.index("Zz for later")
+    mine = page.index(">My work<")
+    assert (
+        mine
+        < page.index('id="deals-head"')
+        < page.index("Zz for ", mine)
+        < page.index("tasks-head")
+    )
+    assert "Zz never" not in page  # its only panel said None
