@@ -107,3 +107,19 @@ def register_periodic_tasks():
         # Nightly at 03:17 UTC: each tenant's billing reconciled by its own job.
         PeriodicTask("billing.reconcile_nightly", enqueue_reconciliation, cron="17 3 * * *"),
     ]
+
+
+@hookimpl
+def register_tenant_settings():
+    from saas.auth import two_factor
+    from tenants.settings import TenantSetting
+
+    return [
+        TenantSetting(
+            two_factor.SETTING,
+            two_factor.NOBODY,
+            "choice",
+            choices=two_factor.REQUIREMENTS,
+            description="Who must use two-factor sign-in: nobody, admins or everyone.",
+        )
+    ]

@@ -21,6 +21,7 @@ from saas.plugins.manager import current_manager, notify
 from saas.plugins.tenant import hooks_for
 from tenants.models import Tenant
 from tenants.scoping import tenant_scope
+from tenants.settings import initial_settings
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$")
 
@@ -37,13 +38,6 @@ RESERVED_SLUGS = frozenset(
         "metrics "
     ).split()
 )
-
-DEFAULT_TENANT_SETTINGS = {
-    "locale": "en",
-    "timezone": "UTC",
-    "currency": "USD",
-    "date_format": "YYYY-MM-DD",
-}
 
 
 def slug_problem(slug: str) -> str | None:
@@ -146,7 +140,7 @@ def create_tenant(
             admin_password, email=admin_email, name=admin_name, workspace=(slug, name)
         )
         admin_password_hash = hash_password(password)
-    tenant = Tenant(slug=slug, name=name, plan=plan, settings=dict(DEFAULT_TENANT_SETTINGS))
+    tenant = Tenant(slug=slug, name=name, plan=plan, settings=initial_settings())
     try:
         with db.session.begin_nested():
             db.session.add(tenant)

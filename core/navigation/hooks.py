@@ -32,3 +32,18 @@ def register_menu_items():
     from saas.plugins.menus import SETUP, MenuItem
 
     return [MenuItem(SETUP, "Navigation", "navigation.index", order=40, section=("navigation.*",))]
+
+
+@hookimpl
+def register_tenant_settings():
+    from core.navigation import services
+    from tenants.settings import TenantSetting
+
+    return [
+        TenantSetting(
+            services.SETTING,
+            None,
+            "json",
+            description="Per role, the objects of the top bar in their order (core.navigation).",
+        )
+    ]

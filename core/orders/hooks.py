@@ -80,3 +80,43 @@ def register_demo_data():
             "quotes_and_orders", demo.seed, after=("companies", "contacts", "deals", "products")
         )
     ]
+
+
+@hookimpl
+def register_tenant_settings():
+    from core.orders import services
+    from core.orders import settings as sales
+    from tenants.settings import TenantSetting
+
+    def prefix_problem(value):
+        return None if sales.PREFIX_PATTERN.match(value) else sales.PREFIX_PROBLEM
+
+    return [
+        TenantSetting(
+            "quote_prefix",
+            sales.DEFAULT_PREFIXES["quotes"],
+            check=prefix_problem,
+            description="What the numbers of new quotes start with.",
+        ),
+        TenantSetting(
+            "order_prefix",
+            sales.DEFAULT_PREFIXES["orders"],
+            check=prefix_problem,
+            description="What the numbers of new orders start with.",
+        ),
+        TenantSetting(
+            "quote_validity_days",
+            sales.DEFAULT_VALIDITY_DAYS,
+            "integer",
+            minimum=1,
+            maximum=sales.MAX_VALIDITY_DAYS,
+            description="How many days a new quote is valid when given no date.",
+        ),
+        TenantSetting(
+            "credit_check",
+            services.DEFAULT_CREDIT_CHECK_MODE,
+            "choice",
+            choices=services.CREDIT_CHECK_MODES,
+            description="What an order over its customer's credit limit does: off, warn, block.",
+        ),
+    ]

@@ -49,7 +49,7 @@ from saas.auth.models import User
 from saas.db import db
 from saas.errors import Conflict, UserError, ValidationFailed
 from tenants.scoping import require_tenant_id
-from tenants.settings import update_settings, workspace_settings, workspace_today
+from tenants.settings import setting, update_settings, workspace_today
 
 CREDIT_CHECK_MODES = ("off", "warn", "block")
 DEFAULT_CREDIT_CHECK_MODE = "warn"
@@ -91,8 +91,7 @@ class CreditLimitExceeded(UserError):
 
 def credit_check_mode() -> str:
     """off, warn or block: what the workspace does with an order over the credit limit."""
-    mode = workspace_settings().get("credit_check")
-    return mode if mode in CREDIT_CHECK_MODES else DEFAULT_CREDIT_CHECK_MODE
+    return setting("credit_check")
 
 
 def set_credit_check_mode(mode) -> str:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 
 from saas.errors import ValidationFailed
-from tenants.settings import update_settings, workspace_settings
+from tenants.settings import setting, update_settings, workspace_settings
 
 DEFAULT_PREFIXES = {"quotes": "Q-", "orders": "SO-"}
 PREFIX_KEYS = {"quotes": "quote_prefix", "orders": "order_prefix"}
 PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,11}$")
+PREFIX_PROBLEM = "Use 1 to 12 letters, digits, or - / _ . (starting with a letter or a digit)."
 DEFAULT_VALIDITY_DAYS = 30
 MAX_VALIDITY_DAYS = 365
 
@@ -22,16 +23,12 @@ def _settings() -> dict:
 
 def number_prefix(object_name: str) -> str:
     """What the numbers of new quotes ("quotes") or orders ("orders") start with."""
-    value = _settings().get(PREFIX_KEYS[object_name])
-    return value if isinstance(value, str) and value else DEFAULT_PREFIXES[object_name]
+    return setting(PREFIX_KEYS[object_name]) or DEFAULT_PREFIXES[object_name]
 
 
 def quote_validity_days() -> int:
     """How many days a new quote is valid when it is given no valid-until date."""
-    value = _settings().get("quote_validity_days")
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_VALIDITY_DAYS:
-        return value
-    return DEFAULT_VALIDITY_DAYS
+    return setting("quote_validity_days")
 
 
 def sales_settings() -> dict:
@@ -45,9 +42,7 @@ def sales_settings() -> dict:
 def _clean_prefix(raw, field: str, errors: dict) -> str | None:
     text = raw.strip() if isinstance(raw, str) else ""
     if not PREFIX_PATTERN.match(text):
-        errors[field] = [
-            "Use 1 to 12 letters, digits, or - / _ . (starting with a letter or a digit)."
-        ]
+        errors[field] = [PREFIX_PROBLEM]
         return None
     return text
 

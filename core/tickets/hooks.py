@@ -47,3 +47,24 @@ def register_demo_data():
     from saas.demo import DemoData
 
     return [DemoData("tickets", demo.seed, after=("companies", "contacts"))]
+
+
+@hookimpl
+def register_tenant_settings():
+    from core.tickets import hours
+    from tenants.settings import TenantSetting
+
+    return [
+        TenantSetting(
+            hours.SETTINGS_KEY,
+            None,
+            "json",
+            description="The support team's working hours and holidays (core.tickets.hours).",
+        ),
+        TenantSetting(
+            hours.MODES_KEY,
+            None,
+            "json",
+            description="Per priority, whether SLA targets count business hours or 24x7.",
+        ),
+    ]

@@ -38,7 +38,7 @@ from saas.auth.roles import ADMIN
 from saas.db import db
 from saas.errors import Conflict, Forbidden, ValidationFailed
 from saas.i18n import N_, _, _l
-from tenants.settings import current_tenant, update_settings
+from tenants.settings import current_tenant, setting, update_settings
 
 NOBODY = "nobody"
 ADMINS = "admins"
@@ -99,8 +99,7 @@ class Enrolment:
 
 def requirement() -> str:
     """Who must use two-factor sign-in in the current workspace: nobody, admins or everyone."""
-    value = (current_tenant().settings or {}).get(SETTING)
-    return value if value in REQUIREMENTS else NOBODY
+    return setting(SETTING)
 
 
 def set_requirement(value: str, *, by: User) -> str:

@@ -117,6 +117,23 @@ def register_periodic_tasks():
     """
 
 
+@hookspec
+def register_tenant_settings():
+    """Declare the area's keys of the workspace settings (``tenants.settings.TenantSetting``).
+
+    Arguments: none.
+    Returns: an iterable of ``TenantSetting(key, default, kind, choices=..., minimum=...,
+    maximum=..., check=..., initial=..., description=...)``. The collector stamps each with
+    its owner; a key the platform (``tenants.settings.PLATFORM_SETTINGS``) or another hook
+    already declared is refused with a ``ValueError``. ``tenants.settings.setting(key)``
+    then reads it (its default while unset or invalid) and ``update_settings`` refuses an
+    undeclared key or a bad value with a ``ValidationFailed`` (422, nothing written).
+    Called: once per app, the first time a setting is read or written (the result is kept
+    for the app's life); outside any transaction, the hook itself only declares.
+    Every implementation's result is used (not ``firstresult``).
+    """
+
+
 # ---------------------------------------------------------------------------------------
 # Objects: called once per plugin manager (per app), the first time the object registry
 # is needed, outside any request transaction; the result is kept for the app's life.
