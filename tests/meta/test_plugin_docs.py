@@ -45,6 +45,11 @@ def test_every_hook_is_documented_with_its_signature():
         )
 
 
+def test_no_heading_documents_a_hook_that_is_not_there():
+    stale = sorted(set(_documented()) - set(_specs()))
+    assert not stale, f"docs/plugins.md documents hooks that hookspecs.py lacks: {stale}"
+
+
 def test_every_hook_has_a_docstring_that_says_when_it_is_called():
     for name, value in vars(hookspecs).items():
         if callable(value) and hasattr(value, "trellis_spec"):
