@@ -7,7 +7,7 @@ and nothing else of ``saas``, ``tenants``, ``core`` or ``admin``; an import-lint
 written in docs/plugins.md ("The public API").
 
 Some of them live in ``core`` (the object engine) while this module is part of the platform
-shell, which may not import ``core`` (decision 0022): those are resolved by their dotted path
+shell, which may not import ``core`` (decision 0025): those are resolved by their dotted path
 the first time a plugin reads them (PEP 562 module ``__getattr__``) and then kept here, so
 ``from saas.plugins.api import create_record`` works as usual and importing this module
 imports no ``core`` module.
