@@ -22,7 +22,7 @@ from core.tickets import services as tickets
 from core.tickets.calendar import WEEKDAYS
 from core.tickets.models import PRIORITIES
 from saas.errors import NotFound, UserError, ValidationFailed
-from saas.i18n import _, format_day, weekday_names
+from saas.i18n import _, first_weekday, format_day, weekday_names
 from saas.web import admin_required
 
 bp = Blueprint("admin_service", __name__, url_prefix="/admin")
@@ -58,7 +58,8 @@ def _sla_page(posted: MultiDict | None = None, errors: dict | None = None, statu
         business_hours=hours.business_hours(),
         workspace_time_zone=hours.workspace_time_zone(),
         time_zones=sorted(hours.time_zones()),
-        weekdays=WEEKDAYS,
+        # The week as the reader's calendar has it: from the locale's first weekday.
+        weekdays=WEEKDAYS[first_weekday() :] + WEEKDAYS[: first_weekday()],
         weekday_names=weekday_names(WEEKDAYS),
         form=form,
         errors=errors or {},

@@ -32,6 +32,7 @@ from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as _gettext
 from flask_babel import lazy_gettext as _lazy_gettext
 from flask_babel import ngettext as _ngettext
+from flask_babel import pgettext as _pgettext
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,15 @@ babel = Babel()
 _ = _gettext
 _l = _lazy_gettext
 ngettext = _ngettext
+
+
+pgettext = _pgettext
+gettext = _gettext
+
+
+def NP_(context: str, message: str) -> str:
+    """Marks ``message`` in ``context`` for extraction only (shown with ``pgettext``)."""
+    return message
 
 
 def N_(message: str) -> str:
@@ -539,6 +549,14 @@ def extract_messages(output: Path = POT_FILE) -> None:
             # A menu item's label (its second argument) is translated where it is shown.
             "-k",
             "MenuItem:2",
+            # A standard field's label (FieldSpec's second argument) and the label given to
+            # description_field are lazy strings of the object registry (core/objects).
+            "-k",
+            "FieldSpec:2",
+            "-k",
+            "NP_:1c,2",
+            "-k",
+            "description_field",
             "--no-location",
             "--sort-output",
             "--omit-header",

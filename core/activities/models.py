@@ -19,6 +19,7 @@ from core.companies.models import picklist
 from core.objects.models import RecordMixin, record_table_args
 from core.objects.registry import MENU_BAR, FieldSpec, ObjectSpec, owner_field
 from saas.db import JSONType, UTCDateTime, db
+from saas.i18n import N_
 
 ACTIVITY_TYPES = ("call", "meeting", "email", "task", "note")
 
@@ -55,8 +56,8 @@ def _activity_rules(record, cleaned: dict, actor) -> None:
 ACTIVITY = ObjectSpec(
     api_name="activities",
     order=50,
-    label="Activity",
-    label_plural="Activities",
+    label=N_("Activity"),
+    label_plural=N_("Activities"),
     menu=MENU_BAR,
     list_columns=("type", "due_at", "done", "assignee_id", "updated_at"),
     list_sort="-updated_at",
@@ -83,7 +84,7 @@ ACTIVITY = ObjectSpec(
                 "long_text",
                 column="body",
                 filterable=False,
-                help_text="Mention a colleague with @ and their e-mail: @ann@example.com.",
+                help_text=N_("Mention a colleague with @ and their e-mail: @ann@example.com."),
             ),
             FieldSpec("due_at", "Due", "datetime", column="due_at"),
             FieldSpec("reminder_at", "Reminder", "datetime", column="reminder_at"),
@@ -98,7 +99,7 @@ ACTIVITY = ObjectSpec(
                 "text",
                 {"max_length": 64},
                 column="related_object",
-                help_text="The object of the related record, such as companies or deals.",
+                help_text=N_("The object of the related record, such as companies or deals."),
             ),
             FieldSpec(
                 "related_id",
@@ -114,7 +115,7 @@ ACTIVITY = ObjectSpec(
                 column="mentions",
                 filterable=False,
                 system=True,
-                help_text="The users mentioned in the details, by id.",
+                help_text=N_("The users mentioned in the details, by id."),
             ),
             owner_field(),
         )

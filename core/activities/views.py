@@ -105,12 +105,6 @@ def timeline_panel(obj: ObjectSpec, record, args, state) -> dict | None:
     }
 
 
-@bp.app_template_filter("isotime")
-def isotime(value: str | None) -> str:
-    """A stored ISO date-time as a person of the workspace reads it."""
-    return forms.local_datetime(value, _zone())
-
-
 def _zone():
     return forms.workspace_zone(g.tenant.settings if g.get("tenant") else None)
 

@@ -26,6 +26,7 @@ from core.objects.registry import (
     owner_field,
 )
 from saas.db import UTCDateTime, db
+from saas.i18n import N_
 
 CAMPAIGN_TYPES = (
     "email",
@@ -114,8 +115,8 @@ def _count(where: dict | None = None) -> dict:
 CAMPAIGN = ObjectSpec(
     api_name="campaigns",
     order=120,
-    label="Campaign",
-    label_plural="Campaigns",
+    label=N_("Campaign"),
+    label_plural=N_("Campaigns"),
     list_columns=("type", "status", "start_date", "budget", "owner_id"),
     list_sort="-updated_at",
     board_field="status",
@@ -158,8 +159,10 @@ CAMPAIGN = ObjectSpec(
                     "related_field": "amount_corporate",
                     "where": {"status": "won"},
                 },
-                help_text="The amounts of the won deals whose campaign is this one, in the "
-                "corporate currency.",
+                help_text=N_(
+                    "The amounts of the won deals whose campaign is this one, in the corporate "
+                    "currency."
+                ),
             ),
             FieldSpec(
                 "other_revenue",
@@ -167,7 +170,7 @@ CAMPAIGN = ObjectSpec(
                 "currency",
                 {"min": 0},
                 column="other_revenue",
-                help_text="Revenue credited to the campaign that no deal records.",
+                help_text=N_("Revenue credited to the campaign that no deal records."),
             ),
             FieldSpec("members", "Members", "rollup", _count()),
             FieldSpec(
@@ -175,7 +178,7 @@ CAMPAIGN = ObjectSpec(
                 "Responses",
                 "rollup",
                 _count({"status": list(RESPONDED)}),
-                help_text="Members who responded or converted.",
+                help_text=N_("Members who responded or converted."),
             ),
             FieldSpec(
                 "conversions",
@@ -192,8 +195,8 @@ CAMPAIGN = ObjectSpec(
 CAMPAIGN_MEMBER = ObjectSpec(
     api_name="campaign_members",
     order=130,
-    label="Campaign member",
-    label_plural="Campaign members",
+    label=N_("Campaign member"),
+    label_plural=N_("Campaign members"),
     menu=MENU_NONE,
     list_columns=("campaign_id", "contact_id", "lead_id", "status"),
     list_sort="-updated_at",
@@ -217,7 +220,7 @@ CAMPAIGN_MEMBER = ObjectSpec(
                 "lookup",
                 {"target": "contacts"},
                 column="contact_id",
-                help_text="A contact or a lead, not both.",
+                help_text=N_("A contact or a lead, not both."),
             ),
             FieldSpec(
                 "lead_id",
@@ -225,7 +228,7 @@ CAMPAIGN_MEMBER = ObjectSpec(
                 "lookup",
                 {"target": "leads"},
                 column="lead_id",
-                help_text="A contact or a lead, not both.",
+                help_text=N_("A contact or a lead, not both."),
             ),
             FieldSpec(
                 "status",
@@ -242,7 +245,7 @@ CAMPAIGN_MEMBER = ObjectSpec(
                 "datetime",
                 column="responded_at",
                 system=True,
-                help_text="When the member first responded or converted.",
+                help_text=N_("When the member first responded or converted."),
             ),
             FieldSpec("notes", "Notes", "long_text", column="notes", filterable=False),
         )

@@ -18,6 +18,7 @@ from core.objects.registry import (
     owner_field,
 )
 from saas.db import JSONType, db
+from saas.i18n import N_
 
 PARTY_ROLES = ("customer", "supplier", "distributor", "partner", "debtor")
 INDUSTRIES = (
@@ -89,8 +90,8 @@ COMPANY = ObjectSpec(
     api_name="companies",
     order=10,
     party_roles_field="roles",
-    label="Company",
-    label_plural="Companies",
+    label=N_("Company"),
+    label_plural=N_("Companies"),
     menu=MENU_BAR,
     list_columns=("industry", "phone", "website", "owner_id"),
     list_sort="name",
@@ -112,7 +113,7 @@ COMPANY = ObjectSpec(
                 "Annual revenue",
                 "currency",
                 column="annual_revenue",
-                section="Financials",
+                section=N_("Financials"),
             ),
             FieldSpec(
                 "credit_limit",
@@ -120,7 +121,7 @@ COMPANY = ObjectSpec(
                 "currency",
                 {"min": 0},
                 column="credit_limit",
-                section="Financials",
+                section=N_("Financials"),
             ),
             FieldSpec("website", "Website", "url", column="website"),
             FieldSpec("phone", "Phone", "phone", column="phone"),
@@ -138,7 +139,7 @@ COMPANY = ObjectSpec(
                 "address",
                 column="address",
                 filterable=False,
-                section="Address",
+                section=N_("Address"),
             ),
             FieldSpec(
                 "roles",
@@ -146,7 +147,7 @@ COMPANY = ObjectSpec(
                 "multi_picklist",
                 picklist(PARTY_ROLES),
                 column="roles",
-                help_text="What this company is to you; tick as many as apply.",
+                help_text=N_("What this company is to you; tick as many as apply."),
             ),
             description_field(),
             owner_field(),

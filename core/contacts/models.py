@@ -18,6 +18,7 @@ from core.objects.registry import (
     owner_field,
 )
 from saas.db import JSONType, db
+from saas.i18n import N_
 
 MARITAL_STATUSES = ("single", "married", "partnership", "divorced", "widowed")
 
@@ -56,8 +57,8 @@ CONTACT = ObjectSpec(
     api_name="contacts",
     order=20,
     party_roles_field="roles",
-    label="Contact",
-    label_plural="Contacts",
+    label=N_("Contact"),
+    label_plural=N_("Contacts"),
     menu=MENU_BAR,
     list_columns=("company_id", "email", "phone", "owner_id"),
     list_sort="last_name",
@@ -80,14 +81,16 @@ CONTACT = ObjectSpec(
             FieldSpec("phone", "Phone", "phone", column="phone"),
             FieldSpec("mobile", "Mobile", "phone", column="mobile"),
             FieldSpec("title", "Job title", "text", {"max_length": 100}, column="title"),
-            FieldSpec("birth_date", "Birth date", "date", column="birth_date", section="Personal"),
+            FieldSpec(
+                "birth_date", "Birth date", "date", column="birth_date", section=N_("Personal")
+            ),
             FieldSpec(
                 "marital_status",
                 "Marital status",
                 "picklist",
                 picklist(MARITAL_STATUSES),
                 column="marital_status",
-                section="Personal",
+                section=N_("Personal"),
             ),
             FieldSpec(
                 "company_id", "Company", "lookup", {"target": "companies"}, column="company_id"
@@ -98,7 +101,7 @@ CONTACT = ObjectSpec(
                 "address",
                 column="address",
                 filterable=False,
-                section="Address",
+                section=N_("Address"),
             ),
             FieldSpec(
                 "roles",
@@ -106,7 +109,7 @@ CONTACT = ObjectSpec(
                 "multi_picklist",
                 picklist(PARTY_ROLES),
                 column="roles",
-                help_text="What this person is to you; tick as many as apply.",
+                help_text=N_("What this person is to you; tick as many as apply."),
             ),
             description_field(),
             owner_field(),

@@ -37,6 +37,7 @@ from core.objects.registry import (
     owner_field,
 )
 from saas.db import UTCDateTime, db, utcnow
+from saas.i18n import N_
 from tenants.scoping import TenantScoped, require_tenant_id
 
 STAGE_KINDS = ("open", "won", "lost")
@@ -142,8 +143,8 @@ def _deal_rules(record, cleaned: dict, actor) -> None:
 DEAL = ObjectSpec(
     api_name="deals",
     order=40,
-    label="Deal",
-    label_plural="Deals",
+    label=N_("Deal"),
+    label_plural=N_("Deals"),
     menu=MENU_BAR,
     opens_on="board",
     list_columns=("company_id", "amount", "stage_id", "close_date", "owner_id"),
@@ -193,7 +194,7 @@ DEAL = ObjectSpec(
                 "lookup",
                 {"target": "pipelines"},
                 column="pipeline_id",
-                help_text="The workspace's default pipeline when left empty.",
+                help_text=N_("The workspace's default pipeline when left empty."),
             ),
             FieldSpec(
                 "stage_id",
@@ -201,7 +202,7 @@ DEAL = ObjectSpec(
                 "lookup",
                 {"target": "pipeline_stages"},
                 column="stage_id",
-                help_text="A stage of the deal's pipeline; its first open stage when empty.",
+                help_text=N_("A stage of the deal's pipeline; its first open stage when empty."),
             ),
             FieldSpec(
                 "probability",
@@ -209,7 +210,7 @@ DEAL = ObjectSpec(
                 "percent",
                 {"scale": 0},
                 column="probability",
-                help_text="Set from the stage whenever the deal changes stage.",
+                help_text=N_("Set from the stage whenever the deal changes stage."),
             ),
             FieldSpec(
                 "weighted_amount",
@@ -227,14 +228,14 @@ DEAL = ObjectSpec(
                 picklist(STAGE_KINDS, closed=("won", "lost")),
                 column="status",
                 system=True,
-                help_text="Follows the kind of the deal's stage.",
+                help_text=N_("Follows the kind of the deal's stage."),
             ),
             FieldSpec(
                 "lost_reason",
                 "Lost reason",
                 "text",
                 column="lost_reason",
-                help_text="Required when the deal moves to a lost stage.",
+                help_text=N_("Required when the deal moves to a lost stage."),
             ),
             FieldSpec("closed_at", "Closed at", "datetime", column="closed_at", system=True),
             FieldSpec(
@@ -249,7 +250,7 @@ DEAL = ObjectSpec(
                 "lookup",
                 {"target": "campaigns"},
                 column="campaign_id",
-                help_text="The campaign this deal came from; its amount counts there once won.",
+                help_text=N_("The campaign this deal came from; its amount counts there once won."),
             ),
             description_field(),
             owner_field(),

@@ -19,6 +19,7 @@ from core.objects.registry import (
     owner_field,
 )
 from saas.db import UTCDateTime, db
+from saas.i18n import N_
 
 LEAD_SOURCES = (
     "web",
@@ -79,8 +80,8 @@ def _lead_rules(record, cleaned: dict, actor) -> None:
 LEAD = ObjectSpec(
     api_name="leads",
     order=30,
-    label="Lead",
-    label_plural="Leads",
+    label=N_("Lead"),
+    label_plural=N_("Leads"),
     menu=MENU_BAR,
     list_columns=("company_name", "status", "source", "email", "owner_id", "updated_at"),
     list_sort="-updated_at",
@@ -114,7 +115,7 @@ LEAD = ObjectSpec(
                 required=True,
                 default="new",
                 column="status",
-                help_text="A lead becomes converted only by converting it.",
+                help_text=N_("A lead becomes converted only by converting it."),
             ),
             description_field(),
             owner_field(),

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from flask import g, has_request_context
 
+from core.objects.labels import PICKLIST
 from core.objects.types import picklist_values
+from saas.i18n import pgettext
 from tenants.scoping import require_tenant_id
 
 # Picklist colours the admin forms offer; the stylesheet has a class for each (chip-<name>).
@@ -88,8 +90,10 @@ class MetadataChoices:
 def picklist_labels(options: dict) -> dict[str, str]:
     """{value: what people read}: a value's ``label`` when it has one (the standard
     picklists: "service_request" reads "Service request"), else the value itself."""
+    # A standard value's label is English, in the catalogue (core/objects/labels.py): shown in
+    # the reader's language. A custom field's values have no label: shown as the admin typed.
     return {
-        entry["value"]: entry.get("label") or entry["value"]
+        entry["value"]: pgettext(PICKLIST, entry["label"]) if entry.get("label") else entry["value"]
         for entry in options.get("values") or []
         if isinstance(entry, dict) and "value" in entry
     }

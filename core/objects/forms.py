@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from flask_babel import get_locale
 from werkzeug.datastructures import MultiDict
 
 from core.objects.money import currency_of, format_money
 from core.objects.records import Filter, hidden_fields, read_only_fields
 from core.objects.registry import FieldSpec, ObjectSpec
 from core.objects.types import ADDRESS_PARTS
-from saas.i18n import _l
+from saas.i18n import N_, _, _l, format_day, format_moment
 from tenants.settings import zone_of
 
 # The HTML input of each field type (types not listed are calculated and never edited).
@@ -74,8 +75,8 @@ def visible_fields(obj: ObjectSpec, role: str | None) -> list[FieldSpec]:
     return sorted(fields, key=lambda spec: (spec.custom, spec.position))
 
 
-DEFAULT_SECTION = "Details"
-CUSTOM_SECTION = "Custom fields"
+DEFAULT_SECTION = N_("Details")
+CUSTOM_SECTION = N_("Custom fields")
 
 
 def section_of(spec: FieldSpec) -> str:
@@ -93,6 +94,12 @@ def sections(fields: list[FieldSpec]) -> list[tuple[str, list[FieldSpec]]]:
     if CUSTOM_SECTION in groups:  # the catch-all comes last
         groups[CUSTOM_SECTION] = groups.pop(CUSTOM_SECTION)
     return list(groups.items())
+
+
+def titled_sections(fields: list[FieldSpec]) -> list[tuple[str, list[FieldSpec]]]:
+    """:func:`sections` with each section's title in the reader's language (the standard
+    ones are in the catalogue; a name an admin typed is shown as typed)."""
+    return [(_(name), specs) for name, specs in sections(fields)]
 
 
 # Form -> raw values -> service values ------------------------------------------------------
@@ -263,10 +270,14 @@ def local_moment(moment: dt.datetime | None, zone: ZoneInfo) -> str:
 
 
 def _number_text(value) -> str:
-    number = Decimal(str(value))
-    if number == number.to_integral_value():
-        return f"{int(number):,}"
-    return f"{number.normalize():,f}"
+    """1234.5 as "1,234.5" (en) or "1,234.5" (zh_Hans): every digit kept, the reader's
+    grouping and decimal signs."""
+    from babel.numbers import format_decimal
+
+    number = Decimal(str(value)).normalize()
+    places = max(0, -number.as_tuple().exponent)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(number, format=pattern, locale=get_locale() or "en")
 
 
 def is_money(spec: FieldSpec) -> bool:
@@ -307,19 +318,21 @@ def display_text(spec: FieldSpec, value, zone: ZoneInfo, row: dict | None = None
         return ""
     kind = spec.type
     if kind == "boolean":
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if is_money(spec) and not isinstance(value, bool):
         return format_money(value, currency_of(spec, row))
+    # Numbers, dates and moments as the reader's language writes them (Babel), moments in
+    # the reader's time zone (theirs, else the workspace's).
     if kind == "percent":
         return f"{_number_text(value)} %"
     if kind in ("number", "formula", "rollup") and isinstance(value, int | float | Decimal):
         return _number_text(value)
     if kind == "date":
-        return dt.date.fromisoformat(value).strftime("%d %b %Y")
+        return format_day(value)
     if kind == "datetime":
-        return local_datetime(value, zone)
+        return format_moment(value)
     if kind == "multi_picklist":
-        return ", ".join(value)
+        return _(", ").join(value)
     if kind == "address":
         return ", ".join(value[part] for part in ADDRESS_PARTS if value.get(part))
     return str(value)

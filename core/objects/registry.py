@@ -18,12 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import g, has_request_context
+from flask_babel import LazyString
 from sqlalchemy import select
 
 from core.objects.models import CustomObjectDefinition, CustomRecord, FieldDefinition
 from core.objects.types import FIELD_TYPES, FieldType, picklist_values
 from saas.db import db
 from saas.errors import NotFound
+from saas.i18n import _l, gettext, pgettext
 from tenants.schema_version import schema_cache
 from tenants.scoping import require_tenant_id
 
@@ -253,7 +255,7 @@ def build_registry(pm) -> ObjectRegistry:
             spec = dataclasses.replace(spec, owner=owner)
         objects[spec.api_name] = spec
     for name, spec in objects.items():
-        objects[name] = _with_contributed_fields(pm, spec)
+        objects[name] = _in_readers_language(_with_contributed_fields(pm, spec))
     ordered = sorted(enumerate(objects.values()), key=lambda item: (item[1].order, item[0]))
     targets: dict[str, LookupTarget] = {}
     for _owner, target in contributions(pm, "register_lookup_targets"):
@@ -292,6 +294,40 @@ def _internal_names() -> set[str]:
     from saas.plugins.manager import internal_hook_modules
 
     return set(internal_hook_modules())
+
+
+def _lazy(text):
+    return _l(text) if isinstance(text, str) and text else text
+
+
+def _field_label(text: str) -> str:
+    """A standard field's label in the reader's language: its translation as a field label
+    (context "field", for a word a field names differently: a company's "Name" is 名称, a
+    person's 姓名) when it has one, else its plain translation."""
+    shown = pgettext("field", text)
+    return shown if shown != text else gettext(text)
+
+
+def _lazy_field_label(text):
+    return LazyString(_field_label, text) if isinstance(text, str) and text else text
+
+
+def _in_readers_language(spec: ObjectSpec) -> ObjectSpec:
+    """The standard object with its labels in the reader's language: the English labels
+    its hooks give (marked for the catalogue where they are written) become lazy strings,
+    translated each time they are shown. Sections keep their English names (a custom field
+    joins a section by name); their titles are translated where they are shown."""
+    fields = {
+        name: dataclasses.replace(
+            spec_field,
+            label=_lazy_field_label(spec_field.label),
+            help_text=_lazy(spec_field.help_text),
+        )
+        for name, spec_field in spec.fields.items()
+    }
+    return dataclasses.replace(
+        spec, label=_lazy(spec.label), label_plural=_lazy(spec.label_plural), fields=fields
+    )
 
 
 _REGISTRIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -434,7 +470,7 @@ def _with_custom_fields(spec: ObjectSpec) -> ObjectSpec:
 
 
 def _custom_object_spec(definition: CustomObjectDefinition) -> ObjectSpec:
-    name = FieldSpec(api_name="name", label="Name", type="text", required=True, column="name")
+    name = FieldSpec(api_name="name", label=_l("Name"), type="text", required=True, column="name")
     base = ObjectSpec(
         api_name=definition.api_name,
         label=definition.label,

@@ -175,11 +175,6 @@ bp.add_app_template_global(plan_feature_of, "plan_feature_of")
 bp.add_app_template_global(forms.ADDRESS_LABELS, "address_labels")
 
 
-@bp.app_template_filter("localtime")
-def _localtime(moment) -> str:
-    return forms.local_moment(moment, _zone())
-
-
 def _zone():
     return forms.workspace_zone(g.tenant.settings if g.get("tenant") else None)
 
@@ -540,7 +535,7 @@ def record_page(
         "records/show.html",
         obj=obj,
         page=page,
-        sections=forms.sections(forms.visible_fields(obj, role)),
+        sections=forms.titled_sections(forms.visible_fields(obj, role)),
         editable={spec.api_name for spec in editable},
         values=values,
         options=lookup_options(editable, values, actor=current_user),
@@ -666,7 +661,7 @@ def _form_page(
         obj=obj,
         record=record,
         version=version,
-        sections=forms.sections(fields),
+        sections=forms.titled_sections(fields),
         values=raw,
         errors=(error.errors if error else {}) or {},
         error=error,

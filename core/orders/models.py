@@ -38,6 +38,7 @@ from core.objects.registry import (
 )
 from core.products.models import CURRENCY_OPTIONS
 from saas.db import db
+from saas.i18n import N_
 from tenants.scoping import TenantScoped
 
 QUOTE_STATUSES = ("draft", "sent", "accepted", "declined", "expired")
@@ -184,7 +185,7 @@ def _lines(line_model):
     return {
         "lines": ChildCollection(
             name="lines",
-            label="Lines",
+            label=N_("Lines"),
             clean=clean,
             write=write,
             read=read,
@@ -223,6 +224,30 @@ def _title(record) -> str:
     return f"{record.number} {record.name}" if record.number else record.name
 
 
+# What a quote's or an order's total in the corporate currency is, as its field's help says.
+CORPORATE_TOTAL_HELP = {
+    "quote": N_(
+        "The total at the exchange rate of the quote's date; empty while its currency has no "
+        "rate for that day."
+    ),
+    "order": N_(
+        "The total at the exchange rate of the order's date; empty while its currency has no "
+        "rate for that day."
+    ),
+}
+# How a quote's or an order's number is made, as its field's help says.
+NUMBER_HELP = {
+    "quote": N_(
+        "Given when the quote is created: the workspace's prefix, the year and a sequence. "
+        "Unique in the workspace."
+    ),
+    "order": N_(
+        "Given when the order is created: the workspace's prefix, the year and a sequence. "
+        "Unique in the workspace."
+    ),
+}
+
+
 def _header_fields(
     label: str, statuses: tuple[str, ...], *extra: FieldSpec, rate_date: tuple[str, ...]
 ) -> dict[str, FieldSpec]:
@@ -233,8 +258,7 @@ def _header_fields(
             "text",
             column="number",
             system=True,
-            help_text=f"Given when the {label} is created: the workspace's prefix, the year and "
-            "a sequence. Unique in the workspace.",
+            help_text=NUMBER_HELP[label],
         ),
         FieldSpec("name", "Name", "text", required=True, column="name"),
         FieldSpec(
@@ -243,7 +267,7 @@ def _header_fields(
             "picklist",
             picklist(statuses, closed=CLOSED_STATUSES.get(statuses, ())),
             column="status",
-            help_text="Draft when left empty.",
+            help_text=N_("Draft when left empty."),
         ),
         FieldSpec("company_id", "Customer", "lookup", {"target": "companies"}, column="company_id"),
         FieldSpec("contact_id", "Contact", "lookup", {"target": "contacts"}, column="contact_id"),
@@ -255,7 +279,9 @@ def _header_fields(
             "lookup",
             {"target": "price_books"},
             column="price_book_id",
-            help_text="The standard price book when left empty; lines take their prices from it.",
+            help_text=N_(
+                "The standard price book when left empty; lines take their prices from it."
+            ),
         ),
         FieldSpec(
             "currency",
@@ -264,7 +290,7 @@ def _header_fields(
             CURRENCY_OPTIONS,
             column="currency",
             system=True,
-            help_text="The price book's currency.",
+            help_text=N_("The price book's currency."),
         ),
         FieldSpec(
             "discount_percent",
@@ -272,7 +298,7 @@ def _header_fields(
             "percent",
             {"min": 0, "max": 100, "scale": 2},
             column="discount_percent",
-            help_text="Taken off the subtotal of the lines.",
+            help_text=N_("Taken off the subtotal of the lines."),
         ),
         FieldSpec(
             "tax_rate",
@@ -280,12 +306,12 @@ def _header_fields(
             "percent",
             {"min": 0, "max": 100, "scale": 2},
             column="tax_rate",
-            help_text="Applied to the subtotal after the discount.",
+            help_text=N_("Applied to the subtotal after the discount."),
         ),
-        _money("subtotal", "Subtotal", "The sum of the line totals."),
-        _money("discount_amount", "Discount", "The subtotal times the discount, rounded."),
-        _money("tax_amount", "Tax", "(Subtotal - discount) times the tax rate, rounded."),
-        _money("total", "Total", "Subtotal - discount + tax."),
+        _money("subtotal", N_("Subtotal"), N_("The sum of the line totals.")),
+        _money("discount_amount", N_("Discount"), N_("The subtotal times the discount, rounded.")),
+        _money("tax_amount", N_("Tax"), N_("(Subtotal - discount) times the tax rate, rounded.")),
+        _money("total", N_("Total"), N_("Subtotal - discount + tax.")),
         FieldSpec(
             "total_corporate",
             "Total in the corporate currency",
@@ -293,8 +319,7 @@ def _header_fields(
             {"corporate_value_of": "total", "rate_date": rate_date},
             column="total_corporate",
             system=True,
-            help_text=f"The total at the exchange rate of the {label}'s date; empty while its "
-            "currency has no rate for that day.",
+            help_text=CORPORATE_TOTAL_HELP[label],
         ),
         FieldSpec("notes", "Notes", "long_text", column="notes", filterable=False),
         owner_field(),
@@ -305,8 +330,8 @@ def _header_fields(
 QUOTE = ObjectSpec(
     api_name="quotes",
     order=90,
-    label="Quote",
-    label_plural="Quotes",
+    label=N_("Quote"),
+    label_plural=N_("Quotes"),
     list_columns=("company_id", "status", "total", "valid_until", "owner_id"),
     list_sort="-updated_at",
     board_field="status",
@@ -325,8 +350,10 @@ QUOTE = ObjectSpec(
             "Valid until",
             "date",
             column="valid_until",
-            help_text="Today plus the workspace's validity (30 days unless an admin changed "
-            "it) when left empty. A draft or sent quote expires the day after.",
+            help_text=N_(
+                "Today plus the workspace's validity (30 days unless an admin changed "
+                "it) when left empty. A draft or sent quote expires the day after."
+            ),
         ),
         FieldSpec(
             "order_id",
@@ -335,7 +362,7 @@ QUOTE = ObjectSpec(
             {"target": "orders"},
             column="order_id",
             system=True,
-            help_text="The order this quote was converted into.",
+            help_text=N_("The order this quote was converted into."),
         ),
         rate_date=("created_at",),
     ),
@@ -344,8 +371,8 @@ QUOTE = ObjectSpec(
 ORDER = ObjectSpec(
     api_name="orders",
     order=100,
-    label="Order",
-    label_plural="Orders",
+    label=N_("Order"),
+    label_plural=N_("Orders"),
     list_columns=("company_id", "status", "total", "order_date", "owner_id"),
     list_sort="-updated_at",
     board_field="status",
@@ -365,7 +392,7 @@ ORDER = ObjectSpec(
             "Order date",
             "date",
             column="order_date",
-            help_text="Today when left empty.",
+            help_text=N_("Today when left empty."),
         ),
         FieldSpec(
             "quote_id",
@@ -374,7 +401,7 @@ ORDER = ObjectSpec(
             {"target": "quotes"},
             column="quote_id",
             system=True,
-            help_text="The quote this order was converted from.",
+            help_text=N_("The quote this order was converted from."),
         ),
         FieldSpec(
             "credit_check",
@@ -383,7 +410,7 @@ ORDER = ObjectSpec(
             picklist(CREDIT_CHECK_RESULTS),
             column="credit_check",
             system=True,
-            help_text="The result of the last credit check (on create, confirm and restore).",
+            help_text=N_("The result of the last credit check (on create, confirm and restore)."),
         ),
         FieldSpec("credit_note", "Credit check note", "text", column="credit_note", system=True),
         rate_date=("order_date", "created_at"),

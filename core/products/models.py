@@ -25,6 +25,7 @@ from core.objects.registry import (
     owner_field,
 )
 from saas.db import db
+from saas.i18n import N_
 
 CURRENCY_OPTIONS = {
     "regex": "[A-Z]{3}",
@@ -109,8 +110,8 @@ def _active_field(help_text: str) -> FieldSpec:
 PRODUCT = ObjectSpec(
     api_name="products",
     order=60,
-    label="Product",
-    label_plural="Products",
+    label=N_("Product"),
+    label_plural=N_("Products"),
     list_columns=("code", "family", "unit_price", "active"),
     list_sort="name",
     model=Product,
@@ -129,7 +130,7 @@ PRODUCT = ObjectSpec(
                 required=True,
                 unique=True,
                 column="code",
-                help_text="Unique in the workspace.",
+                help_text=N_("Unique in the workspace."),
             ),
             FieldSpec("family", "Product family", "text", {"max_length": 100}, column="family"),
             FieldSpec(
@@ -138,10 +139,10 @@ PRODUCT = ObjectSpec(
                 "currency",
                 {"min": 0, "currency_field": "currency"},
                 column="unit_price",
-                help_text="The price in the standard price book.",
+                help_text=N_("The price in the standard price book."),
             ),
-            _currency_field("The workspace's currency when left empty."),
-            _active_field("Only active products can be added to quotes and orders."),
+            _currency_field(N_("The workspace's currency when left empty.")),
+            _active_field(N_("Only active products can be added to quotes and orders.")),
             description_field(),
             owner_field(),
         )
@@ -151,8 +152,8 @@ PRODUCT = ObjectSpec(
 PRICE_BOOK = ObjectSpec(
     api_name="price_books",
     order=70,
-    label="Price book",
-    label_plural="Price books",
+    label=N_("Price book"),
+    label_plural=N_("Price books"),
     list_columns=("currency", "is_standard", "active"),
     list_sort="name",
     model=PriceBook,
@@ -163,16 +164,16 @@ PRICE_BOOK = ObjectSpec(
         f.api_name: f
         for f in (
             FieldSpec("name", "Name", "text", required=True, unique=True, column="name"),
-            _currency_field("The workspace's currency when left empty."),
+            _currency_field(N_("The workspace's currency when left empty.")),
             FieldSpec(
                 "is_standard",
                 "Standard price book",
                 "boolean",
                 column="is_standard",
                 system=True,
-                help_text="Every workspace has one; its prices are the products' own.",
+                help_text=N_("Every workspace has one; its prices are the products' own."),
             ),
-            _active_field("Only active price books can be chosen on quotes and orders."),
+            _active_field(N_("Only active price books can be chosen on quotes and orders.")),
             description_field(),
             owner_field(),
         )
@@ -182,8 +183,8 @@ PRICE_BOOK = ObjectSpec(
 PRICE_BOOK_ENTRY = ObjectSpec(
     api_name="price_book_entries",
     order=80,
-    label="Price book entry",
-    label_plural="Price book entries",
+    label=N_("Price book entry"),
+    label_plural=N_("Price book entries"),
     menu=MENU_NONE,
     list_columns=("price_book_id", "product_id", "list_price", "active"),
     list_sort="name",
@@ -218,9 +219,9 @@ PRICE_BOOK_ENTRY = ObjectSpec(
                 {"min": 0},
                 required=True,
                 column="list_price",
-                help_text="In the price book's currency.",
+                help_text=N_("In the price book's currency."),
             ),
-            _active_field("An inactive entry no longer prices new lines."),
+            _active_field(N_("An inactive entry no longer prices new lines.")),
             owner_field(),
         )
     },

@@ -33,6 +33,7 @@ from core.objects.registry import (
     RelatedPanel,
 )
 from saas.db import db
+from saas.i18n import N_
 from tenants.scoping import TenantScoped, require_tenant_id
 
 PARTY_OBJECTS = ("companies", "contacts")
@@ -129,15 +130,15 @@ def _party(end: str, object_name: str, label: str) -> FieldSpec:
         "lookup",
         {"target": object_name},
         column=name,
-        help_text="A company or a contact, not both.",
+        help_text=N_("A company or a contact, not both."),
     )
 
 
 RELATIONSHIP = ObjectSpec(
     api_name="relationships",
     order=140,
-    label="Relationship",
-    label_plural="Relationships",
+    label=N_("Relationship"),
+    label_plural=N_("Relationships"),
     menu=MENU_NONE,
     model=Relationship,
     title=_relationship_title,
@@ -154,10 +155,10 @@ RELATIONSHIP = ObjectSpec(
                 required=True,
                 column="type_id",
             ),
-            _party("from", "companies", "From company"),
-            _party("from", "contacts", "From contact"),
-            _party("to", "companies", "To company"),
-            _party("to", "contacts", "To contact"),
+            _party("from", "companies", N_("From company")),
+            _party("from", "contacts", N_("From contact")),
+            _party("to", "companies", N_("To company")),
+            _party("to", "contacts", N_("To contact")),
             FieldSpec("start_date", "Since", "date", column="start_date"),
             FieldSpec("end_date", "Until", "date", column="end_date"),
             FieldSpec("notes", "Notes", "long_text", column="notes", filterable=False),

@@ -32,6 +32,7 @@ from core.objects.registry import (
     description_field,
 )
 from saas.db import UTCDateTime, db
+from saas.i18n import N_
 from tenants.scoping import TenantScoped
 
 TICKET_TYPES = ("service_request", "complaint", "suggestion")
@@ -104,8 +105,8 @@ def _system_time(name: str, label: str, help_text: str) -> FieldSpec:
 TICKET = ObjectSpec(
     api_name="tickets",
     order=110,
-    label="Ticket",
-    label_plural="Tickets",
+    label=N_("Ticket"),
+    label_plural=N_("Tickets"),
     menu=MENU_BAR,
     list_columns=("status", "priority", "company_id", "owner_id", "updated_at"),
     list_sort="-updated_at",
@@ -135,8 +136,10 @@ TICKET = ObjectSpec(
                 required=True,
                 default="new",
                 column="status",
-                help_text="Leaving 'new' records the first response; resolved and closed "
-                "need a resolution.",
+                help_text=N_(
+                    "Leaving 'new' records the first response; resolved and closed "
+                    "need a resolution."
+                ),
             ),
             FieldSpec(
                 "priority",
@@ -146,7 +149,7 @@ TICKET = ObjectSpec(
                 required=True,
                 default="normal",
                 column="priority",
-                help_text="Sets the SLA due times.",
+                help_text=N_("Sets the SLA due times."),
             ),
             FieldSpec("channel", "Channel", "picklist", picklist(CHANNELS), column="channel"),
             FieldSpec("owner_id", "Assignee", "user", column="owner_id"),
@@ -163,7 +166,7 @@ TICKET = ObjectSpec(
                 "long_text",
                 column="resolution",
                 filterable=False,
-                help_text="What was done; required to resolve or close the ticket.",
+                help_text=N_("What was done; required to resolve or close the ticket."),
             ),
             FieldSpec(
                 "satisfaction",
@@ -171,29 +174,31 @@ TICKET = ObjectSpec(
                 "number",
                 {"min": 1, "max": 5, "scale": 0},
                 column="satisfaction",
-                help_text="The customer's rating, once the ticket is resolved.",
+                help_text=N_("The customer's rating, once the ticket is resolved."),
             ),
             _system_time(
                 "first_response_due_at",
-                "First response due",
-                "From the SLA target of the ticket's priority.",
+                N_("First response due"),
+                N_("From the SLA target of the ticket's priority."),
             ),
             _system_time(
                 "resolution_due_at",
-                "Resolution due",
-                "From the SLA target of the ticket's priority.",
+                N_("Resolution due"),
+                N_("From the SLA target of the ticket's priority."),
             ),
             _system_time(
                 "first_responded_at",
-                "First response at",
-                "When the ticket first left the status 'new'.",
+                N_("First response at"),
+                N_("When the ticket first left the status 'new'."),
             ),
-            _system_time("resolved_at", "Resolved at", "When it was resolved or closed."),
+            _system_time("resolved_at", N_("Resolved at"), N_("When it was resolved or closed.")),
             _system_time(
                 "sla_due_at",
-                "SLA due",
-                "The next due time still to meet; empty once met. Filter it 'before now' "
-                "for breached tickets.",
+                N_("SLA due"),
+                N_(
+                    "The next due time still to meet; empty once met. Filter it 'before now' "
+                    "for breached tickets."
+                ),
             ),
             FieldSpec(
                 "sla_status",
@@ -202,7 +207,7 @@ TICKET = ObjectSpec(
                 picklist(SLA_STATUSES),
                 column="sla_status",
                 system=True,
-                help_text="met or missed once the ticket is resolved or a target is missed.",
+                help_text=N_("met or missed once the ticket is resolved or a target is missed."),
             ),
         )
     },

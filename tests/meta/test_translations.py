@@ -130,6 +130,30 @@ def test_every_menu_items_label_is_in_the_catalogue(app):
     assert not missing, f"menu labels the catalogue lacks (pass the label second): {missing}"
 
 
+def test_every_standard_objects_label_is_in_the_catalogue(app):
+    """Object, field and section labels of the standard objects are shown translated (lazy
+    strings of the registry), and so are their picklists' value labels (in the "picklist
+    value" context: core/objects/labels.py lists them)."""
+    from core.objects.registry import standard_objects
+
+    catalog = _catalogue(POT_FILE)
+    ids = _ids(catalog)
+    in_context = {(m.context, m.id) for m in catalog if m.id and m.context}
+    missing, values = set(), set()
+    with app.app_context():
+        for spec in standard_objects().values():
+            missing |= {str(spec.label), str(spec.label_plural)} - ids
+            for field in spec.fields.values():
+                missing |= {str(field.label), *([field.section] if field.section else [])} - ids
+                for entry in (field.options or {}).get("values") or []:
+                    if isinstance(entry, dict) and entry.get("label"):
+                        values.add(("picklist value", entry["label"]))
+    assert not sorted(missing), f"labels the catalogue lacks (mark them where written): {missing}"
+    assert not sorted(values - in_context), (
+        f"picklist labels missing from core/objects/labels.py: {sorted(values - in_context)}"
+    )
+
+
 class _VisibleText(HTMLParser):
     """The literal text a person would read in a template's static parts."""
 

@@ -59,3 +59,27 @@ def test_record_page_form_and_search_are_in_chinese(chinese, client, api):  # no
 def test_home_dashboards_are_in_chinese(chinese, client):
     page = _page(client, "/")
     assert "我的工作" in page and "My work" not in page
+
+
+def test_standard_labels_and_picklist_values_are_in_chinese(chinese, client, api):  # noqa: F811
+    record = api.post(
+        "/api/v1/objects/companies",
+        json={"name": "星光培训学校", "industry": "Education", "founded_on": "2020-03-01"},
+    ).get_json()
+    page = _page(client, f"/o/companies/{record['id']}")
+    # The object, its fields, a section, a picklist value and a date, all in Chinese.
+    assert "<h1>星光培训学校</h1>" in page
+    assert ">公司</a>" in page and "行业" in page and "财务信息" in page
+    assert "教育培训" in page and "2020年3月1日" in page
+    for english in ("Industry", "Financials", "Education", "Details"):
+        assert f">{english}<" not in page  # shown text (a picklist's value stays its code)
+    listing = _page(client, "/o/companies")
+    assert "新建公司" in listing and "全部公司" in listing
+    # The API says labels in the language the client asks for; the codes stay English.
+    path = "/api/v1/schema/objects/companies/fields"
+    chinese = api.get(path, headers={"Accept-Language": "zh-CN"}).get_json()["data"]
+    english = api.get(path, headers={"Accept-Language": "en"}).get_json()["data"]
+    labels = {row["name"]: row["label"] for row in chinese}
+    assert labels["industry"] == "行业" and labels["name"] == "名称"
+    assert {row["name"]: row["label"] for row in english}["industry"] == "Industry"
+    assert {row["name"] for row in chinese} == {row["name"] for row in english}
