@@ -12,6 +12,7 @@ def register_models():
     import saas.auth.models
     import saas.auth.teams
     import saas.billing.models
+    import saas.capacity.models
     import saas.jobs.models
     import saas.mail
     import saas.plugins.models
@@ -24,6 +25,7 @@ def register_models():
         saas.auth.models,
         saas.auth.teams,
         saas.billing.models,
+        saas.capacity.models,
         saas.jobs.models,
         saas.mail,
         saas.plugins.models,

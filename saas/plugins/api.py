@@ -35,6 +35,9 @@ What is here, by topic (see docs/plugins.md for each):
   tenant-scoped table (forced row-level security on ``tenant_id``), ``disable_rls(op,
   table)`` before dropping it;
 - time: ``clock`` (``clock.now()``, ``clock.today()``; never ``datetime.now()``);
+- capacity allocation: ``capacity`` (``capacity.set_capacity``, ``availability``, ``hold``,
+  ``allocate``, ``confirm``, ``release``, ``allocations``; never oversold),
+  ``CapacityExceeded``, ``Availability``;
 - UI: ``MenuItem`` with ``MAIN``, ``SETUP``, ``ACCOUNT``; ``RecordPanel``, ``RecordAction``,
   ``ListPanel``, ``FormPanel``, ``DashboardPanel`` with ``TOP``, ``MAIN_COLUMN``, ``ASIDE``;
   ``DemoData``; translation: ``_``, ``_l``, ``ngettext``, ``N_``.
@@ -45,6 +48,8 @@ from __future__ import annotations
 import importlib
 
 from saas import clock
+from saas.capacity import services as capacity
+from saas.capacity.services import Availability, CapacityExceeded
 from saas.db import JSONType, UTCDateTime, db, utcnow
 from saas.demo import DemoData
 from saas.errors import Conflict, Forbidden, NotFound, UserError, ValidationFailed
@@ -114,6 +119,8 @@ __all__ = [
     "N_",
     "SETUP",
     "TOP",
+    "Availability",
+    "CapacityExceeded",
     "Conflict",
     "DashboardPanel",
     "DemoData",
@@ -136,6 +143,7 @@ __all__ = [
     "ValidationFailed",
     "_",
     "_l",
+    "capacity",
     "clock",
     "db",
     "disable_rls",
