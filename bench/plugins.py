@@ -92,10 +92,10 @@ def register_fields_for(object_name):
 def plugin_enabled(tenant, plugin, sample_data):
     if plugin != "{name}" or not sample_data:
         return
-    from core.objects import records
+    from saas.plugins.api import SYSTEM, create_record
 
     for n in range(3):
-        records.create_record("contacts", {{"last_name": f"Sample {{n}}"}}, actor=None)
+        create_record("contacts", {{"last_name": f"Sample {{n}}"}}, actor=SYSTEM)
 """
 NAMES = ("alpha", "bravo", "charlie")
 
@@ -135,12 +135,13 @@ def make_tenants(app: Flask, count: int, password_hash: str) -> list:
 
 
 def enable_once(app: Flask, tenant_id, name: str) -> float:
+    from saas.auth.actors import SYSTEM
     from saas.plugins import services
     from tenants.scoping import tenant_scope
 
     with app.app_context(), tenant_scope(tenant_id):
         start = time.perf_counter()
-        services.enable_plugin(name, actor=None, sample_data=True)
+        services.enable_plugin(name, actor=SYSTEM, sample_data=True)
         db.session.commit()
         return time.perf_counter() - start
 

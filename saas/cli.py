@@ -13,6 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from saas.auth.actors import SYSTEM
 from saas.db import db
 from saas.errors import UserError
 
@@ -420,7 +421,7 @@ def plugin_enable(name: str, slug: str, sample_data: bool) -> None:
 
     tenant = tenant_or_fail(slug)
     with tenant_scope(tenant.id):
-        services.enable_plugin(name, actor=None, sample_data=sample_data)
+        services.enable_plugin(name, actor=SYSTEM, sample_data=sample_data)
         db.session.commit()
     click.echo(f"Enabled {name} for {tenant.slug}.")
 
@@ -436,7 +437,7 @@ def plugin_disable(name: str, slug: str) -> None:
 
     tenant = tenant_or_fail(slug)
     with tenant_scope(tenant.id):
-        services.disable_plugin(name, actor=None)
+        services.disable_plugin(name, actor=SYSTEM)
         db.session.commit()
     click.echo(f"Disabled {name} for {tenant.slug}.")
 

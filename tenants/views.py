@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 
 from saas import ratelimit
 from saas.auth import services as accounts
+from saas.auth.actors import SYSTEM
 from saas.auth.directory import email_digest
 from saas.db import db
 from saas.errors import TooManyAttempts, UserError
@@ -41,7 +42,7 @@ def signup():
                 if form.industry.data:
                     # The chosen industry's plugin, with its sample data: the workspace
                     # speaks the trade from its first page.
-                    plugins.enable_plugin(form.industry.data, actor=None, sample_data=True)
+                    plugins.enable_plugin(form.industry.data, actor=SYSTEM, sample_data=True)
                 token = accounts.issue_user_token(
                     admin,
                     purpose=accounts.HANDOFF,

@@ -20,6 +20,7 @@ from core.objects.permissions import rights_of, visibility_condition
 from core.objects.registry import object_for_tenant, objects_for_tenant
 from core.objects.types import FIELD_TYPES
 from saas import clock
+from saas.auth.actors import is_system, person_id
 from saas.auth.models import User
 from saas.db import db
 from saas.errors import Forbidden, NotFound, ValidationFailed
@@ -79,10 +80,10 @@ def _check_related(object_name, record_id, actor: User | None) -> tuple[str, str
 
 def _notify_mentioned(user_ids: list[str], cleaned: dict, record, actor: User | None) -> None:
     subject = cleaned.get("subject") or _current(record, "subject") or ""
-    author = actor.name if actor is not None else "Trellis"
+    author = actor.name
     for user_id in user_ids:
         user = db.session.get(User, (require_tenant_id(), uuid.UUID(user_id)))
-        if user is None or (actor is not None and user.id == actor.id):
+        if user is None or user.id == person_id(actor):
             continue
         with in_language_of(user):
             queue_email(
@@ -118,7 +119,7 @@ def apply_activity_rules(record: Activity | None, cleaned: dict, actor: User | N
                 related_object, related_id, actor
             )
 
-    if creating and cleaned.get("assignee_id") is None and actor is not None:
+    if creating and cleaned.get("assignee_id") is None and not is_system(actor):
         cleaned["assignee_id"] = str(actor.id)
 
     if creating or "body" in cleaned:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.objects.models import FieldDefinition
 from core.objects.registry import forget_tenant_objects, object_for_tenant
 from saas import security_log
+from saas.auth.actors import SystemActor, is_system
 from saas.auth.models import User
 from saas.auth.roles import ADMIN, ROLES, VIEWER
 from saas.auth.teams import TeamMembership, team_of
@@ -203,9 +204,10 @@ def rights_of(role: str, object_name: str) -> dict:
     return rights
 
 
-def require_right(user: User | None, object_name: str, action: str, label: str) -> dict:
-    """The user's rights on the object, or Forbidden when ``action`` is not among them."""
-    if user is None:
+def require_right(user: User | SystemActor, object_name: str, action: str, label: str) -> dict:
+    """The user's rights on the object, or Forbidden when ``action`` is not among them.
+    ``SYSTEM`` has every right; None is refused (``MissingActor``)."""
+    if is_system(user):
         return {**{a: True for a in ACTIONS}, "visibility": "all", "party_roles": None}
     rights = rights_of(user.role, object_name)
     if not rights[action] or (action != "read" and not rights["read"]):
@@ -213,13 +215,14 @@ def require_right(user: User | None, object_name: str, action: str, label: str) 
     return rights
 
 
-def visibility_condition(model, user: User | None, visibility: str, party_roles=None):
-    """A WHERE clause limiting ``model``'s records to those ``user`` may see, or None.
+def visibility_condition(model, user: User | SystemActor, visibility: str, party_roles=None):
+    """A WHERE clause limiting ``model``'s records to those ``user`` may see, or None (every
+    record: ``SYSTEM``, or visibility "all" without party roles).
 
     ``party_roles`` (from the user's rights) further limits parties to those holding one of
     them; it is ignored on objects without party roles.
     """
-    if user is None:
+    if is_system(user):
         return None
     by_role = None
     if party_roles and hasattr(model, "roles"):

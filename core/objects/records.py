@@ -40,6 +40,7 @@ from core.objects.registry import (
 )
 from core.objects.types import FieldValueError
 from saas import clock
+from saas.auth.actors import SYSTEM, SystemActor, is_system
 from saas.auth.models import User
 from saas.auth.roles import ADMIN
 from saas.billing.features import require_feature
@@ -314,20 +315,21 @@ def records_query(obj: ObjectSpec):
     return query
 
 
-def _visible(obj: ObjectSpec, actor: User | None, action: str):
+def _visible(obj: ObjectSpec, actor: User | SystemActor, action: str):
     """The rights check for ``action``, and the visibility clause of ``actor`` (or None)."""
     rights = require_right(actor, obj.api_name, action, obj.label_plural.lower())
     return visibility_condition(obj.model, actor, rights["visibility"], rights["party_roles"])
 
 
-def current_actor() -> User | None:
-    """Who is reading in this request (a token's user or the signed-in person); None outside
-    a request, where the system itself reads. For titles that name other records."""
+def current_actor() -> User | SystemActor | None:
+    """Who is reading in this request (a token's user or the signed-in person), None when
+    nobody is signed in; ``SYSTEM`` outside a request, where the system itself reads. For
+    titles that name other records."""
     from flask import g, has_request_context
     from flask_login import current_user
 
     if not has_request_context():
-        return None
+        return SYSTEM
     user = g.get("api_user")
     if user is None and current_user and current_user.is_authenticated:
         user = current_user._get_current_object()
@@ -337,16 +339,20 @@ def current_actor() -> User | None:
 def visible_title(object_name: str, record_id, *, hidden: str) -> str:
     """The title of a record if the current reader may see it, else ``hidden``."""
     obj = object_for_tenant(object_name)
+    reader = current_actor()
+    if reader is None:
+        return hidden
     try:
-        found = get_records_by_ids(object_name, [record_id], actor=current_actor())
+        found = get_records_by_ids(object_name, [record_id], actor=reader)
     except Forbidden:
         return hidden
     return obj.title(found[0]) if found else hidden
 
 
-def get_records_by_ids(object_name: str, ids, *, actor: User | None) -> list:
+def get_records_by_ids(object_name: str, ids, *, actor: User | SystemActor) -> list:
     """The live records among ``ids`` that ``actor`` may see (others are absent), in one query."""
     obj = object_for_tenant(object_name)
+    is_system(actor)  # None is refused even when there is nothing to read
     keys = [uuid.UUID(str(i)) for i in ids]
     if not keys:
         return []
@@ -361,11 +367,11 @@ def get_record(
     object_name: str,
     record_id,
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     action: str = "read",
     include_deleted: bool = False,
 ):
-    """One record ``actor`` may see and act on (None: the system itself), or NotFound."""
+    """One record ``actor`` may see and act on (``SYSTEM``: every record), or NotFound."""
     obj = object_for_tenant(object_name)
     condition = _visible(obj, actor, action)
     try:
@@ -406,7 +412,7 @@ def _refuse_empty_columns(obj: ObjectSpec, cleaned: dict) -> None:
 
 
 def clean_input(
-    obj: ObjectSpec, values: dict, *, actor: User | None, record=None
+    obj: ObjectSpec, values: dict, *, actor: User | SystemActor, record=None
 ) -> dict[str, object]:
     """The stored form of every given field, or ValidationFailed with every field's problem."""
     role = actor.role if actor else None
@@ -472,7 +478,7 @@ def clean_input(
     return cleaned
 
 
-def _reference_exists(spec: FieldSpec, value: str, actor: User | None) -> bool:
+def _reference_exists(spec: FieldSpec, value: str, actor: User | SystemActor) -> bool:
     key = uuid.UUID(value)
     if spec.type == "user":
         return db.session.get(User, (require_tenant_id(), key)) is not None
@@ -535,7 +541,7 @@ def _apply(obj: ObjectSpec, record, cleaned: dict) -> dict[str, list]:
     return changes
 
 
-def _write_children(obj: ObjectSpec, record, cleaned: dict, actor: User | None) -> dict:
+def _write_children(obj: ObjectSpec, record, cleaned: dict, actor: User | SystemActor) -> dict:
     """Store the child rows given with the write; {name: [old, new]} of those that changed."""
     changes = {}
     for name, child in obj.children.items():
@@ -569,7 +575,7 @@ _EVENTS = {
 }
 
 
-def _audit(obj: ObjectSpec, record, action: str, actor: User | None, changes: dict) -> None:
+def _audit(obj: ObjectSpec, record, action: str, actor: User | SystemActor, changes: dict) -> None:
     """The write's history entry, then its event: every write of every object passes here."""
     stored = json.loads(json.dumps(changes, default=str))
     entry = AuditEntry(
@@ -623,7 +629,7 @@ def require_plan_for(obj: ObjectSpec) -> None:
         require_feature(feature)
 
 
-def create_record(object_name: str, values: dict, *, actor: User | None):
+def create_record(object_name: str, values: dict, *, actor: User | SystemActor):
     obj = object_for_tenant(object_name)
     require_plan_for(obj)
     require_right(actor, obj.api_name, "create", obj.label_plural.lower())
@@ -631,7 +637,7 @@ def create_record(object_name: str, values: dict, *, actor: User | None):
     record = obj.model(custom={})
     if obj.custom_object_id is not None:
         record.object_id = obj.custom_object_id
-    if "owner_id" in obj.fields and cleaned.get("owner_id") is None and actor is not None:
+    if "owner_id" in obj.fields and cleaned.get("owner_id") is None and not is_system(actor):
         cleaned["owner_id"] = str(actor.id)
     if obj.before_write is not None:
         obj.before_write(None, cleaned, actor)
@@ -647,7 +653,7 @@ def create_record(object_name: str, values: dict, *, actor: User | None):
 
 
 def update_record(
-    object_name: str, record_id, values: dict, *, actor: User | None, expected_version=None
+    object_name: str, record_id, values: dict, *, actor: User | SystemActor, expected_version=None
 ):
     obj = object_for_tenant(object_name)
     require_plan_for(obj)
@@ -676,7 +682,7 @@ def update_record(
     return record
 
 
-def delete_record(object_name: str, record_id, *, actor: User | None) -> None:
+def delete_record(object_name: str, record_id, *, actor: User | SystemActor) -> None:
     """Soft delete: the record goes to the recycle bin for 30 days."""
     obj = object_for_tenant(object_name)
     require_plan_for(obj)
@@ -686,7 +692,7 @@ def delete_record(object_name: str, record_id, *, actor: User | None) -> None:
     _audit(obj, record, "delete", actor, {})
 
 
-def restore_record(object_name: str, record_id, *, actor: User | None):
+def restore_record(object_name: str, record_id, *, actor: User | SystemActor):
     obj = object_for_tenant(object_name)
     require_plan_for(obj)
     record = get_record(object_name, record_id, actor=actor, action="delete", include_deleted=True)
@@ -706,7 +712,7 @@ def restore_record(object_name: str, record_id, *, actor: User | None):
     return record
 
 
-def record_history(object_name: str, record_id, *, actor: User | None) -> list[AuditEntry]:
+def record_history(object_name: str, record_id, *, actor: User | SystemActor) -> list[AuditEntry]:
     obj = object_for_tenant(object_name)
     record = get_record(object_name, record_id, actor=actor, include_deleted=True)
     return list(
@@ -858,7 +864,7 @@ def list_records(
     limit: int = DEFAULT_PAGE_SIZE,
     cursor: str | None = None,
     deleted: bool = False,
-    actor: User | None,
+    actor: User | SystemActor,
 ) -> tuple[list, str | None]:
     """A page of records and the cursor of the next page (None on the last page).
 
@@ -921,7 +927,7 @@ def group_totals(
     filters: list[Filter] = (),
     amount_field: str | None = None,
     weight_field: str | None = None,
-    actor: User | None,
+    actor: User | SystemActor,
 ) -> dict[str | None, GroupTotals]:
     """Per value of ``field_name`` (as a string; None for the records without one): the count
     of the records ``actor`` may see that match ``filters``, and the sum of ``amount_field``

@@ -45,6 +45,7 @@ from core.orders.numbering import next_number
 from core.orders.pricing import document_totals, line_amounts
 from core.products.models import PriceBook
 from core.products.services import list_price, standard_price_book
+from saas.auth.actors import SYSTEM
 from saas.auth.models import User
 from saas.db import db
 from saas.errors import Conflict, UserError, ValidationFailed
@@ -317,7 +318,7 @@ def expire_quotes(*, today: dt.date | None = None) -> int:
         .order_by(Quote.id)
     ).all()
     for quote_id in due:
-        records.update_record("quotes", quote_id, {"status": "expired"}, actor=None)
+        records.update_record("quotes", quote_id, {"status": "expired"}, actor=SYSTEM)
     return len(due)
 
 

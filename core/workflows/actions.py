@@ -1,7 +1,8 @@
 """Core's workflow actions: update fields, create a task, assign the owner (a user, or
 round-robin within a team), send an e-mail through the mail outbox, and an outbound webhook.
 Registered through ``register_workflow_actions`` like a plugin's. Each runs inside the run's
-job and transaction, as the system (``actor=None``), and returns what the run log shows."""
+job and transaction, as the system (``actor=SYSTEM``, ``saas.auth.actors``), and returns what
+the run log shows."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from core.objects.types import FieldValueError
 from core.workflows.models import Workflow, WorkflowRun
 from core.workflows.templating import clean_template, render
 from saas import clock
+from saas.auth.actors import SYSTEM
 from saas.auth.models import User
 from saas.auth.teams import Team, TeamMembership
 from saas.db import db
@@ -91,10 +93,10 @@ def _clean_update(config, object_name: str, field: str = "action") -> dict:
 def _run_update(context: ActionContext) -> dict:
     if context.record_id is None:
         raise ValidationFailed(_("This run has no record to update."))
-    before = records.get_record(context.object_name, context.record_id, actor=None)
+    before = records.get_record(context.object_name, context.record_id, actor=SYSTEM)
     version = before.version
     record = records.update_record(
-        context.object_name, context.record_id, dict(context.config["values"]), actor=None
+        context.object_name, context.record_id, dict(context.config["values"]), actor=SYSTEM
     )
     return {"fields": sorted(context.config["values"]), "changed": record.version != version}
 
@@ -155,7 +157,7 @@ def _run_task(context: ActionContext) -> dict:
     if context.record_id is not None and context.object_name != "activities" and not gone:
         values["related_object"] = context.object_name
         values["related_id"] = str(context.record_id)
-    task = records.create_record("activities", values, actor=None)
+    task = records.create_record("activities", values, actor=SYSTEM)
     return {"task_id": str(task.id), "assignee_id": values["assignee_id"]}
 
 
@@ -218,7 +220,7 @@ def _run_assign(context: ActionContext) -> dict:
     else:
         user = _next_in_team(context)
     records.update_record(
-        context.object_name, context.record_id, {"owner_id": str(user.id)}, actor=None
+        context.object_name, context.record_id, {"owner_id": str(user.id)}, actor=SYSTEM
     )
     return {"owner_id": str(user.id)}
 
@@ -288,7 +290,7 @@ def _run_email(context: ActionContext) -> dict:
                 "related_object": context.object_name,
                 "related_id": str(context.record_id),
             },
-            actor=None,
+            actor=SYSTEM,
         )
         result["activity_id"] = str(activity.id)
     return result

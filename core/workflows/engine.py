@@ -42,6 +42,7 @@ from core.workflows.models import (
 )
 from core.workflows.triggers import DATE_TRIGGER, SCHEDULE_TRIGGER, next_schedule_time
 from saas import clock
+from saas.auth.actors import SYSTEM, person_id
 from saas.db import db
 from saas.errors import NotFound, UserError
 from saas.jobs import enqueue, record_effect, tenant_job
@@ -191,7 +192,7 @@ def _record_values(obj, run: WorkflowRun) -> dict | None:
     deleted_ok = run.trigger_event == "record.deleted"
     try:
         record = records.get_record(
-            obj.api_name, run.record_id, actor=None, include_deleted=deleted_ok
+            obj.api_name, run.record_id, actor=SYSTEM, include_deleted=deleted_ok
         )
     except NotFound:
         return None
@@ -383,6 +384,6 @@ def run_manually(workflow: Workflow, *, record_id, actor) -> WorkflowRun:
         workflow,
         trigger_event="manual",
         record_id=record.id,
-        data={"actor_id": str(actor.id) if actor else None},
+        data={"actor_id": str(actor.id) if person_id(actor) else None},
     )
     return run

@@ -22,6 +22,7 @@ from core.workflows import registry
 from core.workflows.models import WebhookDelivery, Workflow, WorkflowRun, WorkflowVersion
 from core.workflows.triggers import SCHEDULE_TRIGGER, next_schedule_time
 from saas import clock
+from saas.auth.actors import is_system
 from saas.auth.models import User
 from saas.db import db
 from saas.errors import Conflict, Forbidden, NotFound, UserError, ValidationFailed
@@ -36,7 +37,7 @@ RUNS_PAGE = 50
 
 
 def require_admin(actor: User | None) -> None:
-    if actor is not None and not actor.is_admin:
+    if not is_system(actor) and not actor.is_admin:
         raise Forbidden(_("Only admins can manage workflows."))
 
 

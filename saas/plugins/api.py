@@ -28,7 +28,9 @@ What is here, by topic (see docs/plugins.md for each):
 - jobs: ``tenant_job``, ``enqueue``, ``enqueue_for_every_tenant``, ``record_effect``,
   ``PeriodicTask``;
 - errors: ``UserError``, ``ValidationFailed``, ``NotFound``, ``Forbidden``, ``Conflict``;
-- permissions: ``require_right``, ``rights_of``, ``member_required``;
+- permissions: ``require_right``, ``rights_of``, ``member_required``; who acts: ``SYSTEM``
+  (the system itself, for jobs, hooks, seeding and commands; ``actor=None`` is refused with
+  ``MissingActor``), ``is_system``;
 - tenant settings: ``TenantSetting``, ``setting``, ``workspace_settings``,
   ``update_settings``, ``workspace_today``, ``require_tenant_id``;
 - migrations (a plugin's Alembic branch): ``enable_tenant_rls(op, table)`` after creating a
@@ -48,6 +50,7 @@ from __future__ import annotations
 import importlib
 
 from saas import clock
+from saas.auth.actors import SYSTEM, MissingActor, is_system
 from saas.capacity import services as capacity
 from saas.capacity.services import Availability, CapacityExceeded
 from saas.db import JSONType, UTCDateTime, db, utcnow
@@ -118,6 +121,7 @@ __all__ = [
     "MAIN_COLUMN",
     "N_",
     "SETUP",
+    "SYSTEM",
     "TOP",
     "Availability",
     "CapacityExceeded",
@@ -131,6 +135,7 @@ __all__ = [
     "JSONType",
     "ListPanel",
     "MenuItem",
+    "MissingActor",
     "NotFound",
     "PeriodicTask",
     "PluginMeta",
@@ -152,6 +157,7 @@ __all__ = [
     "enqueue",
     "enqueue_for_every_tenant",
     "hookimpl",
+    "is_system",
     "member_required",
     "ngettext",
     "record_effect",

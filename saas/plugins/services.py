@@ -19,6 +19,7 @@ from flask import current_app, g
 from sqlalchemy import select
 
 from saas import clock
+from saas.auth.actors import is_system
 from saas.billing import features
 from saas.billing.plans import all_plans
 from saas.db import db
@@ -125,7 +126,7 @@ def industries() -> list[PluginMeta]:
 
 
 def _require_admin(actor) -> None:
-    if actor is not None and not getattr(actor, "is_admin", False):
+    if not is_system(actor) and not getattr(actor, "is_admin", False):
         raise Forbidden(_("Only an admin of the workspace can enable or disable plugins."))
 
 
@@ -159,7 +160,7 @@ def _tenant():
 
 
 def enable_plugin(name: str, *, actor, sample_data: bool = False) -> TenantPlugin:
-    """Enable ``name`` for the current tenant (``actor``: an admin; None for the system,
+    """Enable ``name`` for the current tenant (``actor``: an admin, or ``SYSTEM``,
     e.g. sign-up). Enabling again an enabled plugin changes nothing; enabling again a
     disabled one brings its objects, pages and data back (sample data is loaded once)."""
     _require_admin(actor)

@@ -31,6 +31,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from saas import clock
+from saas.auth.actors import SYSTEM
 from saas.db import db
 from saas.errors import ValidationFailed
 from saas.security_log.events import EVENT_TYPES
@@ -161,7 +162,7 @@ def _tenant_id(tenant) -> uuid.UUID:
 def _actor(actor) -> tuple[uuid.UUID | None, str]:
     if actor is CURRENT_ACTOR:
         actor = _current_user()
-    if actor is None:
+    if actor is None or actor is SYSTEM:
         return None, "system"
     if isinstance(actor, str):
         return None, actor

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from saas import clock
 from saas.auth import api_tokens
 from saas.auth import services as accounts
+from saas.auth.actors import SYSTEM
 from saas.auth.models import ApiToken, SsoProvider, User
 from saas.db import db
 from tenants.scoping import tenant_scope
@@ -193,7 +194,7 @@ def world(app, tenant, other_tenant):
 
             plugins = sorted(installed_plugins(app.extensions["trellis_plugins"]))
             for name in plugins:
-                plugin_services.enable_plugin(name, actor=None)
+                plugin_services.enable_plugin(name, actor=SYSTEM)
             world["plugins"] = plugins
             db.session.commit()
         with tenant_scope(other_tenant["id"]):
@@ -313,9 +314,9 @@ def _assert_a_unchanged(app, tenant, world):
         assert db.session.get(SsoProvider, (tenant["id"], world["provider_id"])) is not None
         from core.objects import records
 
-        company = records.get_record("companies", world["company_id"], actor=None)
+        company = records.get_record("companies", world["company_id"], actor=SYSTEM)
         assert company.deleted_at is None and company.custom == {"secret_tier": "platinum-acme"}
-        vault = records.get_record("acme_vaults", world["vault_id"], actor=None)
+        vault = records.get_record("acme_vaults", world["vault_id"], actor=SYSTEM)
         assert vault.custom == {"combination": "12-34-56"} and vault.version == 1
         pending = db.session.scalar(
             select(User).where(User.email == "pending.invitee@acme.example.com")
@@ -335,9 +336,9 @@ def _assert_a_unchanged(app, tenant, world):
         lead = db.session.scalar(select(Lead))
         assert lead.status == "new" and lead.version == 1
         for name in ("quotes", "orders"):
-            sale = records.get_record(name, world[f"{name[:-1]}_id"], actor=None)
+            sale = records.get_record(name, world[f"{name[:-1]}_id"], actor=SYSTEM)
             assert sale.version == 1 and sale.total == 21
-        quote = records.get_record("quotes", world["quote_id"], actor=None)
+        quote = records.get_record("quotes", world["quote_id"], actor=SYSTEM)
         assert quote.status == "accepted" and quote.order_id is None
         from core.currencies import services as currencies
 
@@ -362,7 +363,7 @@ def _assert_a_unchanged(app, tenant, world):
         assert acme_hours["timezone"] == "Pacific/Chatham"
         assert acme_hours["holidays"] == [{"date": "2026-12-25", "name": "Acme Secret Holiday"}]
         assert acme_hours["weekly_minutes"] == 2400
-        campaign = records.get_record("campaigns", world["campaign_id"], actor=None)
+        campaign = records.get_record("campaigns", world["campaign_id"], actor=SYSTEM)
         assert campaign.version == 1 and campaign.deleted_at is None
         from core.savedviews.models import SavedView
 

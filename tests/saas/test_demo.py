@@ -8,6 +8,7 @@ from core.objects import records
 from core.objects.audit import AuditEntry
 from core.objects.registry import object_for_tenant
 from core.tickets.services import sla_overview
+from saas.auth.actors import SYSTEM
 from saas.auth.models import User
 from saas.db import db
 from saas.demo import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo_tenant
@@ -62,7 +63,7 @@ def test_demo_has_a_team_and_sample_work_and_is_created_once(app):
             }
             assert db.session.scalar(select(func.count()).select_from(User)) == 5
             won, _ = records.list_records(
-                "deals", filters=[records.Filter("status", "eq", "won")], actor=None
+                "deals", filters=[records.Filter("status", "eq", "won")], actor=SYSTEM
             )
             assert [deal.name for deal in won] == ["Kestrel maintenance"]
         ensure_demo_tenant()
@@ -84,7 +85,7 @@ def test_demo_admin_signs_in_and_sees_the_deals_board(app):
 
 
 def _by(object_name: str, field: str) -> dict:
-    found, _ = records.list_records(object_name, limit=50, actor=None)
+    found, _ = records.list_records(object_name, limit=50, actor=SYSTEM)
     return {getattr(record, field): record for record in found}
 
 
@@ -114,13 +115,13 @@ def test_demo_shows_quotes_orders_tickets_and_a_campaign(app):
             assert {t.priority for t in tickets.values()} >= {"urgent", "high", "normal", "low"}
             resolved = tickets["Password reset for teachers"]
             assert resolved.status == "resolved" and resolved.satisfaction == 5
-            overview = sla_overview(actor=None)
+            overview = sla_overview(actor=SYSTEM)
             assert overview["breached"] == 1 and overview["at_risk"] == 1
             campaign = _by("campaigns", "name")["Webinar: a service desk in a day"]
             members, _ = records.list_records(
                 "campaign_members",
                 filters=[records.Filter("campaign_id", "eq", str(campaign.id))],
-                actor=None,
+                actor=SYSTEM,
             )
             assert sorted(m.status for m in members) == [
                 "converted",

@@ -8,6 +8,7 @@ import pytest
 from core.objects import records
 from core.objects.records import Filter
 from core.objects.types import FIELD_TYPES, FieldValueError
+from saas.auth.actors import SYSTEM
 from saas.errors import ValidationFailed
 from saas.request_guards import MAX_JSON_DEPTH
 from tenants.scoping import tenant_scope
@@ -75,10 +76,10 @@ def test_services_refuse_nul_in_values_and_filters(app, tenant):
         FIELD_TYPES["address"].clean({"city": "a\x00b"}, {})
     with app.app_context(), tenant_scope(tenant["id"]):
         with pytest.raises(ValidationFailed) as refused:
-            records.create_record("companies", {"name": "Ini\x00tech"}, actor=None)
+            records.create_record("companies", {"name": "Ini\x00tech"}, actor=SYSTEM)
         assert "NUL" in refused.value.errors["name"][0]
         with pytest.raises(ValidationFailed, match="NUL"):
-            records.list_records("companies", filters=[Filter("name", "eq", "\x00")], actor=None)
+            records.list_records("companies", filters=[Filter("name", "eq", "\x00")], actor=SYSTEM)
 
 
 @pytest.mark.parametrize("depth", [5_000, MAX_JSON_DEPTH + 1])

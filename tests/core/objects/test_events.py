@@ -10,6 +10,7 @@ from core.objects import records
 from core.objects.audit import AuditEntry
 from core.objects.events import RecordCreated, RecordDeleted, RecordRestored, RecordUpdated
 from core.objects.registry import object_for_tenant
+from saas.auth.actors import SYSTEM
 from saas.auth.models import User
 from saas.db import db
 from saas.errors import ValidationFailed
@@ -69,7 +70,7 @@ def test_every_write_emits_its_event_with_what_changed(app, tenant, listener):
 
 def test_custom_objects_and_the_system_emit_the_same_events(app, tenant, listener):
     with app.app_context(), tenant_scope(tenant["id"]):
-        records.create_record("contacts", {"first_name": "Ada", "last_name": "L"}, actor=None)
+        records.create_record("contacts", {"first_name": "Ada", "last_name": "L"}, actor=SYSTEM)
         db.session.commit()
     (event,) = listener.events
     assert event.actor_id is None and event.object_name == "contacts"

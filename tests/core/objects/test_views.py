@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from core.objects import permissions, records, schema
 from core.objects import views as record_views
+from saas.auth.actors import SYSTEM
 from saas.auth.models import User
 from saas.db import db
 from tenants.models import Tenant
@@ -31,7 +32,7 @@ def make(app, tenant, object_name: str, values: dict, *, owner_id=None) -> str:
 
 def fetch(app, tenant, object_name: str, record_id: str) -> dict:
     def read(admin):
-        obj_record = records.get_record(object_name, record_id, actor=None, include_deleted=True)
+        obj_record = records.get_record(object_name, record_id, actor=SYSTEM, include_deleted=True)
         from core.objects.registry import object_for_tenant
 
         return records.to_api(object_for_tenant(object_name), obj_record, role="admin")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core.objects import records
 from core.workflows import engine, services
 from core.workflows.models import Workflow, WorkflowRun
+from saas.auth.actors import SYSTEM
 from saas.auth.models import User
 from saas.db import db
 from saas.errors import Forbidden, ValidationFailed
@@ -77,7 +78,7 @@ def get(app, tenant, object_name, record_id):
     with app.app_context(), tenant_scope(tenant["id"]):
         obj = records.object_for_tenant(object_name)
         return records.to_api(
-            obj, records.get_record(object_name, record_id, actor=None), role=None
+            obj, records.get_record(object_name, record_id, actor=SYSTEM), role=None
         )
 
 
@@ -88,7 +89,7 @@ def task(subject="Call {{ record.name }}"):
 def tasks(app, tenant):
     with app.app_context(), tenant_scope(tenant["id"]):
         found, _ = records.list_records(
-            "activities", filters=[records.Filter("type", "eq", "task")], actor=None
+            "activities", filters=[records.Filter("type", "eq", "task")], actor=SYSTEM
         )
         return [(t.subject, t.related_id, t.assignee_id) for t in found]
 
@@ -403,7 +404,7 @@ def test_send_email_to_the_owner_and_to_the_customer_on_the_timeline(app, tenant
     }
     with app.app_context(), tenant_scope(tenant["id"]):
         found, _ = records.list_records(
-            "activities", filters=[records.Filter("related_id", "eq", str(contact))], actor=None
+            "activities", filters=[records.Filter("related_id", "eq", str(contact))], actor=SYSTEM
         )
         assert [(a.type, a.subject) for a in found] == [("email", "Welcome")]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from saas.auth.actors import SYSTEM
 from saas.db import db
 from saas.demo import DemoData, in_order
 from saas.plugins.manager import build_manager, demo_data
@@ -81,7 +82,7 @@ def test_a_new_areas_demo_data_is_seeded_after_what_it_needs(make_area, build_ap
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "demo"))
         with tenant_scope(tenant.id):
             leads, _ = records.list_records(
-                "leads", filters=[records.Filter("last_name", "eq", "Fakeperson")], actor=None
+                "leads", filters=[records.Filter("last_name", "eq", "Fakeperson")], actor=SYSTEM
             )
             assert [lead.company_name for lead in leads] == ["Zz Fake"]
 

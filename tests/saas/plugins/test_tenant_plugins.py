@@ -8,6 +8,7 @@ import logging
 import pytest
 from click.testing import CliRunner
 
+from saas.auth.actors import SYSTEM
 from saas.db import db
 from tests.conftest import TenantClient, add_user, make_tenant
 from tests.core.objects.conftest import token_for
@@ -78,10 +79,11 @@ def plugin_enabled(tenant, plugin, sample_data):
     CALLS.append(("enabled", tenant.slug, plugin, sample_data))
     if sample_data:
         from core.objects import records
+        from saas.auth.actors import SYSTEM
 
         records.create_record(
             "contacts", {"first_name": "Ada", "last_name": "Learner", "school_level": "B2"},
-            actor=None,
+            actor=SYSTEM,
         )
 
 
@@ -208,7 +210,7 @@ def test_trellis_plugin_list_shows_each_plugin_its_state_and_tenants(plugin_app,
 
     acme = make_tenant(plugin_app, "acme")
     with plugin_app.app_context(), tenant_scope(acme["id"]):
-        services.enable_plugin("school", actor=None)
+        services.enable_plugin("school", actor=SYSTEM)
         db.session.commit()
     runner = CliRunner()
     result = runner.invoke(plugin_app.cli, ["plugin", "list"], obj=_script_info(plugin_app))
@@ -324,7 +326,7 @@ def test_the_plan_decides_which_plugins_may_be_enabled(app, school, build_app):
 
     with built.app_context(), tenant_scope(free["id"]):
         with pytest.raises(PluginNotInPlan, match="Industry plugins are not included"):
-            services.enable_plugin("tours", actor=None)
+            services.enable_plugin("tours", actor=SYSTEM)
     call = _api(built, pro)
     school_refused = call("POST", "/api/v1/plugins/school/enable")
     assert school_refused.status_code == 402
@@ -358,7 +360,7 @@ def test_an_exception_in_a_plugin_hook_is_logged_with_its_name_and_spares_other_
     from tenants.scoping import tenant_scope
 
     with built.app_context(), tenant_scope(acme["id"]):
-        services.enable_plugin("flaky", actor=None)
+        services.enable_plugin("flaky", actor=SYSTEM)
         db.session.commit()
     acme_api, globex_api = _api(built, acme), _api(built, globex)
     with caplog.at_level(logging.ERROR, logger="trellis.plugins"):
