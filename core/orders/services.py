@@ -35,7 +35,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from core.companies.models import Company
-from core.currencies.services import minor_units
+from core.currencies.services import minor_units, to_corporate
 from core.objects import records
 from core.objects.money import workspace_currency
 from core.orders import settings
@@ -391,23 +391,27 @@ def _credit_check(record: Order | None, cleaned: dict) -> None:
         cleaned["credit_check"] = "no_limit"
         cleaned["credit_note"] = f"{company.name} has no credit limit."
         return
+    # Credit limits are in the corporate currency; every order counts at its value there
+    # (decision 0022), so an order in another currency is checked too once it has a rate.
     currency = workspace_currency()
-    if cleaned["currency"] != currency:
+    day = cleaned.get("order_date") or (record.order_date if record is not None else None)
+    day = dt.date.fromisoformat(day) if isinstance(day, str) else day or workspace_today()
+    this = to_corporate(cleaned["total"], cleaned["currency"], day)
+    if this is None:
         cleaned["credit_check"] = "not_checked"
         cleaned["credit_note"] = (
-            f"Credit limits are in {currency}; this order is in {cleaned['currency']}."
+            f"Credit limits are in {currency}; this order is in {cleaned['currency']}, "
+            "which has no exchange rate for its date."
         )
         return
-    query = select(func.coalesce(func.sum(Order.total), 0)).where(
+    query = select(func.coalesce(func.sum(Order.total_corporate), 0)).where(
         Order.company_id == company.id,
         Order.status.in_(UNPAID_STATUSES),
-        Order.currency == currency,
         Order.deleted_at.is_(None),
     )
     if record is not None:
         query = query.where(Order.id != record.id)
     unpaid = Decimal(str(db.session.scalar(query))).quantize(Decimal("0.01"))
-    this = Decimal(cleaned["total"])
     exposure, limit = unpaid + this, Decimal(company.credit_limit).quantize(Decimal("0.01"))
     figures = (
         f"unpaid orders {unpaid:,} + this order {this:,} = {exposure:,} {currency}, "

@@ -15,11 +15,13 @@ tickets, ...), so that a page can show a plan's contents from its definition alo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from babel.numbers import format_currency, get_currency_precision
 from flask import current_app
 
 from saas.errors import ValidationFailed
-from saas.i18n import N_, _, _l, ngettext
+from saas.i18n import N_, _, _l, current_locale, ngettext
 
 INTERVALS = ("month", "year")
 INTERVAL_LABELS = {"month": _l("monthly"), "year": _l("yearly")}
@@ -246,10 +248,11 @@ def get_paid_plan(key: str | None, interval: str | None) -> Plan:
 
 
 def format_money(cents: int | float | None, currency: str = "usd") -> str:
-    """$12.00 for 1200 cents in USD; other currencies get their code."""
+    """An amount in the currency's smallest unit, as Stripe gives it (cents; yen for JPY),
+    as the reader's language writes it (Babel): $12.00 for 1200 USD cents, ¥1,200 for 1200
+    JPY, US$12.00 in Chinese. Decimal, never float."""
     if cents is None:
         return ""
-    amount = f"{cents / 100:,.2f}"
-    symbols = {"usd": "$", "eur": "€", "gbp": "£"}
-    symbol = symbols.get((currency or "usd").lower())
-    return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
+    code = (currency or "usd").upper()
+    amount = Decimal(str(cents)).scaleb(-get_currency_precision(code))
+    return format_currency(amount, code, locale=current_locale())

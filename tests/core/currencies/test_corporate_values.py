@@ -227,3 +227,36 @@ def test_a_role_that_may_not_see_the_amount_does_not_see_its_corporate_value(sch
     seen = member_api.get(f"{DEALS}/{deal['id']}").get_json()
     assert "amount" not in seen and "amount_corporate" not in seen
     assert "weighted_amount" not in seen
+
+
+def test_an_order_in_another_currency_counts_against_the_credit_limit_at_its_value(school):
+    customer = school.post(
+        "/api/v1/objects/companies", json={"name": "Parents' Association", "credit_limit": "10000"}
+    ).get_json()
+    book = school.post(
+        "/api/v1/objects/price_books", json={"name": "Hong Kong", "currency": "HKD"}
+    ).get_json()
+
+    def order(day, price):
+        response = school.post(
+            "/api/v1/objects/orders",
+            json={
+                "name": "Camp",
+                "status": "confirmed",
+                "company_id": customer["id"],
+                "price_book_id": book["id"],
+                "order_date": day,
+                "lines": [{"description": "Summer camp", "quantity": 1, "unit_price": price}],
+            },
+        )
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    first = order("2026-12-05", "5000")  # 4,600 CNY
+    assert first["credit_check"] == "within_limit"
+    second = order("2026-12-06", "7000")  # 6,440 CNY: 11,040 in all
+    assert second["credit_check"] == "over_limit"
+    assert "by 1,040.00 CNY" in second["credit_note"]
+    no_rate = order("2026-01-05", "1")
+    assert no_rate["credit_check"] == "not_checked"
+    assert "no exchange rate" in no_rate["credit_note"]
